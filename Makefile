@@ -1,0 +1,37 @@
+# The two commands a user needs: `make run` and `make test`. Both build the virtual environment
+# on first use; a change to pyproject.toml or setup.py rebuilds it.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: run test lint benchmarks clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.local-installed: pyproject.toml setup.py | $(BIN)/python
+	$(PIP) install -e '.[local]'
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml setup.py | $(BIN)/python
+	$(PIP) install -e '.[local,dev]'
+	touch $@ $(VENV)/.local-installed
+
+run: $(VENV)/.local-installed
+	$(BIN)/trustbench run
+
+test: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+benchmarks: $(VENV)/.dev-installed
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,28 @@
+"""Maps the top-level code folders into the one `trustbench.*` namespace (see ARCHITECTURE.md)."""
+
+from pathlib import Path
+
+from setuptools import setup
+
+ROOT = Path(__file__).parent
+NAMESPACED = ("tasks", "judges", "retrieval", "environments", "evals")
+
+
+def _packages(folder: str, prefix: str) -> list[str]:
+    base = ROOT / folder
+    return [
+        ".".join([prefix, *init.parent.relative_to(base).parts])
+        for init in sorted(base.rglob("__init__.py"))
+        if "tests" not in init.parts and not any(p.startswith(".") for p in init.parts)
+    ]
+
+
+packages = _packages("trustbench", "trustbench")
+for folder in NAMESPACED:
+    packages += _packages(folder, f"trustbench.{folder}")
+
+setup(
+    packages=packages,
+    package_dir={"trustbench": "trustbench", **{f"trustbench.{f}": f for f in NAMESPACED}},
+    package_data={"": ["*.md", "*.json", "*.jsonl", "*.yaml"]},
+)

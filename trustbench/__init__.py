@@ -1,0 +1,1 @@
+"""trustbench: hallucination and safety evaluations on inspect-ai."""
