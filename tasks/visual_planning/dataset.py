@@ -1,0 +1,157 @@
+"""Maps for the task: generated per split and size, or read from a file in the upstream encoding."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.model import (
+    ChatMessage,
+    ChatMessageAssistant,
+    ChatMessageUser,
+    ContentImage,
+    ContentText,
+)
+
+from trustbench.environments.gridworld import (
+    TEXT_RENDERERS,
+    GridMap,
+    TraceFormat,
+    fits_in_window,
+    generate_maps,
+    generate_splits,
+    load_map_file,
+    png_data_uri,
+    reasoning_trace,
+    render_png,
+    shortest_path,
+)
+from trustbench.tasks.visual_planning.prompts import instructions
+
+Representation = Literal["image", "description", "table", "grid", "coordinates"]
+REPRESENTATIONS: tuple[str, ...] = ("image", "description", "table", "grid", "coordinates")
+ID_SIZES = (3, 4, 5, 6)
+OOD_SIZES = (7, 8)
+DEMO_SEED_OFFSET = 1_000_003
+
+
+@dataclass(frozen=True)
+class PlanningMap:
+    map: GridMap
+    map_id: str
+    split: Literal["id", "ood"]
+
+
+def split_of(size: int, id_max_size: int) -> Literal["id", "ood"]:
+    return "id" if size <= id_max_size else "ood"
+
+
+def default_sizes(split: str) -> list[int]:
+    return {"id": list(ID_SIZES), "ood": list(OOD_SIZES), "all": [*ID_SIZES, *OOD_SIZES]}[split]
+
+
+def generated_maps(
+    sizes: Sequence[int], n_per_size: int, seed: int, id_max_size: int
+) -> list[PlanningMap]:
+    by_split: dict[str, list[int]] = {"id": [], "ood": []}
+    for size in sizes:
+        by_split[split_of(size, id_max_size)].append(size)
+    generated = generate_splits(by_split, n_per_size, seed=seed)
+    counts: Counter[int] = Counter()
+    maps = []
+    for split, split_maps in generated.items():
+        for grid in split_maps:
+            maps.append(
+                PlanningMap(grid, f"{grid.size}x{grid.size}-{counts[grid.size]:03d}", split)
+            )  # type: ignore[arg-type]
+            counts[grid.size] += 1
+    return maps
+
+
+def file_maps(
+    path: str | Path, id_max_size: int, on_invalid: Literal["error", "skip"]
+) -> tuple[list[PlanningMap], int]:
+    loaded = load_map_file(path, on_invalid=on_invalid)
+    maps = [PlanningMap(m.map, m.map_id, split_of(m.map.size, id_max_size)) for m in loaded.maps]
+    return maps, len(loaded.skipped)
+
+
+def demonstration_maps(shots: int, seed: int, exclude: set[str]) -> list[GridMap]:
+    """Worked examples come from in-distribution sizes and never repeat an evaluated map."""
+    maps: list[GridMap] = []
+    for i in range(shots):
+        size = ID_SIZES[i % len(ID_SIZES)]
+        found = generate_maps(size, 1, seed=seed + DEMO_SEED_OFFSET + i, exclude=exclude)
+        maps += found
+        exclude = exclude | {found[0].key()}
+    return maps
+
+
+def map_message(grid: GridMap, representation: str, cot: TraceFormat) -> ChatMessageUser:
+    preamble = instructions(representation, cot)
+    if representation == "image":
+        return ChatMessageUser(
+            content=[
+                ContentText(text=f"{preamble}\n\nHere is the map:"),
+                ContentImage(image=png_data_uri(render_png(grid))),
+            ]
+        )
+    rendered = TEXT_RENDERERS[representation](grid, None)
+    return ChatMessageUser(content=f"{preamble}\n\nHere is the map:\n{rendered}")
+
+
+def demonstration(grid: GridMap, representation: str, cot: TraceFormat) -> list[ChatMessage]:
+    plan = shortest_path(grid)
+    assert plan is not None, "demonstration maps are generated solvable"
+    return [
+        map_message(grid, representation, cot),
+        ChatMessageAssistant(content=reasoning_trace(grid, plan, cot)),
+    ]
+
+
+def to_sample(
+    item: PlanningMap,
+    representation: str,
+    cot: TraceFormat,
+    demos: list[GridMap],
+    id_max_size: int,
+) -> Sample:
+    plan = shortest_path(item.map)
+    if plan is None:
+        raise ValueError(f"map {item.map_id} is unsolvable")
+    messages: list[ChatMessage] = []
+    for demo in demos:
+        messages += demonstration(demo, representation, cot)
+    messages.append(map_message(item.map, representation, cot))
+    trivial = item.split == "ood" and fits_in_window(item.map, id_max_size)
+    return Sample(
+        id=item.map_id,
+        input=messages,
+        target=", ".join(move.value for move in plan),
+        metadata={
+            "map_desc": item.map.to_map_desc(),
+            "size": item.map.size,
+            "split": item.split,
+            "trivial": trivial,
+            "optimal_length": len(plan),
+            "representation": representation,
+        },
+    )
+
+
+def build_dataset(
+    maps: list[PlanningMap],
+    representation: str,
+    cot: TraceFormat,
+    shots: int,
+    seed: int,
+    id_max_size: int,
+    name: str,
+) -> MemoryDataset:
+    demos = demonstration_maps(shots, seed, {m.map.key() for m in maps})
+    samples = [to_sample(m, representation, cot, demos, id_max_size) for m in maps]
+    return MemoryDataset(samples, name=name)

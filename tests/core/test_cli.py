@@ -1,0 +1,150 @@
+"""The `trustbench` command line, run as a user runs it: in a subprocess, offline."""
+
+import json
+import subprocess
+
+import pytest
+from inspect_ai.log import list_eval_logs, read_eval_log
+
+from helpers import guarded_env, venv_bin
+
+COMMANDS = ["list", "run", "report", "view", "doctor"]
+
+
+def trustbench(*args, env=None, timeout=300):
+    return subprocess.run(
+        [venv_bin("trustbench"), *args],
+        env=env or guarded_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_on_every_command(command):
+    result = trustbench(*([command] if command else []), "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage:" in result.stdout
+
+
+def test_list_json_shows_tasks_needs_parameters_and_suites(example_plugin):
+    result = trustbench("list", "--json", env=guarded_env(example_plugin))
+    assert result.returncode == 0, result.stderr
+    listing = json.loads(result.stdout)
+    tasks = {t["name"]: t for t in listing["tasks"]}
+    planning = tasks["trustbench/visual_planning"]
+    assert planning["needs"] == {"vision": "representation=image"}
+    params = {p["name"]: p for p in planning["parameters"]}
+    assert params["n_per_size"]["default"] == 100
+    assert tasks["trustbench_example_plugin/greeting"]["plugin"] == "example"
+    assert {s["name"] for s in listing["suites"]} >= {"smoke", "visual_planning"}
+
+
+def test_list_text(example_plugin):
+    result = trustbench("list", env=guarded_env(example_plugin))
+    assert "trustbench/visual_planning" in result.stdout
+    assert "vision (when representation=image)" in result.stdout
+    assert "trustbench_example_plugin/greeting" in result.stdout
+    assert "smoke" in result.stdout
+
+
+def test_run_prints_table_logs_and_report(tmp_path):
+    log_dir = tmp_path / "logs"
+    result = trustbench(
+        "run",
+        "trustbench/visual_planning",
+        "--model",
+        "scripted/gridworld-bfs",
+        "-T",
+        "sizes=[3,7]",
+        "-T",
+        "n_per_size=3",
+        "--log-dir",
+        str(log_dir),
+        "--display",
+        "none",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "trustbench results" in result.stdout
+    assert "1.000" in result.stdout
+    assert f"Logs:   {log_dir.resolve()}" in result.stdout
+    [info] = list_eval_logs(str(log_dir))
+    log = read_eval_log(info, header_only=True)
+    assert log.status == "success" and log.results.completed_samples == 6
+
+
+def test_run_exits_nonzero_when_a_task_errors(tmp_path):
+    script = tmp_path / "empty.yaml"
+    script.write_text("[]\n")
+    result = trustbench(
+        "run",
+        "trustbench/visual_planning",
+        "--model",
+        "scripted/script",
+        "-M",
+        f"file={script}",
+        "-T",
+        "sizes=3",
+        "-T",
+        "n_per_size=1",
+        "--log-dir",
+        str(tmp_path / "logs"),
+        "--display",
+        "none",
+    )
+    assert result.returncode == 1
+    assert "FAILED" in result.stderr and "Re-run the same command to resume" in result.stderr
+
+
+def test_unknown_names_are_clear_errors():
+    result = trustbench("run", "no_such_thing", "--model", "scripted/echo")
+    assert result.returncode == 2
+    assert "Unknown task 'no_such_thing'. Available: trustbench/visual_planning" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_report_on_an_empty_dir_is_a_clear_error(tmp_path):
+    result = trustbench("report", str(tmp_path))
+    assert result.returncode == 2
+    assert "No Inspect logs" in result.stderr
+
+
+def test_report_writes_markdown(tmp_path):
+    log_dir = tmp_path / "logs"
+    trustbench(
+        "run",
+        "trustbench/visual_planning",
+        "--model",
+        "scripted/gridworld-random,scripted/gridworld-bfs",
+        "-T",
+        "sizes=3",
+        "-T",
+        "n_per_size=4",
+        "--log-dir",
+        str(log_dir),
+        "--display",
+        "none",
+    )
+    out = tmp_path / "table.md"
+    result = trustbench("report", str(log_dir), "--markdown", str(out))
+    assert result.returncode == 0, result.stderr
+    table = out.read_text()
+    assert table.startswith("| task | args | model |")
+    assert "scripted/gridworld-bfs" in table and "scripted/gridworld-random" in table
+
+
+def test_doctor_reports_each_check():
+    result = trustbench("doctor", env=guarded_env(TRUSTBENCH_CACHE_DIR="/proc/forbidden"))
+    assert "[  ok] python" in result.stdout
+    assert "local extra" in result.stdout
+    assert "[fail] trustbench cache" in result.stdout and "fix:" in result.stdout
+    assert result.returncode == 1
+
+
+def test_doctor_checks_a_model(tmp_path):
+    result = trustbench(
+        "doctor", "--model", "scripted/echo,openai/gpt-4o", env=guarded_env(OPENAI_API_KEY="")
+    )
+    assert "[  ok] scripted/echo reachable" in result.stdout
+    assert "[fail] openai/gpt-4o credentials: OPENAI_API_KEY is not set" in result.stdout

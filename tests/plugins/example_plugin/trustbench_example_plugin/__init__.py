@@ -1,0 +1,1 @@
+"""An example trustbench plugin: the smallest package that adds a task."""

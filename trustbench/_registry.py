@@ -1,0 +1,39 @@
+"""Everything trustbench registers with Inspect (the `inspect_ai` entry point loads this module).
+
+Importing it makes `inspect eval trustbench/<task>` and `--model scripted/...` / `local/...` work
+from Inspect's own CLI. Providers import their heavy dependencies only when first used.
+"""
+
+from __future__ import annotations
+
+from inspect_ai.model import ModelAPI, modelapi
+
+from trustbench.plugins import Plugin, discover_plugins
+from trustbench.tasks.visual_planning import ORACLES as VISUAL_PLANNING_ORACLES
+from trustbench.tasks.visual_planning import visual_planning
+
+builtin = Plugin(
+    name="trustbench",
+    tasks=[visual_planning],
+    oracles={**VISUAL_PLANNING_ORACLES},
+)
+
+
+@modelapi(name="scripted")
+def scripted() -> type[ModelAPI]:
+    from trustbench.providers.scripted import ScriptedModelAPI, register_oracle
+
+    for plugin in (builtin, *discover_plugins()):
+        for name, oracle in plugin.oracles.items():
+            register_oracle(name, oracle)
+    return ScriptedModelAPI
+
+
+@modelapi(name="local")
+def local() -> type[ModelAPI]:
+    from trustbench.providers.local import LocalModelAPI
+
+    return LocalModelAPI
+
+
+__all__ = ["builtin", "local", "scripted", "visual_planning"]
