@@ -61,16 +61,26 @@ def row_for(log: EvalLog) -> ResultRow:
     )
 
 
+def current_attempts(logs: list[EvalLog]) -> list[EvalLog]:
+    """One log per task and model: an eval set retries a task into a new log, and the earlier
+    attempts (interrupted or errored) stay beside it. Keep the successful or else the newest."""
+    latest: dict[tuple[str, str], EvalLog] = {}
+    for log in sorted(logs, key=lambda log: (log.status == "success", log.eval.created)):
+        latest[(log.eval.task_id, log.eval.model)] = log
+    return list(latest.values())
+
+
 def read_rows(log_dirs: list[str | Path]) -> list[ResultRow]:
-    """One row per log; errored and cancelled logs are kept, with their status shown."""
-    rows = []
+    """One row per task and model; errored and cancelled runs are kept, with their status shown."""
+    logs = []
     for log_dir in log_dirs:
         if not Path(log_dir).is_dir():
             raise TrustbenchError(f"Log directory not found: {log_dir}")
         infos = list_eval_logs(str(log_dir))
         if not infos:
             raise TrustbenchError(f"No Inspect logs in {log_dir}. Run `trustbench run` first.")
-        rows += [row_for(read_eval_log(info, header_only=True)) for info in infos]
+        logs += [read_eval_log(info, header_only=True) for info in infos]
+    rows = [row_for(log) for log in current_attempts(logs)]
     return sorted(rows, key=lambda r: (r.task, r.args, r.model))
 
 

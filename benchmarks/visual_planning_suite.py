@@ -1,0 +1,52 @@
+"""The whole ID + OOD text suite (evals/visual_planning.yaml: 4 representations × 600 maps) on the
+BFS oracle and the random walker, through `trustbench run`. Prints wall time, samples per second
+and each model's accuracy, measured in one run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from trustbench.results_table import read_rows
+
+BIN = Path(sys.executable).parent
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as log_dir:
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                str(BIN / "trustbench"),
+                "run",
+                "visual_planning",
+                "--model",
+                "scripted/gridworld-bfs,scripted/gridworld-random",
+                "--log-dir",
+                log_dir,
+                "--display",
+                "none",
+                "--max-samples",
+                "200",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        elapsed = time.perf_counter() - start
+        rows = read_rows([log_dir])
+    samples = sum(int(r.samples.split("/")[0]) for r in rows)
+    print(
+        f"suite: 4 text representations x (ID 3-6 + OOD 7-8) x 100 maps, 2 models = {samples} samples"
+    )
+    print(
+        f"wall time: {elapsed:.1f} s  ({samples / elapsed:.0f} samples/s, process start included)"
+    )
+    for row in rows:
+        print(f"  {row.model:28s} {row.args:45s} accuracy {row.shown_value}")
+
+
+if __name__ == "__main__":
+    main()
