@@ -12,6 +12,7 @@ import click
 import yaml
 
 from trustbench.errors import TrustbenchError
+from trustbench.evidence_cli import evidence
 
 
 def _parse_key_values(values: tuple[str, ...], flag: str) -> dict[str, Any]:
@@ -215,3 +216,6 @@ def doctor(model: str | None) -> None:
             click.echo(f"       fix: {check.fix}")
         ok = ok and check.status != "fail"
     sys.exit(0 if ok else 1)
+
+
+main.add_command(evidence)

@@ -1,0 +1,122 @@
+"""The records that cross the retrieval layer's boundaries. Everything is pydantic so a record
+can be stored, exported and compared exactly."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class SearchResult(BaseModel):
+    title: str
+    url: str
+    snippet: str = ""
+    rank: int
+    """1-based position in the provider's answer."""
+    provider: str
+    extras: dict[str, Any] = Field(default_factory=dict)
+    """Whatever else the provider returned for this hit (date, source, score, …)."""
+
+
+class FetchErrorKind(StrEnum):
+    invalid_url = "invalid_url"
+    blocked = "blocked"
+    """The SSRF guard refused the address (private, loopback, link-local, …) or the scheme."""
+    timeout = "timeout"
+    too_large = "too_large"
+    decompression_bomb = "decompression_bomb"
+    too_many_redirects = "too_many_redirects"
+    http_status = "http_status"
+    connection = "connection"
+    tls = "tls"
+    unsupported_content = "unsupported_content"
+
+
+class FetchError(BaseModel):
+    kind: FetchErrorKind
+    reason: str
+
+
+ContentKind = Literal["html", "pdf", "text", "other"]
+
+
+class FetchResult(BaseModel):
+    """One fetch, successful or not. Failures are values, not exceptions, so a judge can record
+    them and go on."""
+
+    url: str
+    final_url: str | None = None
+    status: int | None = None
+    content_type: str | None = None
+    kind: ContentKind | None = None
+    charset: str | None = None
+    body: bytes = b""
+    sha256: str | None = None
+    fetched_at: datetime
+    elapsed_s: float = 0.0
+    redirects: list[str] = Field(default_factory=list)
+    error: FetchError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class CitationMetadata(BaseModel):
+    """What a page says about the work it shows: used to check that a cited work exists."""
+
+    title: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    doi: str | None = None
+    date: str | None = None
+    journal: str | None = None
+    pdf_url: str | None = None
+    og: dict[str, str] = Field(default_factory=dict)
+
+
+class Document(BaseModel):
+    url: str
+    title: str | None = None
+    text: str
+    pages: list[str] | None = None
+    """PDF text per page; None for HTML and plain text."""
+    links: list[str] = Field(default_factory=list)
+    metadata: CitationMetadata = Field(default_factory=CitationMetadata)
+    extractor: str
+    extractor_version: str
+    source_sha256: str | None = None
+    truncated: bool = False
+    """True when a page cap or time budget stopped extraction early."""
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Passage(BaseModel):
+    url: str
+    text: str
+    start: int
+    """Character offset of the chunk in the document text."""
+    end: int
+    score: float
+    method: Literal["bm25", "embedding", "hybrid"]
+
+
+class RetrievalError(Exception):
+    """Base class of the retrieval layer's errors; messages say what to do."""
+
+
+class MissingAPIKey(RetrievalError):
+    def __init__(self, provider: str, variable: str) -> None:
+        self.variable = variable
+        super().__init__(f"The {provider} search provider needs an API key: set {variable}.")
+
+
+class SearchFailed(RetrievalError):
+    """The provider answered with an error or an unreadable response."""
+
+
+class EvidenceMissing(RetrievalError):
+    """Replay mode found no stored evidence for a request: the judge records a verification
+    error for that claim instead of fetching."""

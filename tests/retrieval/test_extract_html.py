@@ -1,0 +1,170 @@
+"""HTML extraction: main text without boilerplate, title, absolute links, citation metadata,
+charsets, the beautifulsoup4 fallback and empty pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import bs4
+import pytest
+import trafilatura
+from lxml import etree
+
+from trustbench.retrieval.extract import ExtractionFailed, extract, extract_bytes, webpage
+from trustbench.retrieval.extract.webpage import canonical_url
+from trustbench.retrieval.types import FetchError, FetchErrorKind, FetchResult
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+ARTICLE_URL = "https://reefjournal.example.org/articles/coral-bleaching-2021"
+COMMENTS_ONLY = (
+    b'<html><body><div id="comments" class="comments"><p>The museum opens at nine in the '
+    b"morning and closes at five in the evening every day except Monday.</p></div></body></html>"
+)
+
+
+def fetched(body: bytes, kind: str | None = "html", charset: str | None = None) -> FetchResult:
+    return FetchResult(
+        url=ARTICLE_URL,
+        final_url=ARTICLE_URL,
+        status=200,
+        kind=kind,
+        charset=charset,
+        body=body,
+        fetched_at=datetime.now(UTC),
+    )
+
+
+@pytest.fixture(scope="module")
+def article():
+    return extract(fetched((FIXTURES / "article.html").read_bytes()))
+
+
+def test_main_text_without_boilerplate(article):
+    assert "4.2 degree heating weeks" in article.text
+    assert "massive Porites colonies" in article.text
+    for chrome in (
+        "NAVIGATION-MENU",
+        "BANNER-AD-TEXT",
+        "SIDEBAR-WIDGET",
+        "FOOTER-COPYRIGHT",
+        "AD-TRACKER-SCRIPT",
+    ):
+        assert chrome not in article.text
+    assert article.extractor == "trafilatura"
+    assert article.extractor_version == trafilatura.__version__
+    assert article.pages is None and not article.truncated and article.warnings == []
+    assert article.source_sha256 and len(article.source_sha256) == 64
+
+
+def test_title(article):
+    assert article.title == "Coral bleaching thresholds under repeated marine heatwaves"
+
+
+def test_links_are_absolute(article):
+    assert all(link.startswith(("https://", "http://")) for link in article.links)
+    for expected in (
+        "https://reefjournal.example.org/data/reef-survey.csv",  # ../ against <base href>
+        "https://reefjournal.example.org/articles/supplement.pdf",
+        "https://other.example.net/paper.pdf",  # fragment dropped
+        "https://reefjournal.example.org/privacy",
+    ):
+        assert expected in article.links
+    assert not any("mailto" in link for link in article.links)
+    assert len(article.links) == len(set(article.links))
+
+
+def test_citation_metadata(article):
+    meta = article.metadata
+    assert meta.title == "Coral bleaching thresholds under repeated marine heatwaves"
+    assert meta.authors == ["Okafor, Adaeze", "Lindqvist, Mats", "Tanaka, Hiroshi"]
+    assert meta.doi == "10.5555/reef.2021.0042"
+    assert meta.date == "2021/06/14"
+    assert meta.journal == "Journal of Reef Science"
+    assert meta.pdf_url == "https://reefjournal.example.org/pdfs/coral-bleaching-2021.pdf"
+    assert meta.og == {
+        "title": "Coral bleaching thresholds under repeated marine heatwaves",
+        "type": "article",
+        "url": ARTICLE_URL,
+        "site_name": "Journal of Reef Science",
+    }
+
+
+def test_dublin_core_and_semicolon_authors_when_no_citation_tags():
+    html = (
+        b'<html><head><meta name="DC.title" content="A Dublin Core title">'
+        b'<meta name="citation_authors" content="Ng, Ann; Roe, Bo">'
+        b'<meta name="DC.identifier" content="https://doi.org/10.1234/abc.5">'
+        b'<meta name="DC.date" content="2019-03-02"></head>'
+        b"<body><p>Body text long enough to be kept as the main text of this page.</p></body></html>"
+    )
+    meta = extract_bytes("https://x.example/", html, "html").metadata
+    assert (meta.title, meta.authors, meta.doi, meta.date) == (
+        "A Dublin Core title",
+        ["Ng, Ann", "Roe, Bo"],
+        "10.1234/abc.5",
+        "2019-03-02",
+    )
+
+
+@pytest.mark.parametrize("declared", [None, "iso-8859-1"])
+def test_latin1_page(declared):
+    body = (FIXTURES / "latin1.html").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+    doc = extract(fetched(body, charset=declared))
+    assert doc.title == "Crème brûlée à la française"
+    assert "dessert français composé" in doc.text
+    assert "\ufffd" not in doc.text
+
+
+def test_wrong_declared_charset_is_reported_and_recovered():
+    body = "Привет, мир! Это простой текст на русском языке, достаточно длинный.".encode("cp1251")
+    doc = extract_bytes("https://x.example/a.txt", body, "text", charset="utf-8")
+    assert "русском языке" in doc.text
+    assert any("'utf-8' does not decode" in w for w in doc.warnings)
+    assert any("charset-normalizer" in w for w in doc.warnings)
+
+
+def test_trafilatura_empty_page_uses_bs4_fallback():
+    assert trafilatura.extract(COMMENTS_ONLY.decode(), **webpage.TRAFILATURA_OPTIONS) is None
+    doc = extract_bytes("https://museum.example/", COMMENTS_ONLY, "html")
+    assert doc.extractor == "beautifulsoup4"
+    assert doc.extractor_version == bs4.__version__
+    assert "opens at nine in the morning" in doc.text
+    assert any("fallback" in w for w in doc.warnings)
+
+
+def test_trafilatura_failure_uses_bs4_fallback(monkeypatch):
+    def broken(*args, **kwargs):
+        raise etree.ParserError("document is malformed")
+
+    monkeypatch.setattr(webpage.trafilatura, "extract", broken)
+    doc = extract(fetched((FIXTURES / "article.html").read_bytes()))
+    assert doc.extractor == "beautifulsoup4"
+    assert "4.2 degree heating weeks" in doc.text
+    assert "FOOTER-COPYRIGHT" not in doc.text and "NAVIGATION-MENU" not in doc.text
+    assert any("trafilatura failed: ParserError" in w for w in doc.warnings)
+    assert doc.metadata.doi == "10.5555/reef.2021.0042"  # metadata does not depend on trafilatura
+
+
+@pytest.mark.parametrize("body", [b"", b"  \n\t ", b"<html><body></body></html>"])
+def test_empty_page_is_a_document_with_a_warning(body):
+    doc = extract(fetched(body))
+    assert doc.text == ""
+    assert doc.warnings
+
+
+def test_failed_fetch_raises():
+    result = fetched(b"").model_copy(
+        update={"error": FetchError(kind=FetchErrorKind.timeout, reason="no answer in 20 s")}
+    )
+    with pytest.raises(ExtractionFailed, match="no answer in 20 s") as info:
+        extract(result)
+    assert "timeout" in info.value.reason
+
+
+def test_canonical_url():
+    body = (FIXTURES / "article.html").read_bytes()
+    assert canonical_url(body, None) == ARTICLE_URL
+    assert canonical_url(b"<html><head><title>x</title></head><body>y</body></html>", None) is None
