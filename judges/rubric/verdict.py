@@ -1,0 +1,65 @@
+"""The grader's structured reply, validated with pydantic from the JSON in its text."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from trustbench.judges.rubric.labels import RubricLabel, normalize_label
+
+
+class RubricVerdict(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    label: RubricLabel
+    accuracy: str = ""
+    completeness: str = ""
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _any_spelling(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return normalize_label(value) or value
+        return value
+
+    @field_validator("accuracy", "completeness", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return value if isinstance(value, str) else json.dumps(value)
+
+
+class VerdictParseError(ValueError):
+    """The grader's reply holds no valid verdict; the message says what was wrong."""
+
+
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
+_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
+
+
+def _candidate_json(text: str) -> str:
+    fenced = _FENCE.search(text)
+    body = fenced.group(1) if fenced else text
+    found = _OBJECT.search(body)
+    if found is None:
+        raise VerdictParseError("no JSON object found")
+    return found.group(0)
+
+
+def parse_verdict(text: str) -> RubricVerdict:
+    try:
+        raw = json.loads(_candidate_json(text))
+    except json.JSONDecodeError as ex:
+        raise VerdictParseError(f"invalid JSON: {ex.msg}") from ex
+    if not isinstance(raw, dict):
+        raise VerdictParseError("the JSON is not an object")
+    if raw.get("label") is None and raw.get("grade") is not None:
+        raw = {**raw, "label": raw["grade"]}  # upstream's grader used the key "grade"
+    try:
+        return RubricVerdict.model_validate(raw)
+    except ValidationError as ex:
+        first = ex.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "reply"
+        raise VerdictParseError(f"{where}: {first['msg']}") from ex

@@ -1,0 +1,27 @@
+"""Typed errors for the exam data; each message names the file or question and the fix."""
+
+from __future__ import annotations
+
+
+class ExamDataError(ValueError):
+    """The question or course data cannot be used as given."""
+
+
+class InvalidQuestionError(ExamDataError):
+    """One question record breaks the schema; `question_id` says which."""
+
+    def __init__(self, question_id: str, problem: str) -> None:
+        self.question_id = question_id
+        self.problem = problem
+        super().__init__(
+            f"question {question_id}: {problem}. Fix the record, or pass -T on_invalid=skip to "
+            "leave such questions out (they are counted in the log as skipped_questions)."
+        )
+
+
+class ChecksumError(ExamDataError):
+    """A data file is not the pinned upstream version."""
+
+
+class DataUnavailableError(ExamDataError):
+    """The upstream files are neither mirrored, cached nor downloadable."""

@@ -1,0 +1,111 @@
+"""The two strategies that take several calls: self-refine and expert prompting."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ModelOutput, get_model
+from inspect_ai.solver import Generate, Solver, TaskState, solver
+
+from trustbench.tasks.epfl_courses import prompts
+from trustbench.tasks.epfl_courses.extraction import extract_choices
+from trustbench.tasks.epfl_courses.metadata import question_from_metadata
+
+EXPERTS = 3
+
+
+@solver
+def self_refine(rounds: int = 1) -> Solver:
+    """Draft, then `rounds` times: the model critiques its answer and revises it (after Madaan
+    et al., 2023). The last revision is what gets scored, for MCQ and open answers alike."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        kind = state.metadata["question_type"]
+        state = await generate(state)
+        for _ in range(rounds):
+            state.messages.append(ChatMessageUser(content=prompts.CRITIQUE))
+            state = await generate(state)
+            state.messages.append(ChatMessageUser(content=prompts.REVISE[kind]))
+            state = await generate(state)
+        return state
+
+    return solve
+
+
+def parse_experts(text: str) -> list[str] | None:
+    """Three expert descriptions from a JSON object or list, or from numbered lines."""
+    names: list[str] = []
+    found = re.search(r"\{.*\}|\[.*\]", text, re.DOTALL)
+    if found:
+        try:
+            data = json.loads(found.group(0))
+        except json.JSONDecodeError:
+            data = None
+        values = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
+        names = [str(v).strip() for v in values if isinstance(v, str | int | float)]
+    if not names:
+        names = re.findall(r"(?m)^\s*(?:\d+[.:)]|[-*•])\s*(.+?)\s*$", text)
+    names = [n.strip(" .\"'") for n in names if n.strip(" .\"'")][:EXPERTS]
+    return names if len(names) == EXPERTS else None
+
+
+def majority_answer(answers: list[str], options: list[str]) -> tuple[int, str]:
+    """Index of the expert whose option set most experts share (the earliest on a tie)."""
+    picks = [extract_choices(a, options).choices for a in answers]
+    counts = Counter(p for p in picks if p is not None)
+    if not counts:
+        return 0, "no expert answer could be read; the first expert's answer is scored"
+    top = max(counts.values())
+    winner = next(i for i, p in enumerate(picks) if p is not None and counts[p] == top)
+    return winner, f"{top} of {len(answers)} experts agree"
+
+
+def picked_expert(text: str, count: int) -> tuple[int, str]:
+    found = re.search(rf"\b([1-{count}])\b", text)
+    if found is None:
+        return 0, "the choice could not be read; the first expert's answer is scored"
+    return int(found.group(1)) - 1, "chosen by the model"
+
+
+@solver
+def expert_prompting() -> Solver:
+    """Ask for three experts, let each answer, then keep the majority answer (MCQ) or the
+    one the model judges best (open answers). Each call is in the transcript."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        question = question_from_metadata(state.metadata)
+        model = get_model()
+        professor = ChatMessageSystem(content=prompts.professor_system(question.course.name))
+        naming = await model.generate(
+            [professor, ChatMessageUser(content=prompts.name_experts_prompt(question))]
+        )
+        named = parse_experts(naming.completion)
+        experts = named or [e.format(course=question.course.name) for e in prompts.FALLBACK_EXPERTS]
+        asked = ChatMessageUser(content=prompts.base_prompt(question))
+        outputs: list[ModelOutput] = []
+        for expert in experts:
+            persona = ChatMessageSystem(content=prompts.expert_system_for(expert))
+            outputs.append(await model.generate([persona, asked]))
+        answers = [o.completion for o in outputs]
+        if question.kind == "mcq":
+            chosen, how = majority_answer(answers, list(question.options))
+        else:
+            pick = await model.generate(
+                [professor, ChatMessageUser(content=prompts.pick_best_prompt(question, answers))]
+            )
+            chosen, how = picked_expert(pick.completion, len(answers))
+        state.metadata["strategy_trace"] = {
+            "experts": experts,
+            "experts_named_by_model": named is not None,
+            "chosen_expert": chosen + 1,
+            "how": how,
+        }
+        final = outputs[chosen]
+        persona = ChatMessageSystem(content=prompts.expert_system_for(experts[chosen]))
+        state.messages = [persona, asked, final.message]
+        state.output = final
+        return state
+
+    return solve

@@ -1,0 +1,73 @@
+"""Where the questions come from: the bundled sample, a file of your own, or upstream."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from trustbench.tasks.epfl_courses.errors import ExamDataError
+from trustbench.tasks.epfl_courses.records import (
+    Question,
+    Skipped,
+    parse_courses,
+    parse_questions,
+    read_json_list,
+)
+from trustbench.tasks.epfl_courses.upstream import (
+    COURSES,
+    QUESTIONS,
+    REPOSITORY,
+    REVISION,
+    upstream_file,
+)
+
+SAMPLE_DIR = Path(__file__).parent / "data"
+DATA_ENV = "TRUSTBENCH_DATA"
+
+
+@dataclass(frozen=True)
+class ExamFiles:
+    questions: Path
+    courses: Path
+    origin: str
+
+
+def exam_files(
+    dataset: Literal["upstream", "sample"],
+    data_file: str | None,
+    courses_file: str | None,
+    data_dir: str | None,
+) -> ExamFiles:
+    """`data_file` (with `courses_file`, or a courses.json beside it) wins over `dataset`."""
+    if courses_file is not None and data_file is None:
+        raise ExamDataError(
+            "courses_file describes the courses of a data_file: pass -T data_file=<questions> too."
+        )
+    if data_file is not None:
+        questions = Path(data_file)
+        courses = Path(courses_file) if courses_file else questions.with_name("courses.json")
+        if not courses.is_file():
+            raise ExamDataError(
+                f"No courses file for {questions}: put a courses.json beside it, or pass "
+                "-T courses_file=<path> (the upstream courses.json schema)."
+            )
+        return ExamFiles(questions, courses, f"file:{questions}")
+    if dataset == "sample":
+        return ExamFiles(
+            SAMPLE_DIR / "sample_questions.json", SAMPLE_DIR / "sample_courses.json", "sample"
+        )
+    mirror = data_dir or os.environ.get(DATA_ENV)
+    root = Path(mirror) if mirror else None
+    return ExamFiles(
+        upstream_file(QUESTIONS, root), upstream_file(COURSES, root), f"{REPOSITORY}@{REVISION}"
+    )
+
+
+def load_exam(
+    files: ExamFiles, on_invalid: Literal["error", "skip"]
+) -> tuple[list[Question], list[Skipped]]:
+    courses = parse_courses(read_json_list(files.courses, "courses"), str(files.courses))
+    records = read_json_list(files.questions, "questions")
+    return parse_questions(records, courses, on_invalid)

@@ -1,0 +1,113 @@
+"""The rubric judge on its own: labels, structured replies, the retry, numeric grading."""
+
+import json
+
+import pytest
+from inspect_ai.model import get_model
+
+import trustbench._registry  # noqa: F401 - registers scripted/
+from trustbench.judges.rubric import (
+    RubricLabel,
+    VerdictParseError,
+    grade_answer,
+    grade_numeric,
+    label_score_map,
+    normalize_label,
+    parse_quantity,
+    parse_verdict,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("correct", RubricLabel.CORRECT),
+        ("Mostly_Correct", RubricLabel.MOSTLY_CORRECT),
+        ("almost correct", RubricLabel.MOSTLY_CORRECT),
+        ("'mostly incorrect'", RubricLabel.MOSTLY_INCORRECT),
+        ("wrong answer", RubricLabel.INCORRECT),
+        ("excellent", None),
+    ],
+)
+def test_labels_are_read_in_any_spelling(text, label):
+    assert normalize_label(text) == label
+
+
+def test_label_scores_are_configurable_and_checked():
+    scores = label_score_map({"mostly correct": 0.5})
+    assert scores[RubricLabel.MOSTLY_CORRECT] == 0.5 and scores[RubricLabel.CORRECT] == 1.0
+    with pytest.raises(ValueError, match="Unknown rubric label 'great'"):
+        label_score_map({"great": 1.0})
+
+
+def test_verdicts_are_parsed_from_json_in_the_reply():
+    fenced = (
+        'Here it is:\n```json\n{"accuracy": "ok", "completeness": "ok", "label": "Correct"}\n```'
+    )
+    assert parse_verdict(fenced).label == RubricLabel.CORRECT
+    upstream_style = '{"accuracy": "...", "completeness": "...", "grade": "almost correct"}'
+    assert parse_verdict(upstream_style).label == RubricLabel.MOSTLY_CORRECT
+    for bad, problem in [
+        ("no json here", "no JSON object"),
+        ('{"label": "superb"}', "label"),
+        ("{label: correct}", "invalid JSON"),
+    ]:
+        with pytest.raises(VerdictParseError, match=problem):
+            parse_verdict(bad)
+
+
+def scripted_grader(tmp_path, *replies):
+    """Replies in turn order: the retry is the conversation's second assistant turn."""
+    script = tmp_path / f"grader{len(replies)}.json"
+    script.write_text(json.dumps({"outputs": list(replies)}))
+    return get_model("scripted/script", file=str(script), memoize=False)
+
+
+async def test_an_unreadable_reply_is_retried_once_then_reported(tmp_path):
+    retried = await grade_answer(
+        scripted_grader(tmp_path, "I think it is fine", '{"label": "mostly incorrect"}'),
+        question="Q?",
+        reference="42",
+        answer="41",
+    )
+    assert retried.verdict.label == RubricLabel.MOSTLY_INCORRECT and len(retried.replies) == 2
+    failed = await grade_answer(
+        scripted_grader(tmp_path, "nope", "still nope", '{"label": "correct"}'),
+        question="Q?",
+        reference="42",
+        answer="41",
+    )
+    assert failed.failed and failed.error == "no JSON object found" and len(failed.replies) == 2
+
+
+@pytest.mark.parametrize(
+    ("reference", "value", "unit"),
+    [
+        ("38.5 kJ", 38.5, "kJ"),
+        ("v = 3e8 m/s", 3e8, "m/s"),
+        ("3.2 × 10^-4 J", 3.2e-4, "J"),
+        ("1,5 kg", 1.5, "kg"),
+        ("1/2", 0.5, ""),
+        ("−3 °C", -3.0, "°C"),
+        ("$9.81\\,\\mathrm{m/s^2}$", 9.81, "m/s^2"),
+    ],
+)
+def test_numeric_references_are_recognised(reference, value, unit):
+    quantity = parse_quantity(reference)
+    assert quantity is not None and quantity.value == pytest.approx(value) and quantity.unit == unit
+
+
+@pytest.mark.parametrize(
+    "reference", ["2 cm and 3 cm", "12 apples", "The answer is 42", "O(n log n)"]
+)
+def test_other_references_are_left_to_the_grader(reference):
+    assert parse_quantity(reference) is None
+
+
+def test_numeric_grading_uses_a_relative_tolerance_and_units():
+    reference = parse_quantity("12.5 m/s")
+    assert grade_numeric("so v = 12.45 m/s.", reference, 0.01).correct
+    assert not grade_numeric("v = 13 m/s", reference, 0.01).correct
+    assert not grade_numeric("12.5 cm/s", reference, 0.01).correct
+    assert grade_numeric("We get 3, then 5; final answer: 12.5", reference, 0.01).correct
+    assert grade_numeric("no idea", reference, 0.01).answer is None
