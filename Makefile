@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint benchmarks clean
+.PHONY: run test lint benchmarks clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,13 @@ $(VENV)/.dev-installed: pyproject.toml setup.py | $(BIN)/python
 run: $(VENV)/.local-installed
 	$(BIN)/trustbench run
 
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# The report tests open the HTML report in a real headless browser (Debian's chromium).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

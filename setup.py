@@ -21,7 +21,14 @@ packages = _packages("trustbench", "trustbench")
 for folder in NAMESPACED:
     packages += _packages(folder, f"trustbench.{folder}")
 
+# Metadata goes to build/, not the repo root: a trustbench.egg-info beside the sources would
+# shadow the editable install's metadata for any Python started in the root, and Inspect would
+# then register our tasks without their `trustbench/` prefix.
+EGG_BASE = ROOT / "build"
+EGG_BASE.mkdir(exist_ok=True)
+
 setup(
+    options={"egg_info": {"egg_base": str(EGG_BASE)}},
     packages=packages,
     package_dir={"trustbench": "trustbench", **{f"trustbench.{f}": f for f in NAMESPACED}},
     package_data={"": ["*.md", "*.json", "*.jsonl", "*.yaml"]},

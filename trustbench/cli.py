@@ -105,6 +105,7 @@ def list_command(as_json: bool) -> None:
 @click.option("--log-dir", type=click.Path(file_okay=False), help="Where logs go (resume scope).")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Local mirror of upstream data.")
 @click.option("--max-samples", type=click.IntRange(min=1), help="Samples run concurrently.")
+@click.option("--no-report", is_flag=True, help="Print the results table only; write no report.")
 @click.option(
     "--display",
     type=click.Choice(["full", "rich", "plain", "log", "none"]),
@@ -121,6 +122,7 @@ def run(
     log_dir: str | None,
     data_dir: str | None,
     max_samples: int | None,
+    no_report: bool,
     display: str | None,
 ) -> None:
     """Run suites and/or tasks (default: the smoke suite on the embedded model).
@@ -129,7 +131,8 @@ def run(
     `success`.
     """
     from trustbench.catalog import load_catalog
-    from trustbench.results_table import read_rows, to_markdown, to_rich_table
+    from trustbench.report import build_report, overview_table
+    from trustbench.results_table import read_rows, to_rich_table
     from trustbench.runner import execute, plan_run, results_dir
 
     plan = plan_run(
@@ -145,14 +148,14 @@ def run(
     if max_samples:
         extra["max_samples"] = max_samples
     outcome = execute(plan, limit=limit, display=display, data_dir=data_dir, **extra)
-    rows = read_rows([plan.log_dir])
-    _console().print(to_rich_table(rows))
-    report_dir = results_dir() / "reports" / plan.name
-    report_dir.mkdir(parents=True, exist_ok=True)
-    report = (report_dir / "results.md").resolve()
-    report.write_text(to_markdown(rows), encoding="utf-8")
+    if outcome.logs:
+        if no_report:
+            _console().print(to_rich_table(read_rows([plan.log_dir])))
+        else:
+            result = build_report([plan.log_dir], out_dir=results_dir() / "reports" / plan.name)
+            _console().print(overview_table(result.overview))
+            click.echo(f"Report: {result.files['html'].resolve()}")
     click.echo(f"Logs:   {plan.log_dir.resolve()}")
-    click.echo(f"Report: {report}")
     if not outcome.success:
         for log in outcome.failed:
             message = log.error.message if log.error else "incomplete"
@@ -167,21 +170,35 @@ def run(
 
 @main.command()
 @click.argument("log_dirs", nargs=-1, required=True, type=click.Path())
+@click.option("--baseline", help="Model to compare the others against (paired tests).")
 @click.option(
-    "--markdown", "markdown_out", type=click.Path(dir_okay=False), help="Also write Markdown here."
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Report directory (default: results/reports/<log dir name>).",
 )
-def report(log_dirs: tuple[str, ...], markdown_out: str | None) -> None:
-    """Print the results table (task × model × headline metric) for one or more log dirs."""
-    from trustbench.results_table import read_rows, to_markdown, to_rich_table
+@click.option(
+    "--format",
+    "formats",
+    default="html,md,csv,json",
+    show_default=True,
+    help="Comma-separated: html, md, csv, json.",
+)
+def report(
+    log_dirs: tuple[str, ...], baseline: str | None, out_dir: str | None, formats: str
+) -> None:
+    """Compare models across tasks: headline metrics with 95 % CIs, run facts, paired tests
+    against --baseline, per-task breakdowns and plots."""
+    from trustbench.report import build_report, default_report_dir, overview_table
+    from trustbench.runner import results_dir
 
-    rows = read_rows(list(log_dirs))
-    _console().print(to_rich_table(rows))
-    markdown = to_markdown(rows)
-    if markdown_out:
-        Path(markdown_out).write_text(markdown, encoding="utf-8")
-        click.echo(f"Markdown: {markdown_out}")
-    else:
-        click.echo(markdown)
+    target = Path(out_dir) if out_dir else default_report_dir(log_dirs, results_dir())
+    result = build_report(list(log_dirs), baseline=baseline, out_dir=target, formats=formats)
+    _console().print(overview_table(result.overview))
+    for warning in result.warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+    for name, path in result.files.items():
+        click.echo(f"{name + ':':6} {path.resolve()}")
 
 
 @main.command()

@@ -1,4 +1,5 @@
-"""The plain results table: task × model × headline metric, read from Inspect logs only."""
+"""The light results table (task × model × headline metric) from log headers only: what
+`trustbench run --no-report` prints, and the current-attempt rule the report shares."""
 
 from __future__ import annotations
 
@@ -89,14 +90,6 @@ HEADERS = ("task", "args", "model", "status", "samples", "metric", "value")
 
 def _cells(row: ResultRow) -> tuple[str, ...]:
     return (row.task, row.args, row.model, row.status, row.samples, row.metric, row.shown_value)
-
-
-def to_markdown(rows: list[ResultRow]) -> str:
-    lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
-    for row in rows:
-        cells = [c.replace("|", "\\|") for c in _cells(row)]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
 
 
 def to_rich_table(rows: list[ResultRow]):  # -> rich.table.Table (rich ships with Inspect)

@@ -100,7 +100,7 @@ def test_run_exits_nonzero_when_a_task_errors(tmp_path):
 def test_unknown_names_are_clear_errors():
     result = trustbench("run", "no_such_thing", "--model", "scripted/echo")
     assert result.returncode == 2
-    assert "Unknown task 'no_such_thing'. Available: trustbench/visual_planning" in result.stderr
+    assert "Unknown task 'no_such_thing'. Available: trustbench/epfl_courses, trustbench/visual_planning" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -110,7 +110,7 @@ def test_report_on_an_empty_dir_is_a_clear_error(tmp_path):
     assert "No Inspect logs" in result.stderr
 
 
-def test_report_writes_markdown(tmp_path):
+def test_report_writes_the_formats_asked_for(tmp_path):
     log_dir = tmp_path / "logs"
     trustbench(
         "run",
@@ -126,12 +126,12 @@ def test_report_writes_markdown(tmp_path):
         "--display",
         "none",
     )
-    out = tmp_path / "table.md"
-    result = trustbench("report", str(log_dir), "--markdown", str(out))
+    out = tmp_path / "report"
+    result = trustbench("report", str(log_dir), "--out", str(out), "--format", "md")
     assert result.returncode == 0, result.stderr
-    table = out.read_text()
-    assert table.startswith("| task | args | model |")
-    assert "scripted/gridworld-bfs" in table and "scripted/gridworld-random" in table
+    report = (out / "report.md").read_text()
+    assert "scripted/gridworld-bfs" in report and "scripted/gridworld-random" in report
+    assert not (out / "report.html").exists()
 
 
 def test_doctor_reports_each_check():

@@ -1,0 +1,69 @@
+"""One section per task: its registered views, the generic breakdowns of each argument set,
+and every metric its logs report (so an unknown plugin metric is still shown)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from trustbench.report.breakdowns import breakdown_sections
+from trustbench.report.cells import text_cell, value_cell
+from trustbench.report.collect import ReportData
+from trustbench.report.model import Section, Table, Text, TidyRow, slug
+from trustbench.report.runs import Run
+from trustbench.report.views import views_for
+
+
+def _metric_names(run: Run) -> list[tuple[str, float]]:
+    """`score/metric`, with the metric's group when one metric function returned several."""
+    found = []
+    for score in run.log.results.scores if run.log.results else []:
+        for name, metric in score.metrics.items():
+            path = [score.name, *([metric.group] if metric.group else []), name]
+            found.append(("/".join(path), float(metric.value)))
+    return found
+
+
+def metrics_section(data: ReportData, task: str, runs: list[Run]) -> Section:
+    labels = {run.label for run in runs}
+    headers = [
+        "metric",
+        *(run.model if len(labels) == 1 else f"{run.model} · {run.label}" for run in runs),
+    ]
+    values = {run.key: dict(_metric_names(run)) for run in runs}
+    names = list(dict.fromkeys(name for run in runs for name, _ in _metric_names(run)))
+    rows = [
+        [text_cell(name), *(value_cell(values[run.key].get(name), data.href(run)) for run in runs)]
+        for name in names
+    ]
+    section = Section(f"{task}: all logged metrics", slug(f"metrics-{task}"))
+    links = [None, *(data.href(run) for run in runs)]
+    note = "As Inspect computed them, without intervals."
+    section.blocks.append(Table(f"{task}: all logged metrics", headers, rows, note, links))
+    if not names:
+        section.blocks.append(Text("No metrics: these runs have no results."))
+    section.rows = [
+        TidyRow("metrics", run.label, run.model, name, "all", value)
+        for run in runs
+        for name, value in _metric_names(run)
+    ]
+    return section
+
+
+def task_sections(data: ReportData) -> list[Section]:
+    by_task: dict[str, list[Run]] = defaultdict(list)
+    for run in data.runs:
+        if run.primary:
+            by_task[run.task].append(run)
+    sections = []
+    for task, runs in sorted(by_task.items()):
+        section = Section(task, slug(f"task-{task}"))
+        for view in views_for(task, runs):
+            section.children += view(data, runs)
+        by_label: dict[str, list[Run]] = defaultdict(list)
+        for run in runs:
+            by_label[run.label].append(run)
+        for label, group in sorted(by_label.items()):
+            section.children += breakdown_sections(data, label, group, slug(f"{task}-{label}"))
+        section.children.append(metrics_section(data, task, runs))
+        sections.append(section)
+    return sections

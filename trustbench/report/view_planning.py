@@ -1,0 +1,92 @@
+"""Visual planning: in distribution vs out of distribution (raw, and with trivially matching
+OOD maps removed), and success over map size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from trustbench.report.breakdowns import breakdown_blocks, by_field, by_masks
+from trustbench.report.cells import text_cell, value_cell
+from trustbench.report.collect import ReportData, metadata_column
+from trustbench.report.model import Section, Table, Text, slug
+from trustbench.report.plots import Point, line_plot
+from trustbench.report.runs import Run
+
+DEFAULT_ID_MAX_SIZE = 6
+QUALITY = {"optimality": "optimality (solved maps)", "format_error_rate": "format error rate"}
+"""Metrics of the task's `planning_breakdown` that are not success rates: shown as logged."""
+
+SPLITS = {
+    "ID": lambda s: metadata_column(s, "split") == "id",
+    "OOD raw": lambda s: metadata_column(s, "split") == "ood",
+    "OOD controlled": lambda s: (
+        (metadata_column(s, "split") == "ood") & ~metadata_column(s, "trivial").isin([True])
+    ),
+}
+
+
+def _logged(run: Run, name: str) -> float | None:
+    for score in run.log.results.scores if run.log.results else []:
+        if name in score.metrics:
+            return score.metrics[name].value
+    return None
+
+
+def _quality_table(runs: list[Run], data: ReportData) -> Table:
+    rows = [
+        [text_cell(label), *(value_cell(_logged(run, name), data.href(run)) for run in runs)]
+        for name, label in QUALITY.items()
+    ]
+    headers = ["metric", *(run.model for run in runs)]
+    links = [None, *(data.href(run) for run in runs)]
+    return Table("Plan quality (as logged)", headers, rows, column_links=links)
+
+
+def planning_view(data: ReportData, runs: list[Run]) -> list[Section]:
+    by_label: dict[str, list[Run]] = defaultdict(list)
+    for run in runs:
+        by_label[run.label].append(run)
+    sections = []
+    for label, group in sorted(by_label.items()):
+        metric = data.value_name(group[0])
+        id_max = int(group[0].log.eval.task_args.get("id_max_size", DEFAULT_ID_MAX_SIZE))
+        section = Section(f"{label}: in vs out of distribution", slug(f"ood-{label}"))
+        section.blocks.append(
+            Text(
+                f"Maps up to {id_max}×{id_max} are in distribution (ID). OOD controlled leaves out "
+                "OOD maps whose start, goal and an optimal path fit in an ID-sized window."
+            )
+        )
+        splits = by_masks(data, group, "distribution", SPLITS)
+        blocks, section.rows = breakdown_blocks(
+            data,
+            group,
+            splits,
+            task=label,
+            title=f"{label}: {metric} in vs out of distribution",
+            metric=metric,
+            plot=False,
+        )
+        section.blocks += blocks
+        section.blocks.append(_quality_table(group, data))
+        sizes = by_field(data, group, "size")
+        series = {
+            run.model: [
+                Point(size, e.value, e.low, e.high)
+                for size in sizes.groups
+                if (e := sizes.estimates.get((run.key, size))) is not None and e.n
+            ]
+            for run in group
+        }
+        if sizes.numeric and any(series.values()):
+            section.blocks.append(
+                line_plot(
+                    f"{label}: {metric} by map size",
+                    series,
+                    "map size (n × n)",
+                    f"{metric} (95 % CI)",
+                    boundary=(id_max + 0.5, "ID | OOD"),
+                )
+            )
+        sections.append(section)
+    return sections
