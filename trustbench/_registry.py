@@ -11,12 +11,13 @@ from inspect_ai.model import ModelAPI, modelapi
 from trustbench.plugins import Plugin, discover_plugins
 from trustbench.tasks.epfl_courses import ORACLES as EPFL_COURSES_ORACLES
 from trustbench.tasks.epfl_courses import epfl_courses
+from trustbench.tasks.halluhard import halluhard, halluhard_judge
 from trustbench.tasks.visual_planning import ORACLES as VISUAL_PLANNING_ORACLES
 from trustbench.tasks.visual_planning import visual_planning
 
 builtin = Plugin(
     name="trustbench",
-    tasks=[visual_planning, epfl_courses],
+    tasks=[visual_planning, epfl_courses, halluhard],
     oracles={**VISUAL_PLANNING_ORACLES, **EPFL_COURSES_ORACLES},
 )
 
@@ -38,4 +39,12 @@ def local() -> type[ModelAPI]:
     return LocalModelAPI
 
 
-__all__ = ["builtin", "epfl_courses", "local", "scripted", "visual_planning"]
+__all__ = [
+    "builtin",
+    "epfl_courses",
+    "halluhard",
+    "halluhard_judge",
+    "local",
+    "scripted",
+    "visual_planning",
+]

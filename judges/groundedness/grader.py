@@ -1,0 +1,78 @@
+"""One place where the judge talks to its grader model: temperature 0 and Inspect's model cache
+(so re-judging a log is deterministic and free), JSON parsing with repair, one retry that shows
+the grader its unreadable reply, and a count of every call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from inspect_ai.model import (
+    CachePolicy,
+    ChatMessage,
+    ChatMessageAssistant,
+    ChatMessageSystem,
+    ChatMessageUser,
+    GenerateConfig,
+    Model,
+)
+from pydantic import TypeAdapter, ValidationError
+
+from trustbench.judges.groundedness.jsonfix import JsonUnreadable, parse_json
+
+T = TypeVar("T")
+
+CACHE = CachePolicy(expiry=None, per_epoch=False)
+CONFIG = GenerateConfig(temperature=0)
+RETRY = (
+    "That reply could not be used: {problem}. Answer again with only the JSON described above, "
+    "with no text before or after it."
+)
+RAW_SEPARATOR = "\n\n----- retry -----\n\n"
+
+
+@dataclass(frozen=True)
+class Answer(Generic[T]):
+    """A parsed reply, or the reason there is none; the raw text is kept either way."""
+
+    value: T | None
+    raw: str
+    error: str | None = None
+
+
+class Grader:
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.calls = 0
+
+    async def ask(self, system: str, user: str, shape: TypeAdapter[T]) -> Answer[T]:
+        """Asks once, and once more if the reply is not valid JSON of `shape`."""
+        messages: list[ChatMessage] = [
+            ChatMessageSystem(content=system),
+            ChatMessageUser(content=user),
+        ]
+        raws: list[str] = []
+        problem = ""
+        for _ in range(2):
+            output = await self.model.generate(messages, config=CONFIG, cache=CACHE)
+            self.calls += 1
+            reply = output.completion
+            raws.append(reply)
+            try:
+                return Answer(shape.validate_python(parse_json(reply)), RAW_SEPARATOR.join(raws))
+            except JsonUnreadable as ex:
+                problem = str(ex)
+            except ValidationError as ex:
+                problem = _first_error(ex)
+            messages = [
+                *messages,
+                ChatMessageAssistant(content=reply),
+                ChatMessageUser(content=RETRY.format(problem=problem)),
+            ]
+        return Answer(None, RAW_SEPARATOR.join(raws), f"unreadable grader reply: {problem}")
+
+
+def _first_error(ex: ValidationError) -> str:
+    first = ex.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "top level"
+    return f"the JSON does not have the expected shape ({where}: {first['msg']})"

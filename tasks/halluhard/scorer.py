@@ -1,0 +1,183 @@
+"""`halluhard_judge`: every assistant turn of a conversation through the groundedness judge.
+
+Citation domains: each turn's cited claims are extracted, sampled (at most
+`max_claims_per_turn`, seeded) and checked against retrieved evidence. Coding: each response is
+judged whole. The Score keeps every claim (or response) with its evidence URLs, passage hashes,
+verdict and explanation; the metrics pool them. Registered, so a log can be re-judged without
+regenerating: `inspect score LOG --scorer trustbench/halluhard_judge -S evidence_mode=replay`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inspect_ai.model import ChatMessageAssistant, ChatMessageUser, Model, get_model, model_roles
+from inspect_ai.scorer import Score, Scorer, Target, scorer
+from inspect_ai.solver import TaskState
+
+from trustbench.judges.groundedness import (
+    GroundednessConfig,
+    judge_coding_response,
+    judge_turn,
+)
+from trustbench.retrieval.evidence import Evidence
+from trustbench.tasks.halluhard.citations import rendered_text
+from trustbench.tasks.halluhard.evidence import EvidenceSource
+from trustbench.tasks.halluhard.metrics import hallucination_rate, halluhard_breakdown
+from trustbench.tasks.halluhard.prompts import CITATION_REQUIREMENTS
+from trustbench.tasks.halluhard.solver import GRADER_ROLE
+
+JUDGE_DOMAINS = {
+    "legal_cases": "legal",
+    "research_questions": "research",
+    "medical_guidelines": "medical",
+}
+
+
+def conversation_turns(state: TaskState) -> list[tuple[int, str, str]]:
+    """(turn, question, response) per assistant turn; questions without the citation
+    requirement, responses with provider citations inline."""
+    requirement = CITATION_REQUIREMENTS[state.metadata["domain"]]
+    question = ""
+    turns = []
+    for message in state.messages:
+        if isinstance(message, ChatMessageUser):
+            question = message.text.removesuffix(requirement)
+        elif isinstance(message, ChatMessageAssistant):
+            turns.append((len(turns) + 1, question, rendered_text(message)))
+    return turns
+
+
+def grader_model(judge_mode: str) -> Model | None:
+    """The `grader` role; None (heuristic) when it is unbound or heuristic mode is asked for."""
+    if judge_mode == "heuristic" or GRADER_ROLE not in model_roles():
+        if judge_mode == "llm":
+            raise ValueError(
+                "judge_mode=llm needs a grader: bind one with --model-role grader=<model>, "
+                "or pass -S judge_mode=heuristic."
+            )
+        return None
+    return get_model(role=GRADER_ROLE)
+
+
+def judge_config(
+    max_claims_per_turn: int, search_steps: int, seed: int, judge_options: dict[str, Any] | None
+) -> GroundednessConfig:
+    return GroundednessConfig(
+        max_claims_per_turn=max_claims_per_turn,
+        search_steps=search_steps,
+        seed=seed,
+        **(judge_options or {}),
+    )
+
+
+async def _judge_citations(
+    state: TaskState, evidence: Evidence, grader: Model | None, config: GroundednessConfig
+) -> dict[str, Any]:
+    domain = JUDGE_DOMAINS[state.metadata["domain"]]
+    turns: list[dict[str, Any]] = []
+    claims: list[dict[str, Any]] = []
+    for turn, question, response in conversation_turns(state):
+        judged = await judge_turn(
+            response=response,
+            question=question,
+            domain=domain,
+            evidence=evidence,
+            grader=grader,
+            config=config,
+        )
+        turns.append(
+            {
+                "turn": turn,
+                "mode": judged.mode,
+                "claims_found": judged.claims_found,
+                "claims_judged": len(judged.verdicts),
+                "grader_calls": judged.grader_calls,
+                "fetches": judged.fetches,
+                "verification_error": judged.verification_error,
+            }
+        )
+        claims += [{"turn": turn, **v.model_dump(mode="json")} for v in judged.verdicts]
+    return {"turns": turns, "claims": claims}
+
+
+async def _judge_coding(
+    state: TaskState, evidence: Evidence, grader: Model | None, config: GroundednessConfig
+) -> dict[str, Any]:
+    turns: list[dict[str, Any]] = []
+    responses: list[dict[str, Any]] = []
+    for turn, question, response in conversation_turns(state):
+        judged = await judge_coding_response(
+            response=response,
+            question=question,
+            language=state.metadata["language"],
+            evidence=evidence,
+            grader=grader,
+            config=config,
+        )
+        turns.append({"turn": turn, "mode": judged.mode, "grader_calls": judged.grader_calls})
+        responses.append({"turn": turn, **judged.model_dump(mode="json")})
+    return {"turns": turns, "responses": responses}
+
+
+def _summary(judged: dict[str, Any]) -> tuple[int, str]:
+    """The conversation's hallucinated count (its value: a rate would be undefined, NaN, for a
+    conversation without valid claims, and Inspect leaves NaN-valued samples out of every
+    metric) and a one-line account."""
+    records = judged.get("claims", judged.get("responses", []))
+    kind = "claim" if "claims" in judged else "response"
+    valid = [r for r in records if r["verification_error"] is None]
+    bad = sum(r["hallucinated"] for r in valid)
+    rate = f" ({bad / len(valid):.0%})" if valid else ""
+    explanation = (
+        f"{len(judged['turns'])} turn(s): {bad} of {len(valid)} valid {kind}(s) hallucinated"
+        f"{rate}; {len(records) - len(valid)} more with a verification error"
+    )
+    return bad, explanation
+
+
+@scorer(metrics=[hallucination_rate(), halluhard_breakdown()])
+def halluhard_judge(
+    judge_mode: str = "auto",
+    evidence_mode: str = "live",
+    search_provider: str = "serper",
+    search_options: dict[str, Any] | None = None,
+    corpus_dir: str | None = None,
+    evidence_store: str | None = None,
+    fetch_options: dict[str, Any] | None = None,
+    max_claims_per_turn: int = 5,
+    search_steps: int = 3,
+    seed: int = 0,
+    judge_options: dict[str, Any] | None = None,
+) -> Scorer:
+    """Judge every assistant turn; `judge_mode` auto uses the grader role when bound, else the
+    judge's heuristic mode. `judge_options` sets further GroundednessConfig fields."""
+    if judge_mode not in ("auto", "llm", "heuristic"):
+        raise ValueError(f"judge_mode must be auto, llm or heuristic, not {judge_mode!r}.")
+    source = EvidenceSource(
+        evidence_mode, search_provider, search_options, corpus_dir, evidence_store, fetch_options
+    )
+    config = judge_config(max_claims_per_turn, search_steps, seed, judge_options)
+
+    async def score(state: TaskState, target: Target) -> Score:
+        grader = grader_model(judge_mode)
+        async with source.open() as evidence:
+            if state.metadata["domain"] == "coding":
+                judged = await _judge_coding(state, evidence, grader, config)
+            else:
+                judged = await _judge_citations(state, evidence, grader, config)
+        value, explanation = _summary(judged)
+        return Score(
+            value=value,
+            explanation=explanation,
+            metadata={
+                "domain": state.metadata["domain"],
+                "judge_mode": "heuristic" if grader is None else "llm",
+                "grader": None if grader is None else str(grader),
+                "evidence_mode": evidence_mode,
+                "config_hash": config.hash(),
+                **judged,
+            },
+        )
+
+    return score

@@ -1,0 +1,108 @@
+"""HalluHard (Fan et al., 2026): multi-turn questions whose answers must cite sources inline; a
+judge checks each cited claim against evidence it retrieves. Lower is better."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from inspect_ai import Task, task
+from inspect_ai.solver import Solver
+
+from trustbench.tasks.halluhard.dataset import load_seeds
+from trustbench.tasks.halluhard.errors import HalluHardDataError
+from trustbench.tasks.halluhard.prompts import DOMAINS
+from trustbench.tasks.halluhard.scorer import halluhard_judge, judge_config
+from trustbench.tasks.halluhard.solver import halluhard_conversation, require_grader
+
+BREAKDOWNS = ["domain", "language"]
+"""Sample fields to group by. Turns are not samples: the per-turn rates are pooled metrics
+(`turn_<t>`, `<domain>/turn_<t>`)."""
+
+
+def _domains(domains: list[str] | str | None) -> list[str]:
+    if domains is None:
+        return list(DOMAINS)
+    if isinstance(domains, str):
+        return [d for d in domains.replace(",", " ").split() if d]
+    return list(domains)
+
+
+@task(
+    needs={"data": "source=upstream", "internet": "evidence_mode=live", "grader": "judge_mode=llm"}
+)
+def halluhard(
+    domains: list[str] | str | None = None,
+    source: Literal["upstream", "sample"] = "upstream",
+    n_per_domain: int | None = None,
+    legal_version: Literal["v1", "v2"] = "v1",
+    research_order: Literal["original", "shuffled"] = "original",
+    seed: int = 0,
+    data_dir: str | None = None,
+    turns: int = 3,
+    web_search: bool = False,
+    judge_mode: Literal["auto", "llm", "heuristic"] = "auto",
+    evidence_mode: Literal["live", "replay", "offline"] = "live",
+    search_provider: str = "serper",
+    search_options: dict[str, Any] | None = None,
+    corpus_dir: str | None = None,
+    evidence_store: str | None = None,
+    fetch_options: dict[str, Any] | None = None,
+    max_claims_per_turn: int = 5,
+    search_steps: int = 3,
+    judge_options: dict[str, Any] | None = None,
+) -> Task:
+    """Multi-turn legal, research, medical and coding conversations; the share of cited claims
+    (coding: responses) that a web-retrieving judge finds hallucinated, pooled as the paper.
+
+    Defaults follow the paper: the first 100 seeds per citation domain and 50 per coding language
+    (`n_per_domain` overrides both; per language for coding), legal v1, research questions in
+    their original order, three assistant turns. `source=sample` runs our bundled questions.
+    Evidence is `live` (Serper + fetching, stored), `replay` (the store alone) or `offline` (a
+    local corpus, by default the bundled one). `seed` seeds the judge's claim sampling.
+    """
+    if turns < 1:
+        raise HalluHardDataError(f"turns must be at least 1, not {turns}.")
+    chosen = _domains(domains)
+    seeds = load_seeds(chosen, source, n_per_domain, legal_version, research_order, data_dir)
+    scorer = halluhard_judge(
+        judge_mode=judge_mode,
+        evidence_mode=evidence_mode,
+        search_provider=search_provider,
+        search_options=search_options,
+        corpus_dir=corpus_dir,
+        evidence_store=evidence_store,
+        fetch_options=fetch_options,
+        max_claims_per_turn=max_claims_per_turn,
+        search_steps=search_steps,
+        seed=seed,
+        judge_options=judge_options,
+    )
+    solvers: list[Solver] = [halluhard_conversation(turns=turns, web_search=web_search)]
+    if judge_mode == "llm":
+        solvers.insert(0, require_grader())
+    return Task(
+        dataset=seeds.dataset,
+        solver=solvers,
+        scorer=scorer,
+        version=1,
+        metadata={
+            "headline": "hallucination_rate",
+            "breakdowns": BREAKDOWNS,
+            "lower_is_better": True,
+            "domains": chosen,
+            "dataset_source": source,
+            "dataset_version": seeds.versions,
+            "dataset_counts": seeds.counts,
+            "turns": turns,
+            "user_simulator": "the `user` role if bound, else the model under test ('self'); "
+            "each sample's metadata says which",
+            "web_search": web_search,
+            "judge_mode": judge_mode,
+            "evidence_mode": evidence_mode,
+            "search_provider": search_provider if evidence_mode != "offline" else "corpus",
+            "corpus_dir": (corpus_dir or "packaged") if evidence_mode == "offline" else None,
+            "judge_config_hash": judge_config(
+                max_claims_per_turn, search_steps, seed, judge_options
+            ).hash(),
+        },
+    )
