@@ -12,12 +12,13 @@ from trustbench.plugins import Plugin, discover_plugins
 from trustbench.tasks.epfl_courses import ORACLES as EPFL_COURSES_ORACLES
 from trustbench.tasks.epfl_courses import epfl_courses
 from trustbench.tasks.halluhard import halluhard, halluhard_judge
+from trustbench.tasks.os_harm import os_harm
 from trustbench.tasks.visual_planning import ORACLES as VISUAL_PLANNING_ORACLES
 from trustbench.tasks.visual_planning import visual_planning
 
 builtin = Plugin(
     name="trustbench",
-    tasks=[visual_planning, epfl_courses, halluhard],
+    tasks=[visual_planning, epfl_courses, halluhard, os_harm],
     oracles={**VISUAL_PLANNING_ORACLES, **EPFL_COURSES_ORACLES},
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "halluhard",
     "halluhard_judge",
     "local",
+    "os_harm",
     "scripted",
     "visual_planning",
 ]
