@@ -9,6 +9,7 @@ from collections.abc import Callable
 from trustbench.report.collect import ReportData
 from trustbench.report.model import Section
 from trustbench.report.runs import Run
+from trustbench.report.view_halluhard import halluhard_view
 from trustbench.report.view_planning import planning_view
 from trustbench.report.view_strategies import has_strategies, strategy_view
 
@@ -37,4 +38,5 @@ def views_for(task: str, runs: list[Run]) -> list[View]:
 
 
 register_view("visual_planning", planning_view)
+register_view("halluhard", halluhard_view)
 register_conditional_view(has_strategies, strategy_view)
