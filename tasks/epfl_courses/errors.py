@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from trustbench.tasks import upstream_data
+
 
 class ExamDataError(ValueError):
     """The question or course data cannot be used as given."""
@@ -19,9 +21,9 @@ class InvalidQuestionError(ExamDataError):
         )
 
 
-class ChecksumError(ExamDataError):
+class ChecksumError(ExamDataError, upstream_data.ChecksumError):
     """A data file is not the pinned upstream version."""
 
 
-class DataUnavailableError(ExamDataError):
+class DataUnavailableError(ExamDataError, upstream_data.DataUnavailableError):
     """The upstream files are neither mirrored, cached nor downloadable."""

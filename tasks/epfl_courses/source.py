@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -22,9 +21,9 @@ from trustbench.tasks.epfl_courses.upstream import (
     REVISION,
     upstream_file,
 )
+from trustbench.tasks.upstream_data import mirror_root
 
 SAMPLE_DIR = Path(__file__).parent / "data"
-DATA_ENV = "TRUSTBENCH_DATA"
 
 
 @dataclass(frozen=True)
@@ -58,8 +57,7 @@ def exam_files(
         return ExamFiles(
             SAMPLE_DIR / "sample_questions.json", SAMPLE_DIR / "sample_courses.json", "sample"
         )
-    mirror = data_dir or os.environ.get(DATA_ENV)
-    root = Path(mirror) if mirror else None
+    root = mirror_root(data_dir)
     return ExamFiles(
         upstream_file(QUESTIONS, root), upstream_file(COURSES, root), f"{REPOSITORY}@{REVISION}"
     )

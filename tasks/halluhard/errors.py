@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from trustbench.tasks import upstream_data
+
 
 class HalluHardDataError(ValueError):
     """The seed questions cannot be used as given (raised at task construction, before a run)."""
 
 
-class ChecksumError(HalluHardDataError):
+class ChecksumError(HalluHardDataError, upstream_data.ChecksumError):
     """A data file is not the pinned upstream version."""
 
 
@@ -15,5 +17,5 @@ class SchemaError(HalluHardDataError):
     """A row of a data file breaks the domain's schema; the message names file and line."""
 
 
-class DataUnavailableError(HalluHardDataError):
+class DataUnavailableError(HalluHardDataError, upstream_data.DataUnavailableError):
     """A pinned file is neither mirrored, cached nor downloadable."""

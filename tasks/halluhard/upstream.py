@@ -8,18 +8,13 @@ copies: `<dir>/halluhard/<path>` or `<dir>/<path>`.
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import platformdirs
 
+from trustbench.tasks import upstream_data
 from trustbench.tasks.halluhard.errors import ChecksumError, DataUnavailableError
-
-logger = logging.getLogger(__name__)
 
 REPOSITORY = "epfml/halluhard"
 MAIN = "95601e191528de8297e99cc8e8fd0328eb9b444d"
@@ -29,7 +24,10 @@ INITIAL_RELEASE = "7d03800db70e9a350da0b656b84c501198a2e7ce"
 LEGAL_REFRESH = "c8b87810d37b238a0847cb01639050ea786354e8"
 """2026-08-02: legal v2, 250 unique questions (the duplicates of issue #6 replaced)."""
 MIRROR_FOLDER = "halluhard"
-DATA_ENV = "TRUSTBENCH_DATA"
+HINT = (
+    f"Put a mirror of the upstream files in <dir>/{MIRROR_FOLDER}/ and pass --data-dir <dir> "
+    "(or set TRUSTBENCH_DATA), or run -T source=sample for the bundled sample questions."
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +42,16 @@ class PinnedFile:
     @property
     def url(self) -> str:
         return f"https://raw.githubusercontent.com/{REPOSITORY}/{self.revision}/{self.path}"
+
+    @property
+    def pin(self) -> upstream_data.PinnedFile:
+        return upstream_data.PinnedFile(
+            label=f"{self.path} at {REPOSITORY}@{self.revision[:7]}",
+            url=self.url,
+            sha256=self.sha256,
+            mirror_path=self.mirror_path,
+            cache_path=f"{MIRROR_FOLDER}/{self.revision[:12]}/{self.path}",
+        )
 
 
 LEGAL = {
@@ -96,66 +104,26 @@ CODING = PinnedFile(
 
 def verify(data: bytes, pin: PinnedFile, origin: str) -> None:
     """Raise unless `data` is byte for byte the pinned file; `origin` says where it came from."""
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != pin.sha256:
-        raise ChecksumError(
-            f"{origin} is not {pin.path} at {REPOSITORY}@{pin.revision[:7]}: sha256 {digest}, "
-            f"expected {pin.sha256}. Replace it with the upstream file (or delete it to download "
-            "it again), or run -T source=sample for the bundled sample questions."
-        )
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("TRUSTBENCH_CACHE_DIR") or platformdirs.user_cache_dir("trustbench")
-    return Path(base) / "halluhard"
+    upstream_data.verify(data, pin.pin, origin, hint=HINT, error=ChecksumError)
 
 
 def mirror_root(data_dir: str | None) -> Path | None:
     """`data_dir`, else $TRUSTBENCH_DATA; its `halluhard/` folder when it has one."""
-    configured = data_dir or os.environ.get(DATA_ENV)
-    if not configured:
+    root = upstream_data.mirror_root(data_dir)
+    if root is None:
         return None
-    root = Path(configured).expanduser()
     return root / MIRROR_FOLDER if (root / MIRROR_FOLDER).is_dir() else root
-
-
-def download(pin: PinnedFile, target: Path, transport: httpx.BaseTransport | None = None) -> None:
-    """Fetch the pinned file, check it, then move it into place (never a partial file)."""
-    with httpx.Client(transport=transport, follow_redirects=True, timeout=120) as client:
-        response = client.get(pin.url)
-        response.raise_for_status()
-    verify(response.content, pin, pin.url)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_bytes(response.content)
-    partial.replace(target)
 
 
 def pinned_file(
     pin: PinnedFile, data_dir: str | None, transport: httpx.BaseTransport | None = None
 ) -> Path:
     """The pinned file from the mirror (which must match), else the cache, else a download."""
-    mirror = mirror_root(data_dir)
-    if mirror is not None:
-        mirrored = mirror / pin.mirror_path
-        if mirrored.is_file():
-            verify(mirrored.read_bytes(), pin, str(mirrored))
-            return mirrored
-    cached = cache_dir() / pin.revision[:12] / pin.path
-    if cached.is_file():
-        try:
-            verify(cached.read_bytes(), pin, str(cached))
-            return cached
-        except ChecksumError:
-            logger.warning("%s is damaged; downloading it again", cached)
-            cached.unlink()
-    try:
-        download(pin, cached, transport)
-    except httpx.HTTPError as ex:
-        looked = f"{mirror / pin.mirror_path} nor " if mirror is not None else ""
-        raise DataUnavailableError(
-            f"{pin.path} is neither in {looked}{cached}, and downloading {pin.url} failed "
-            f"({ex}). Put a mirror of the upstream files in <dir>/{MIRROR_FOLDER}/ and pass "
-            "--data-dir <dir> (or set TRUSTBENCH_DATA), or run -T source=sample."
-        ) from ex
-    return cached
+    return upstream_data.fetch_pinned(
+        pin.pin,
+        mirror_root(data_dir),
+        transport,
+        hint=HINT,
+        checksum_error=ChecksumError,
+        unavailable_error=DataUnavailableError,
+    )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from trustbench.tasks import upstream_data
+
 
 class OsHarmDataError(ValueError):
     """The upstream task data cannot be used as given."""
 
 
-class ChecksumError(OsHarmDataError):
+class ChecksumError(OsHarmDataError, upstream_data.ChecksumError):
     """A data file is not the pinned upstream version."""
 
 
-class DataUnavailableError(OsHarmDataError):
+class DataUnavailableError(OsHarmDataError, upstream_data.DataUnavailableError):
     """The upstream files are neither mirrored, cached nor downloadable."""
 
 

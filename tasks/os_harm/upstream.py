@@ -8,19 +8,17 @@ unless its sha256 is the pinned one (`pins.json`).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
-import os
 from functools import cache
 from pathlib import Path
 
 import httpx
-import platformdirs
 
+from trustbench.tasks import upstream_data
 from trustbench.tasks.os_harm.errors import ChecksumError, DataUnavailableError
+from trustbench.tasks.upstream_data import sha256
 
-logger = logging.getLogger(__name__)
+__all__ = ["UpstreamFiles", "cache_dir", "file_pins", "mirror_root", "pins", "sha256", "verify"]
 
 REPOSITORY = "YurunChen/SafePred"
 REVISION = "067ea4741b396f83cba5b4053b7fb56ec2275686"
@@ -28,8 +26,11 @@ PREFIX = "benchmark/os-harm"
 MIRROR_FOLDER = "os_harm"
 """Inside a local mirror (`data_dir`, `TRUSTBENCH_DATA`) the files sit in this folder, laid out
 as in the upstream repository (`evaluation_examples/…`)."""
-DATA_ENV = "TRUSTBENCH_DATA"
 PINS_FILE = Path(__file__).with_name("pins.json")
+HINT = (
+    f"Put a copy of the upstream tree in <dir>/{MIRROR_FOLDER}/ and pass -T data_dir=<dir> "
+    f"(or set {upstream_data.DATA_ENV})."
+)
 
 
 @cache
@@ -45,32 +46,33 @@ def url_of(path: str) -> str:
     return f"https://raw.githubusercontent.com/{REPOSITORY}/{REVISION}/{PREFIX}/{path}"
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def pin_of(path: str) -> upstream_data.PinnedFile:
+    """The pin of an upstream `path` (relative to the mirror and to `cache_dir()`)."""
+    expected = file_pins().get(path)
+    if expected is None:
+        raise ChecksumError(f"{path} is not a pinned OS-Harm file (see {PINS_FILE.name}).")
+    return upstream_data.PinnedFile(
+        label=f"{path} at {REPOSITORY}@{REVISION[:7]}",
+        url=url_of(path),
+        sha256=expected,
+        mirror_path=path,
+        cache_path=f"{MIRROR_FOLDER}/{REVISION[:12]}/{path}",
+    )
 
 
 def verify(data: bytes, path: str, origin: str) -> None:
     """Raise unless `data` is the pinned `path`; `origin` says where the bytes came from."""
-    expected = file_pins().get(path)
-    if expected is None:
-        raise ChecksumError(f"{path} is not a pinned OS-Harm file (see {PINS_FILE.name}).")
-    digest = sha256(data)
-    if digest != expected:
-        raise ChecksumError(
-            f"{origin}: sha256 {digest} is not the pinned {expected} for {path} at "
-            f"{REPOSITORY}@{REVISION[:7]}. Replace it with the upstream file."
-        )
+    upstream_data.verify(data, pin_of(path), origin, hint=HINT, error=ChecksumError)
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("TRUSTBENCH_CACHE_DIR") or platformdirs.user_cache_dir("trustbench")
-    return Path(base) / "os_harm" / REVISION[:12]
+    return upstream_data.cache_dir() / MIRROR_FOLDER / REVISION[:12]
 
 
 def mirror_root(data_dir: str | None) -> Path | None:
     """`data_dir` wins over TRUSTBENCH_DATA; either names the folder that holds `os_harm/`."""
-    chosen = data_dir or os.environ.get(DATA_ENV)
-    return Path(chosen) / MIRROR_FOLDER if chosen else None
+    root = upstream_data.mirror_root(data_dir)
+    return root / MIRROR_FOLDER if root is not None else None
 
 
 class UpstreamFiles:
@@ -91,43 +93,15 @@ class UpstreamFiles:
         return candidate if candidate.is_file() else None
 
     def read(self, path: str) -> bytes:
-        mirrored = self.in_mirror(path)
-        if mirrored is not None:
-            data = mirrored.read_bytes()
-            verify(data, path, str(mirrored))
-            return data
-        cached = cache_dir() / path
-        if cached.is_file():
-            data = cached.read_bytes()
-            try:
-                verify(data, path, str(cached))
-                return data
-            except ChecksumError:
-                logger.warning("%s is damaged; downloading it again", cached)
-                cached.unlink()
-        return self._download(path, cached)
-
-    def _download(self, path: str, target: Path) -> bytes:
-        url = url_of(path)
-        try:
-            with httpx.Client(
-                transport=self.transport, follow_redirects=True, timeout=60
-            ) as client:
-                response = client.get(url)
-                response.raise_for_status()
-        except httpx.HTTPError as ex:
-            looked = f"{self.mirror / path} nor " if self.mirror is not None else ""
-            raise DataUnavailableError(
-                f"{path} is neither in {looked}{target}, and downloading {url} failed ({ex}). "
-                f"Put a copy of the upstream tree in <dir>/{MIRROR_FOLDER}/ and pass "
-                f"-T data_dir=<dir> (or set {DATA_ENV})."
-            ) from ex
-        verify(response.content, path, url)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(target.suffix + ".partial")
-        partial.write_bytes(response.content)
-        partial.replace(target)
-        return response.content
+        found = upstream_data.fetch_pinned(
+            pin_of(path),
+            self.mirror,
+            self.transport,
+            hint=HINT,
+            checksum_error=ChecksumError,
+            unavailable_error=DataUnavailableError,
+        )
+        return found.read_bytes()
 
     def read_json(self, path: str) -> object:
         return json.loads(self.read(path).decode("utf-8"))
