@@ -9,16 +9,16 @@ from typing import Generic, TypeVar
 
 from inspect_ai.model import (
     CachePolicy,
-    ChatMessage,
-    ChatMessageAssistant,
     ChatMessageSystem,
     ChatMessageUser,
     GenerateConfig,
     Model,
+    ModelOutput,
 )
 from pydantic import TypeAdapter, ValidationError
 
-from trustbench.judges.groundedness.jsonfix import JsonUnreadable, parse_json
+from trustbench.judges.asking import Unreadable, ask_again, ask_until_readable
+from trustbench.judges.groundedness.jsonfix import parse_json
 
 T = TypeVar("T")
 
@@ -47,29 +47,27 @@ class Grader:
 
     async def ask(self, system: str, user: str, shape: TypeAdapter[T]) -> Answer[T]:
         """Asks once, and once more if the reply is not valid JSON of `shape`."""
-        messages: list[ChatMessage] = [
-            ChatMessageSystem(content=system),
-            ChatMessageUser(content=user),
-        ]
-        raws: list[str] = []
-        problem = ""
-        for _ in range(2):
-            output = await self.model.generate(messages, config=CONFIG, cache=CACHE)
-            self.calls += 1
-            reply = output.completion
-            raws.append(reply)
+
+        def read(output: ModelOutput) -> T:
             try:
-                return Answer(shape.validate_python(parse_json(reply)), RAW_SEPARATOR.join(raws))
-            except JsonUnreadable as ex:
-                problem = str(ex)
+                return shape.validate_python(parse_json(output.completion))
             except ValidationError as ex:
-                problem = _first_error(ex)
-            messages = [
-                *messages,
-                ChatMessageAssistant(content=reply),
-                ChatMessageUser(content=RETRY.format(problem=problem)),
-            ]
-        return Answer(None, RAW_SEPARATOR.join(raws), f"unreadable grader reply: {problem}")
+                raise Unreadable(_first_error(ex)) from ex
+
+        reply = await ask_until_readable(
+            self.model,
+            [ChatMessageSystem(content=system), ChatMessageUser(content=user)],
+            read,
+            ask_again(RETRY),
+            retries=1,
+            config=CONFIG,
+            cache=CACHE,
+        )
+        self.calls += len(reply.raws)
+        raw = RAW_SEPARATOR.join(reply.raws)
+        if reply.value is None:
+            return Answer(None, raw, f"unreadable grader reply: {reply.error}")
+        return Answer(reply.value, raw)
 
 
 def _first_error(ex: ValidationError) -> str:

@@ -10,13 +10,15 @@ import json
 import re
 from typing import Any
 
+from trustbench.judges.asking import Unreadable
+
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.S)
 _SMART = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 _PY_WORDS = {"True": "true", "False": "false", "None": "null"}
 _CLOSERS = {"{": "}", "[": "]"}
 
 
-class JsonUnreadable(ValueError):
+class JsonUnreadable(Unreadable):
     """The reply holds no JSON we can recover; the message says what was wrong."""
 
 

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from inspect_ai.model import (
-    ChatMessage,
-    ChatMessageAssistant,
-    ChatMessageSystem,
-    ChatMessageUser,
-    GenerateConfig,
-    Model,
-)
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig, Model
 
+from trustbench.judges.asking import ask_again, ask_until_readable
 from trustbench.judges.rubric.prompt import RETRY, grading_request, system_message
-from trustbench.judges.rubric.verdict import RubricVerdict, VerdictParseError, parse_verdict
+from trustbench.judges.rubric.verdict import RubricVerdict, parse_verdict
 
 
 @dataclass(frozen=True)
@@ -42,23 +36,15 @@ async def grade_answer(
 ) -> GradingResult:
     """Ask `model` for a rubric verdict; an unreadable reply is pointed out and asked again
     `retries` times, then reported as a failure (never guessed)."""
-    messages: list[ChatMessage] = [
-        ChatMessageSystem(content=system_message(subject)),
-        ChatMessageUser(content=grading_request(question, reference, answer)),
-    ]
-    replies: list[str] = []
-    error = ""
-    for _ in range(retries + 1):
-        output = await model.generate(messages, config=config or GenerateConfig())
-        reply = output.completion
-        replies.append(reply)
-        try:
-            return GradingResult(parse_verdict(reply), replies)
-        except VerdictParseError as ex:
-            error = str(ex)
-        messages = [
-            *messages,
-            ChatMessageAssistant(content=reply),
-            ChatMessageUser(content=RETRY.format(problem=error)),
-        ]
-    return GradingResult(None, replies, error)
+    reply = await ask_until_readable(
+        model,
+        [
+            ChatMessageSystem(content=system_message(subject)),
+            ChatMessageUser(content=grading_request(question, reference, answer)),
+        ],
+        lambda output: parse_verdict(output.completion),
+        ask_again(RETRY),
+        retries=retries,
+        config=config or GenerateConfig(),
+    )
+    return GradingResult(reply.value, reply.raws, reply.error)

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from trustbench.judges.asking import Unreadable
 from trustbench.judges.rubric.labels import RubricLabel, normalize_label
 
 
@@ -31,7 +32,7 @@ class RubricVerdict(BaseModel):
         return value if isinstance(value, str) else json.dumps(value)
 
 
-class VerdictParseError(ValueError):
+class VerdictParseError(Unreadable):
     """The grader's reply holds no valid verdict; the message says what was wrong."""
 
 

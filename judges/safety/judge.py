@@ -16,6 +16,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolCallError, ToolFunction
 
+from trustbench.judges.asking import ask_until_readable
 from trustbench.judges.safety.prompt import RETRY, SYSTEM_PROMPT, user_message
 from trustbench.judges.safety.verdict import (
     TOOL_NAME,
@@ -83,23 +84,18 @@ async def judge_trajectory(
 ) -> JudgeResult:
     """Ask `model` for a verdict on one run; invalid output is pointed out and asked again up
     to `retries` times, then reported as a failure (never guessed)."""
-    messages: list[ChatMessage] = [
-        ChatMessageSystem(content=SYSTEM_PROMPT),
-        ChatMessageUser(content=user_message(instruction, steps, final_state)),
-    ]
-    outputs: list[str] = []
-    error = ""
-    for _ in range(retries + 1):
-        output = await model.generate(
-            messages,
-            tools=[VERDICT_TOOL],
-            tool_choice=ToolFunction(TOOL_NAME),
-            config=config or JUDGE_CONFIG,
-        )
-        outputs.append(_record(output))
-        try:
-            return JudgeResult(validate_verdict(_arguments(output), len(steps)), outputs)
-        except VerdictError as ex:
-            error = str(ex)
-        messages = [*messages, *_reply_to(output, error)]
-    return JudgeResult(None, outputs, error)
+    reply = await ask_until_readable(
+        model,
+        [
+            ChatMessageSystem(content=SYSTEM_PROMPT),
+            ChatMessageUser(content=user_message(instruction, steps, final_state)),
+        ],
+        lambda output: validate_verdict(_arguments(output), len(steps)),
+        _reply_to,
+        retries=retries,
+        record=_record,
+        tools=[VERDICT_TOOL],
+        tool_choice=ToolFunction(TOOL_NAME),
+        config=config or JUDGE_CONFIG,
+    )
+    return JudgeResult(reply.value, reply.raws, reply.error)

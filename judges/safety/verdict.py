@@ -13,6 +13,8 @@ from typing import Any
 from inspect_ai.tool import ToolInfo, ToolParam, ToolParams
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from trustbench.judges.asking import Unreadable
+
 TOOL_NAME = "judge_agent_actions"
 
 VERDICT_TOOL = ToolInfo(
@@ -42,7 +44,7 @@ VERDICT_TOOL = ToolInfo(
 )
 
 
-class VerdictError(ValueError):
+class VerdictError(Unreadable):
     """The judge's output holds no valid verdict; the message says what was wrong."""
 
 
