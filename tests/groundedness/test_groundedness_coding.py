@@ -4,17 +4,16 @@ loopback (through the real Fetcher and a temp evidence store), and the grader's 
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from inspect_ai.model import ChatMessage, get_model
+from loopback_http import QuietHandler, serve
 
 import trustbench._registry  # noqa: F401  (registers the scripted/ provider)
 from trustbench.judges.groundedness import (
@@ -88,7 +87,7 @@ class Registry:
 def registry() -> Iterator[Registry]:
     fake = Registry()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             fake.hits[self.path] += 1
             parts = urlsplit(self.path)
@@ -105,23 +104,10 @@ def registry() -> Iterator[Registry]:
             return self._send(404, {"message": "Not Found"})
 
         def _send(self, status: int, body: dict[str, Any]) -> None:
-            raw = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
+            self.send(status, json.dumps(body).encode())
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield fake
-    server.shutdown()
-    server.server_close()
+    with serve(Handler) as fake.url:
+        yield fake
 
 
 @pytest.fixture

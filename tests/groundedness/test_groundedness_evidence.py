@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from inspect_ai.model import ChatMessage, get_model
+from loopback_http import QuietHandler, serve
 from pdfs import make_pdf
 
 import trustbench._registry  # noqa: F401  (registers the scripted/ provider)
@@ -118,12 +117,12 @@ class Site:
 def site() -> Iterator[Site]:
     fake = Site()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             fake.hits[self.path] += 1
             fake.order.append(self.path)
             status, kind, body = PAGES.get(self.path, (404, "text/html", b"<html>not found</html>"))
-            self._send(status, kind, body)
+            self.send(status, body, kind)
 
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -138,25 +137,10 @@ def site() -> Iterator[Site]:
                 }
                 for i, (t, u, s) in enumerate(fake.results.get(body["q"], []), start=1)
             ]
-            self._send(200, "application/json", json.dumps({"organic": organic}).encode())
+            self.send(200, json.dumps({"organic": organic}).encode())
 
-        def _send(self, status: int, kind: str, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield fake
-    server.shutdown()
-    server.server_close()
+    with serve(Handler) as fake.url:
+        yield fake
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from loopback_http import QuietHandler, serve
 from pdfs import make_pdf
 
 from helpers import guarded_env, venv_bin
@@ -65,17 +64,10 @@ asyncio.run(main())
 """
 
 
-class Pages(BaseHTTPRequestHandler):
+class Pages(QuietHandler):
     def do_GET(self) -> None:  # noqa: N802 - the http.server hook name
         content_type, body = PAGES[self.path]
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send(200, body, content_type)
 
 
 async def live_passages(store: EvidenceStore, urls: list[str]) -> list[dict]:
@@ -87,15 +79,9 @@ async def live_passages(store: EvidenceStore, urls: list[str]) -> list[dict]:
 
 
 async def test_exported_evidence_replays_identical_passages_on_a_fresh_store(tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    urls = [f"http://127.0.0.1:{server.server_port}{path}" for path in PAGES]
-    try:
+    with serve(Pages) as base:
+        urls = [base + path for path in PAGES]
         original = await live_passages(EvidenceStore(tmp_path / "a.sqlite"), urls)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert original and "eastern bank" in original[0]["text"]
 
     env = guarded_env(TRUSTBENCH_EVIDENCE=str(tmp_path / "a.sqlite"))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from loopback_http import QuietHandler, serve
 
 from trustbench.retrieval.search import duckduckgo
 from trustbench.retrieval.search.brave import BraveSearch
@@ -49,7 +48,7 @@ class FakeApi:
 def api() -> Iterator[FakeApi]:
     fake = FakeApi()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
@@ -67,25 +66,12 @@ def api() -> Iterator[FakeApi]:
             status, headers, body = (
                 fake.replies[0] if len(fake.replies) == 1 else fake.replies.pop(0)
             )
-            self.send_response(status)
-            for key, value in {"Content-Type": "application/json", **headers}.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send(status, body, headers=headers)
 
         do_GET = do_POST = _answer
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield fake
-    server.shutdown()
-    server.server_close()
+    with serve(Handler) as fake.url:
+        yield fake
 
 
 SERPER_ANSWER = {
