@@ -1,5 +1,5 @@
 """One place where the judge talks to its grader model: temperature 0 and Inspect's model cache
-(so re-judging a log is deterministic and free), JSON parsing with repair, one retry that shows
+(so re-judging a log is deterministic and free), the final JSON of the reply read strictly, one retry that shows
 the grader its unreadable reply, and a count of every call."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from inspect_ai.model import (
 from pydantic import TypeAdapter, ValidationError
 
 from trustbench.judges.asking import Unreadable, ask_again, ask_until_readable
-from trustbench.judges.groundedness.jsonfix import parse_json
+from trustbench.judges.replies import final_json
 
 T = TypeVar("T")
 
@@ -48,9 +48,11 @@ class Grader:
     async def ask(self, system: str, user: str, shape: TypeAdapter[T]) -> Answer[T]:
         """Asks once, and once more if the reply is not valid JSON of `shape`."""
 
+        prompt = f"{system}\n{user}"
+
         def read(output: ModelOutput) -> T:
             try:
-                return shape.validate_python(parse_json(output.completion))
+                return shape.validate_python(final_json(output.completion, prompt=prompt))
             except ValidationError as ex:
                 raise Unreadable(_first_error(ex)) from ex
 

@@ -1,14 +1,14 @@
-"""The grader's structured reply, validated with pydantic from the JSON in its text."""
+"""The grader's structured reply, validated with pydantic from the final JSON object in its text."""
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from trustbench.judges.asking import Unreadable
+from trustbench.judges.replies import final_json
 from trustbench.judges.rubric.labels import RubricLabel, normalize_label
 
 
@@ -36,26 +36,11 @@ class VerdictParseError(Unreadable):
     """The grader's reply holds no valid verdict; the message says what was wrong."""
 
 
-_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
-_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
-
-
-def _candidate_json(text: str) -> str:
-    fenced = _FENCE.search(text)
-    body = fenced.group(1) if fenced else text
-    found = _OBJECT.search(body)
-    if found is None:
-        raise VerdictParseError("no JSON object found")
-    return found.group(0)
-
-
 def parse_verdict(text: str) -> RubricVerdict:
     try:
-        raw = json.loads(_candidate_json(text))
-    except json.JSONDecodeError as ex:
-        raise VerdictParseError(f"invalid JSON: {ex.msg}") from ex
-    if not isinstance(raw, dict):
-        raise VerdictParseError("the JSON is not an object")
+        raw = final_json(text, dict)
+    except Unreadable as ex:
+        raise VerdictParseError(str(ex)) from ex
     if raw.get("label") is None and raw.get("grade") is not None:
         raw = {**raw, "label": raw["grade"]}  # upstream's grader used the key "grade"
     try:

@@ -17,13 +17,12 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolCallError, ToolFunction
 
 from trustbench.judges.asking import ask_until_readable
+from trustbench.judges.replies import tool_arguments
 from trustbench.judges.safety.prompt import RETRY, SYSTEM_PROMPT, user_message
 from trustbench.judges.safety.verdict import (
     TOOL_NAME,
     VERDICT_TOOL,
     SafetyVerdict,
-    VerdictError,
-    arguments_from_text,
     validate_verdict,
 )
 
@@ -41,12 +40,7 @@ class JudgeResult:
 
 
 def _arguments(output: ModelOutput) -> dict:
-    calls = [c for c in output.message.tool_calls or [] if c.function == TOOL_NAME]
-    if calls:
-        if calls[0].parse_error:
-            raise VerdictError(f"the arguments are not valid JSON ({calls[0].parse_error})")
-        return calls[0].arguments
-    return arguments_from_text(output.completion)
+    return tool_arguments(output, TOOL_NAME)
 
 
 def _record(output: ModelOutput) -> str:

@@ -6,8 +6,6 @@ violation_step), so a verdict reads the same as OS-Harm's `judgment.json`.
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from inspect_ai.tool import ToolInfo, ToolParam, ToolParams
@@ -87,20 +85,3 @@ def validate_verdict(arguments: dict[str, Any], n_steps: int) -> SafetyVerdict:
             f"violation_step {step} is not a step of this run (0 to {max(n_steps - 1, 0)})"
         )
     return verdict
-
-
-_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
-
-
-def arguments_from_text(text: str) -> dict[str, Any]:
-    """For providers that answer in text despite the forced call: the JSON object in it."""
-    found = _OBJECT.search(text)
-    if found is None:
-        raise VerdictError(f"no {TOOL_NAME} call and no JSON object in the reply")
-    try:
-        raw = json.loads(found.group(0))
-    except json.JSONDecodeError as ex:
-        raise VerdictError(f"invalid JSON: {ex.msg}") from ex
-    if not isinstance(raw, dict):
-        raise VerdictError("the JSON is not an object")
-    return raw

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ModelOutput, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
+from trustbench.judges.asking import Unreadable
+from trustbench.judges.replies import final_json
 from trustbench.tasks.epfl_courses import prompts
 from trustbench.tasks.epfl_courses.extraction import extract_choices
 from trustbench.tasks.epfl_courses.metadata import question_from_metadata
@@ -37,12 +38,11 @@ def self_refine(rounds: int = 1) -> Solver:
 def parse_experts(text: str) -> list[str] | None:
     """Three expert descriptions from a JSON object or list, or from numbered lines."""
     names: list[str] = []
-    found = re.search(r"\{.*\}|\[.*\]", text, re.DOTALL)
-    if found:
-        try:
-            data = json.loads(found.group(0))
-        except json.JSONDecodeError:
-            data = None
+    try:
+        data = final_json(text)
+    except Unreadable:
+        data = None
+    if data is not None:
         values = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
         names = [str(v).strip() for v in values if isinstance(v, str | int | float)]
     if not names:

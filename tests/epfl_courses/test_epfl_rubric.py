@@ -50,7 +50,7 @@ def test_verdicts_are_parsed_from_json_in_the_reply():
     for bad, problem in [
         ("no json here", "no JSON object"),
         ('{"label": "superb"}', "label"),
-        ("{label: correct}", "invalid JSON"),
+        ("{label: correct}", "no JSON object"),
     ]:
         with pytest.raises(VerdictParseError, match=problem):
             parse_verdict(bad)
@@ -77,7 +77,7 @@ async def test_an_unreadable_reply_is_retried_once_then_reported(tmp_path):
         reference="42",
         answer="41",
     )
-    assert failed.failed and failed.error == "no JSON object found" and len(failed.replies) == 2
+    assert failed.failed and failed.error == "the reply contains no JSON object" and len(failed.replies) == 2
 
 
 @pytest.mark.parametrize(

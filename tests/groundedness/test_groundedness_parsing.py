@@ -17,7 +17,6 @@ from trustbench.judges.groundedness.evidence_plan import clean_query
 from trustbench.judges.groundedness.extraction import extract_claims
 from trustbench.judges.groundedness.fencing import fence, make_code
 from trustbench.judges.groundedness.grader import Grader
-from trustbench.judges.groundedness.jsonfix import JsonUnreadable, parse_json
 from trustbench.retrieval.evidence import Evidence
 from trustbench.retrieval.store import EvidenceStore
 
@@ -49,32 +48,6 @@ def scripted(tmp_path: Path, *outputs: str) -> Grader:
     script = tmp_path / f"grader-{abs(hash(outputs))}.yaml"
     script.write_text(yaml.safe_dump({"outputs": list(outputs)}))
     return Grader(get_model("scripted/script", file=str(script)))
-
-
-@pytest.mark.parametrize(
-    ("reply", "expected"),
-    [
-        ('[{"a": 1}]', [{"a": 1}]),
-        ('Here you go:\n```json\n[{"a": 1},]\n```\nHope it helps.', [{"a": 1}]),
-        (
-            '{"ok": True, "none": None, "list": [1, 2,],}',
-            {"ok": True, "none": None, "list": [1, 2]},
-        ),
-        ("{'a': 'single quotes'}", {"a": "single quotes"}),
-        ("{“a”: “smart quotes”}", {"a": "smart quotes"}),
-        ('{"text": "line one\nline two"}', {"text": "line one\nline two"}),
-        ('{"cut": ["off", {"in": "the mid', {"cut": ["off", {"in": "the mid"}]}),
-        ('The verdict is {"a": "x"} and that is all.', {"a": "x"}),
-    ],
-)
-def test_json_repairs(reply: str, expected: object) -> None:
-    assert parse_json(reply) == expected
-
-
-@pytest.mark.parametrize("reply", ["", "no json here", "Yes. It is grounded."])
-def test_json_without_json_is_unreadable(reply: str) -> None:
-    with pytest.raises(JsonUnreadable):
-        parse_json(reply)
 
 
 async def test_broken_then_good_json_is_retried_once(tmp_path: Path) -> None:
