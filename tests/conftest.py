@@ -18,6 +18,10 @@ import netguard  # noqa: E402
 netguard.install()
 
 REPO = Path(__file__).resolve().parents[1]
+UPSTREAM_MIRROR = os.environ.pop("TRUSTBENCH_DATA", None)
+"""The full upstream data (CI points TRUSTBENCH_DATA at it). Taken out of the environment so that
+every other test runs the same with or without it; `upstream_mirror` hands it to the tests that
+check against it."""
 EXAMPLE_PLUGIN = Path(__file__).parent / "plugins" / "example_plugin"
 
 
@@ -28,6 +32,21 @@ def no_network() -> Iterator[None]:
     yield
     new = netguard.violations[before:]
     assert not new, f"test tried to leave loopback: {new}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for the mirror is an `upstream_data` test."""
+    for item in items:
+        if "upstream_mirror" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.upstream_data)
+
+
+@pytest.fixture
+def upstream_mirror() -> Path:
+    """The full upstream data mirror, or a skip that says how to provide it."""
+    if not UPSTREAM_MIRROR:
+        pytest.skip("needs the full upstream data: set TRUSTBENCH_DATA to a mirror")
+    return Path(UPSTREAM_MIRROR)
 
 
 @pytest.fixture(autouse=True, scope="session")
