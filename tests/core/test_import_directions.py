@@ -1,0 +1,78 @@
+"""The import directions of ARCHITECTURE.md, checked on the source: a folder imports only the
+folders below it, and the report reads logs, never a task, judge or environment."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+FOLDERS = {
+    "trustbench": "trustbench",
+    "tasks": "trustbench.tasks",
+    "judges": "trustbench.judges",
+    "retrieval": "trustbench.retrieval",
+    "environments": "trustbench.environments",
+}
+ALLOWED = {
+    "trustbench": {"tasks", "judges", "retrieval", "environments"},
+    "tasks": {"judges", "retrieval", "environments"},
+    "judges": {"retrieval"},
+    "retrieval": set(),
+    "environments": set(),
+}
+REPORT_ALLOWED = {"trustbench"}
+"""The report builder may use the core (errors, naming) and nothing that runs a sample."""
+
+
+def folder_of(module: str) -> str | None:
+    """The code folder a `trustbench.*` module lives in (the longest matching prefix)."""
+    for folder, prefix in sorted(FOLDERS.items(), key=lambda item: -len(item[1])):
+        if module == prefix or module.startswith(prefix + "."):
+            return folder
+    return None
+
+
+def imports_of(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def violations(folder: str, allowed: set[str], files: list[Path], root: Path = REPO) -> list[str]:
+    bad = []
+    for path in files:
+        for line, module in imports_of(path):
+            target = folder_of(module)
+            if target is not None and target != folder and target not in allowed:
+                bad.append(f"{path.relative_to(root)}:{line} imports {module}")
+    return bad
+
+
+@pytest.mark.parametrize("folder", sorted(ALLOWED))
+def test_each_folder_imports_only_the_folders_below_it(folder: str) -> None:
+    files = sorted((REPO / folder).rglob("*.py"))
+    assert files, f"{folder}/ has no Python files"
+    assert violations(folder, ALLOWED[folder], files) == []
+
+
+def test_the_report_reads_logs_only() -> None:
+    files = sorted((REPO / "trustbench" / "report").rglob("*.py"))
+    assert files
+    assert violations("trustbench", REPORT_ALLOWED - {"trustbench"}, files) == []
+
+
+def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
+    module = tmp_path / "bad.py"
+    module.write_text("from trustbench.tasks.halluhard import task\nimport trustbench.judges\n")
+    assert violations("retrieval", set(), [module], root=tmp_path) == [
+        "bad.py:1 imports trustbench.tasks.halluhard",
+        "bad.py:2 imports trustbench.judges",
+    ]
