@@ -42,7 +42,12 @@ _TITLE = r"[\"“](?P<title>[^\"”]{4,300})[\"”]"
 
 _PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
     ("author_year", re.compile(r"\(([^()\n]{2,400}?)\)")),
-    ("link", re.compile(r"\[(?P<text>[^\[\]\n]{2,300})\]\((?P<url>https?://[^\s()]+(?:\([^\s()]*\))?)\)")),
+    (
+        "link",
+        re.compile(
+            r"\[(?P<text>[^\[\]\n]{2,300})\]\((?P<url>https?://[^\s()]+(?:\([^\s()]*\))?)\)"
+        ),
+    ),
     ("url", re.compile(r"https?://[^\s<>\"'`]+", re.I)),
     ("doi", re.compile(r"(?:\bdoi:\s*)?\b10\.\d{4,9}/[^\s\"<>,;]+", re.I)),
     ("arxiv", re.compile(r"\barxiv:\s*(?:[a-z\-]+/\d{7}|\d{4}\.\d{4,5})(?:v\d+)?", re.I)),
@@ -225,9 +230,7 @@ def _case(match: re.Match[str]) -> list[Citation]:
     return [Citation("case", start, match.end(), reference, None, ident)]
 
 
-def _author_year(
-    match: re.Match[str], entries: dict[str, str]
-) -> tuple[list[Citation], list[str]]:
+def _author_year(match: re.Match[str], entries: dict[str, str]) -> tuple[list[Citation], list[str]]:
     unparsed: list[str] = []
     if "authors" in match.groupdict():
         hits = [match]
@@ -268,14 +271,10 @@ def _author_year(
 
 def _looks_cited(part: str) -> bool:
     """A parenthesis that names someone and a year but in no layout we can read."""
-    return bool(
-        re.search(rf"\b{_YEAR}\b", part) and _NAME_LIKE.search(part) and " v. " not in part
-    )
+    return bool(re.search(rf"\b{_YEAR}\b", part) and _NAME_LIKE.search(part) and " v. " not in part)
 
 
-def _numbered(
-    match: re.Match[str], entries: dict[str, str]
-) -> tuple[list[Citation], list[str]]:
+def _numbered(match: re.Match[str], entries: dict[str, str]) -> tuple[list[Citation], list[str]]:
     citations, unparsed = [], []
     for number in _expand(match.group(1)):
         entry = entries.get(number)
@@ -371,7 +370,11 @@ def _fields(domain: Domain, citation: Citation, sentence: str) -> dict[str, str]
         return fields | described | ({"url": url} if url else {})
     if domain == "medical":
         authority = ident.get("authority") or citation.marker
-        return {"authority": authority, "citation": ident.get("citation", ""), "url": url} | described
+        return {
+            "authority": authority,
+            "citation": ident.get("citation", ""),
+            "url": url,
+        } | described
     source_type = {"doi": "paper", "arxiv": "paper", "url": "website"}.get(citation.kind, "other")
     return {
         "source_type": source_type,

@@ -365,8 +365,12 @@ async def planned_search(
             break
         await run_search(turn, bundle, query, SEARCH_RESULTS)
     if picks is None and bundle.results:
-        knowledge = as_data("RESULTS", knowledge_text(bundle.steps), code, fenced=prompts.fence_data)
-        user = fill(prompts.final_selection, {"statement": quoted_statement, "knowledge": knowledge})
+        knowledge = as_data(
+            "RESULTS", knowledge_text(bundle.steps), code, fenced=prompts.fence_data
+        )
+        user = fill(
+            prompts.final_selection, {"statement": quoted_statement, "knowledge": knowledge}
+        )
         answer = await graders.ask("planning", None, user, _SELECTION)
         if answer.value is None:
             bundle.fallbacks.append("selection_unreadable")

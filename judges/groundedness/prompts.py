@@ -5,7 +5,9 @@ in. The templates of both sets take the same fields, so the judge fills either t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import dataclass, field, fields, replace
 from string import Formatter
 from urllib.parse import urlsplit
 
@@ -95,7 +97,8 @@ EXTRACTION_USER = "The answer to analyse:\n{content}\n\nList its source-attribut
 
 # --- search planning (one call per step, as the paper's planner) ---------------------------------
 
-PLANNER = """\
+PLANNER = (
+    """\
 You help a fact-checker find the source that a statement written by an AI assistant cites, so \
 that the statement can be checked against it. You see the statement, the search queries run so \
 far and their results (each numbered [step.item]).
@@ -115,7 +118,9 @@ Reply with one JSON object and nothing else:
 {"reasoning": "one sentence", "continue_searching": true, "search_query": "...", \
 "relevant_urls": ["[1.2]"]}
 
-""" + DATA_NOTICE + """
+"""
+    + DATA_NOTICE
+    + """
 
 Previous queries:
 [PREVIOUS_QUERIES]
@@ -126,6 +131,7 @@ Search results so far:
 The statement:
 [STATEMENT]
 """
+)
 
 URL_ADDENDUM = """
 
@@ -322,7 +328,22 @@ TRUSTBENCH_PROMPTS = JudgePrompts(
     snippets_only=_every_domain(SNIPPETS_ONLY),
     fallback=_every_domain(FALLBACK),
     fence_data=True,
-    texts=[{"name": "trustbench/groundedness", "sha256": "", "origin": "trustbench"}],
+)
+TRUSTBENCH_PROMPTS = replace(
+    TRUSTBENCH_PROMPTS,
+    texts=[
+        {
+            "name": "trustbench/groundedness",
+            "sha256": hashlib.sha256(
+                "\x00".join(
+                    json.dumps(getattr(TRUSTBENCH_PROMPTS, f.name), sort_keys=True)
+                    for f in fields(JudgePrompts)
+                    if f.name not in ("name", "fence_data", "texts")
+                ).encode()
+            ).hexdigest(),
+            "origin": "trustbench",
+        }
+    ],
 )
 
 

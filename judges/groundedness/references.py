@@ -326,7 +326,9 @@ def compare(work: CitedWork, record: Record, cited_urls: set[str]) -> Match:
         check(f"link {work.url}", bool(record.aliases & cited_urls))
     for kind, value in (("DOI", work.doi), ("arXiv id", work.arxiv), ("PMID", work.pmid)):
         if value:
-            check(f"{kind} {value}", value in record.ids or (None if not record.complete else False))
+            check(
+                f"{kind} {value}", value in record.ids or (None if not record.complete else False)
+            )
     if work.title:
         check(f"title {work.title!r}", _title_ok(work.title, record))
     if work.authors:
@@ -338,7 +340,9 @@ def compare(work: CitedWork, record: Record, cited_urls: set[str]) -> Match:
         check(f"parties {' v. '.join(work.parties)}", _parties_ok(work.parties, record))
     for name, value in (("reporter", work.reporter), ("section", work.section)):
         if value:
-            check(f"{name} {value}", value in record.front or (None if not record.complete else False))
+            check(
+                f"{name} {value}", value in record.front or (None if not record.complete else False)
+            )
     if work.code:
         shown = fold(work.code) in record.front.split()
         check(f"code {work.code}", True if shown else (None if not record.complete else False))
