@@ -20,7 +20,16 @@ from trustbench.judges.groundedness.claims import link_for, make_claim, strip_tr
 from trustbench.judges.groundedness.types import Claim, Domain
 
 Kind = Literal[
-    "url", "link", "doi", "arxiv", "case", "statute", "guideline", "author_year", "numbered"
+    "url",
+    "link",
+    "doi",
+    "arxiv",
+    "pmid",
+    "case",
+    "statute",
+    "guideline",
+    "author_year",
+    "numbered",
 ]
 
 _NAME = (
@@ -29,10 +38,13 @@ _NAME = (
 )
 """A surname ("van der Berg", "O'Neil") or a body's name ("World Health Organization",
 "ESC/ESH")."""
-_AUTHORS = rf"{_NAME}(?:\s+et\s+al\.?|\s+(?:and|&)\s+{_NAME})?"
+_AUTHORS = rf"{_NAME}(?:,\s+{_NAME})*(?:\s+et\s+al\.?|,?\s+(?:and|&)\s+{_NAME})?"
 _YEAR = r"(?:19|20)\d{2}"
 _PARTY_WORD = r"(?:[A-Z][\w.'’&-]*|of|the|and|for|de|ex|rel\.|&)"
-_PARTY = rf"[A-Z][\w.'’&-]*(?:\s+{_PARTY_WORD}){{0,8}}"
+_PARTY = (
+    rf"[A-Z][\w.'’&-]*(?:\s+{_PARTY_WORD}){{0,8}}"
+    r"(?:,\s+(?:Inc|Co|Corp|Ltd|LLC|LLP|L\.P|N\.A|P\.C|P\.A)\.?)?"
+)
 
 _BODY = r"[A-Z]{2,8}(?:/[A-Z]{2,8})?"
 """An issuing body's acronym: NICE, WHO, ESC/ESH."""
@@ -51,6 +63,7 @@ _PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
     ("url", re.compile(r"https?://[^\s<>\"'`]+", re.I)),
     ("doi", re.compile(r"(?:\bdoi:\s*)?\b10\.\d{4,9}/[^\s\"<>,;]+", re.I)),
     ("arxiv", re.compile(r"\barxiv:\s*(?:[a-z\-]+/\d{7}|\d{4}\.\d{4,5})(?:v\d+)?", re.I)),
+    ("pmid", re.compile(r"\bPMID:?\s*\d{5,9}\b")),
     (
         "case",
         re.compile(
@@ -180,7 +193,7 @@ def _make(
 ) -> tuple[list[Citation], list[str]]:
     start, end = match.span()
     raw = match.group(0)
-    if kind in ("url", "doi", "arxiv"):
+    if kind in ("url", "doi", "arxiv", "pmid"):
         raw = strip_trailing(raw)
         return [Citation(kind, start, start + len(raw), raw, link_for(raw))], []
     if kind == "link":
@@ -358,7 +371,7 @@ def _fields(domain: Domain, citation: Citation, sentence: str) -> dict[str, str]
     """The domain's fields (as the grader's extraction gives them), plus everything the citation
     says about the work (title, authors, year, body, code), which the reference check reads."""
     ident = citation.ident
-    raw_url = citation.marker if citation.kind in ("url", "doi", "arxiv") else ""
+    raw_url = citation.marker if citation.kind in ("url", "doi", "arxiv", "pmid") else ""
     url = raw_url or (citation.url or "")
     reference = ident.get("reference") or ident.get("citation") or citation.marker
     described = {k: ident[k] for k in ("title", "authors", "year", "body", "code") if k in ident}
@@ -375,7 +388,9 @@ def _fields(domain: Domain, citation: Citation, sentence: str) -> dict[str, str]
             "citation": ident.get("citation", ""),
             "url": url,
         } | described
-    source_type = {"doi": "paper", "arxiv": "paper", "url": "website"}.get(citation.kind, "other")
+    source_type = {"doi": "paper", "arxiv": "paper", "pmid": "paper", "url": "website"}.get(
+        citation.kind, "other"
+    )
     return {
         "source_type": source_type,
         "title": ident.get("title", ""),

@@ -89,8 +89,10 @@ async def heuristic_judgement(
 
 
 def _cited_page_decides(work: CitedWork, bundle: Bundle) -> bool:
-    """A link with nothing else to go on is checked at the link alone."""
-    only_link = work.url and not (work.title or work.authors or work.parties or work.code)
+    """A plain link with nothing else to go on is checked at the link alone (an identifier such
+    as a DOI or PMID may be shown by a record elsewhere, so it is searched for)."""
+    given = (work.title, work.authors, work.parties, work.code, work.doi, work.arxiv, work.pmid)
+    only_link = work.url and not any(given)
     return bool(only_link and (bundle.cited is not None or bundle.cited_gone))
 
 
@@ -157,9 +159,9 @@ def _decided(base: ClaimVerdict, bundle: Bundle, found: Match | None, why: str) 
         update=common
         | {
             "reference_grounding": "no",
-            "content_grounding": "no",
             "hallucinated": True,
-            "explanation": f"Reference: {why}. Content: no (its reference is not grounded).",
+            "explanation": f"Reference: {why}. Content: not assessed (the claim is hallucinated "
+            "either way: its reference is not grounded).",
         }
     )
 
@@ -182,7 +184,10 @@ def _undecided(
     unread = {r.url for r in bundle.results} - {u for r in records for u in r.aliases}
     for result in bundle.results:
         seen = compare(work, record_of_result(result), cited_urls)
-        if result.url in unread and not seen.mismatches and bundle.problems:
+        confirmed = bool(work.title or work.parties) and not any(
+            name.startswith(("title", "parties")) for name in seen.unconfirmed
+        )
+        if result.url in unread and confirmed and not seen.mismatches and bundle.problems:
             reason = (
                 f"{result.url} may be the cited work (its title and snippet agree) but its page "
                 f"could not be read to confirm {', '.join(seen.unconfirmed) or 'the details'}: "

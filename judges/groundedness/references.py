@@ -35,6 +35,7 @@ _ORG_WORDS = {
     "organization", "organisation", "association", "institute", "society", "college",
     "council", "agency", "department", "committee", "group", "centre", "center", "board",
     "foundation", "federation", "network", "academy", "collaboration", "service",
+    "observatory", "laboratory", "university", "ministry", "commission", "authority", "office",
 }  # fmt: skip
 _REPORTER = re.compile(r"\b(\d{1,4})\s+([A-Z][A-Za-z0-9.\s]{0,24}?)\s+(\d{1,5})\b")
 _SECTION = re.compile(r"\b(\d+)\s+(U\.\s?S\.\s?C\.|C\.\s?F\.\s?R\.)\s*(?:§§?\s*)?([\w.\-]+)")
@@ -96,7 +97,7 @@ def cited_work(claim: Claim) -> CitedWork:
     authors, et_al = split_authors(f.get("authors", "")) if f.get("authors") else ((), False)
     if not authors and f.get("body"):
         authors = (f["body"],)
-    elif not authors and authority and not authority.startswith(("[", "(", "http")):
+    elif not authors and authority and not _names_no_body(authority):
         body = re.sub(r"\s+[A-Z]{1,4}\d{1,4}$", "", authority).strip()
         authors = (body,) if body and not _DOI.search(body) else ()
     parties: tuple[str, ...] = ()
@@ -128,6 +129,13 @@ def cited_work(claim: Claim) -> CitedWork:
     )
 
 
+def _names_no_body(authority: str) -> bool:
+    """An authority field that is a marker, a link or an identifier, not an issuing body."""
+    return authority.startswith(("[", "(", "http")) or any(
+        p.search(authority) for p in (_DOI, _ARXIV, _PMID)
+    )
+
+
 def _first(pattern: re.Pattern[str], text: str) -> str:
     found = pattern.search(text)
     return found.group(1).rstrip(".").lower() if found else ""
@@ -136,6 +144,12 @@ def _first(pattern: re.Pattern[str], text: str) -> str:
 def _first_year(text: str) -> str:
     found = _YEAR.search(text)
     return found.group(0) if found else ""
+
+
+def _guideline_code(entry: str) -> str:
+    """A guideline number as an entry gives it: "(CS56)", "[NG28]", "guideline NG28"."""
+    found = re.search(r"[(\[]([A-Z]{1,4}\d{1,4})[)\]]|\bguid\w*\s+([A-Z]{1,4}\d{1,4})\b", entry)
+    return (found.group(1) or found.group(2)) if found else ""
 
 
 def _code_in(text: str) -> str:
@@ -177,6 +191,13 @@ def _is_body(text: str) -> bool:
     )
 
 
+_VANCOUVER = re.compile(
+    r"^(?P<authors>(?:[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*\s[A-Z]{1,3}(?:,\s+|\.\s+))+"
+    r"(?:et al\.\s+)?)"
+    r"(?P<title>.+?[^A-Z\s])\.(?:\s|$)"
+)
+"""Vancouver: "Lund A, Chowdhury F, Grey M. Title. Journal. 2019;34:501." """
+_SENTENCE_END = re.compile(r"(?<=[\w\)])\.\s+(?=[A-Z0-9])")
 _QUOTED = re.compile(r"[\"“]([^\"”]{4,300}?)[,.]?[\"”]")
 _APA = re.compile(r"\(((?:19|20)\d{2})[a-z]?(?:,[^)]*)?\)\.?\s+(.+?[.?!])(?=\s|$)")
 
@@ -206,8 +227,10 @@ def parse_entry(entry: str) -> CitedWork:
         title, authors_text = quoted.group(1), text[: quoted.start()]
     elif apa := _APA.search(text):
         title, authors_text = apa.group(2), text[: apa.start()]
-    else:  # Vancouver: authors. title. venue. year
-        parts = [p for p in re.split(r"(?<=[a-z0-9\)])\.\s+(?=[A-Z])", text) if p]
+    elif vancouver := _VANCOUVER.match(text):
+        authors_text, title = vancouver.group("authors"), vancouver.group("title")
+    else:  # a body or a single name, then the title: "World Health Organization. Title. 2021."
+        parts = [p for p in _SENTENCE_END.split(text) if p]
         if len(parts) >= 2:
             authors_text, title = parts[0], parts[1]
     authors, et_al = split_authors(authors_text) if authors_text.strip() else ((), False)
@@ -218,7 +241,7 @@ def parse_entry(entry: str) -> CitedWork:
         et_al=et_al,
         year=year,
         url=url,
-        code=_code_in(text) if not ids["doi"] else "",
+        code=_guideline_code(text),
         **ids,
     )
 
@@ -253,9 +276,7 @@ def record_of(document: Document, aliases: set[str] | None = None) -> Record:
     titles = _title_variants([t for t in (meta.title, document.title) if t] or [title])
     head = document.text[:FRONT_CHARS]
     front = fold(" ".join([*titles, " ".join(meta.authors), meta.journal or "", head]))
-    years = {y for y in _YEAR.findall(meta.date or "")}
-    if not years:
-        years = set(_YEAR.findall(f"{title} {head[:1500]}"))
+    years = _dated_years(meta.date or "", title, head)
     raw = f"{document.url} {meta.doi or ''} {head}"
     ids = {found.lower() for pattern in (_DOI, _ARXIV, _PMID) for found in pattern.findall(raw)}
     return Record(
@@ -269,6 +290,21 @@ def record_of(document: Document, aliases: set[str] | None = None) -> Record:
         structured=bool(meta.authors or meta.title),
         aliases=frozenset({document.url, *(aliases or set())}),
     )
+
+
+_DATED = re.compile(
+    r"^.*\b(?:published|issued|decided|updated|dated|date|argued|filed|posted|released)\b.*$",
+    re.I | re.M,
+)
+
+
+def _dated_years(date: str, title: str, head: str) -> set[str]:
+    """The years a page gives as its own date: its metadata date, else a year in its title,
+    else the years on its dated lines ("Published 14 March 2021"), else any year near its top."""
+    for source in (date, title, " ".join(_DATED.findall(head[:FRONT_CHARS]))):
+        if years := set(_YEAR.findall(source)):
+            return years
+    return set(_YEAR.findall(head[:1500]))
 
 
 def record_of_result(result: SearchResult) -> Record:
@@ -437,11 +473,19 @@ def _spells(letters: str, text: str) -> bool:
 
 
 def _parties_ok(parties: tuple[str, ...], record: Record) -> bool | None:
-    for party in parties:
-        words = [w for w in fold(party).split() if w not in _STOP][:3]
-        if not words:
+    """Each party's first words on its own side of the "v." of the record's case name (in its
+    title, else its front matter), so reversed parties do not match."""
+    wanted = [[w for w in fold(p).split() if w not in _STOP][:3] for p in parties]
+    for text in [*record.titles, record.front[:2000]]:
+        sides = re.split(r"\s+v\s+", fold(text), maxsplit=1)
+        if len(sides) < 2 or len(wanted) < 2:
             continue
-        texts = [fold(t).split() for t in record.titles] + [record.front.split()[:400]]
-        if not any(all(any(_same_word(w, x) for x in t) for w in words) for t in texts):
-            return None if not record.complete else False
-    return True
+        if _shows_words(wanted[0], sides[0].split()[-12:]) and _shows_words(
+            wanted[1], sides[1].split()[:12]
+        ):
+            return True
+    return None if not record.complete else False
+
+
+def _shows_words(words: list[str], shown: list[str]) -> bool:
+    return all(any(_same_word(w, x) for x in shown) for w in words)
