@@ -148,24 +148,35 @@ def agreement(rows: list[dict[str, Any]]) -> dict[str, float]:
     if not rows:
         return out
     out["reference_accuracy"] = sum(r["reference"] == r["gold_reference"] for r in rows) / len(rows)
-    out["reference_f1_not_grounded"] = _f1(rows, "reference", "gold_reference", "not_grounded")
+    _put_f1(out, "reference_f1_not_grounded", rows, "reference", "gold_reference", "not_grounded")
     assessed = [r for r in rows if r["content"] != "not_assessed"]
     out["content_assessed"] = len(assessed) / len(rows)
     if assessed:
         out["content_accuracy"] = sum(r["content"] == r["gold_content"] for r in assessed) / len(
             assessed
         )
-        out["content_f1_not_supported"] = _f1(assessed, "content", "gold_content", "not_supported")
+        _put_f1(
+            out, "content_f1_not_supported", assessed, "content", "gold_content", "not_supported"
+        )
     out["missing_claims"] = float(sum(r["missing"] for r in rows))
     out["verification_errors"] = float(sum(bool(r["verification_error"]) for r in rows))
     return out
 
 
-def _f1(rows: list[dict[str, Any]], judged: str, gold: str, positive: str) -> float:
+def _put_f1(
+    out: dict[str, float],
+    name: str,
+    rows: list[dict[str, Any]],
+    judged: str,
+    gold: str,
+    positive: str,
+) -> None:
+    """F1 of `positive`; left out when neither the gold nor the judge has any (undefined)."""
     tp = sum(r[judged] == positive and r[gold] == positive for r in rows)
     fp = sum(r[judged] == positive and r[gold] != positive for r in rows)
     fn = sum(r[judged] != positive and r[gold] == positive for r in rows)
-    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+    if tp + fp + fn:
+        out[name] = 2 * tp / (2 * tp + fp + fn)
 
 
 def audit_rows(scores: list[SampleScore]) -> list[dict[str, Any]]:
