@@ -49,12 +49,13 @@ def fold(text: str) -> str:
 
 
 def _same_word(a: str, b: str) -> bool:
-    """Equal, or one typo apart in a long word (two in a very long one); numbers exactly."""
+    """Equal, or a typo apart: one edit in a word of five letters or more (two from twelve),
+    the first letter kept; numbers exactly. "Northgate" is not "Southgate"."""
     if a == b:
         return True
-    if a.isdigit() or b.isdigit() or min(len(a), len(b)) < 5:
+    if a.isdigit() or b.isdigit() or min(len(a), len(b)) < 5 or a[0] != b[0]:
         return False
-    allowed = 2 if min(len(a), len(b)) >= 9 else 1
+    allowed = 2 if min(len(a), len(b)) >= 12 else 1
     return Levenshtein.distance(a, b, score_cutoff=allowed) <= allowed
 
 
