@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
@@ -250,11 +250,11 @@ def audit_judge(
     return score
 
 
-@task
+@task(needs={"grader": "judge_mode=llm"})
 def halluhard_audit(
     audit_set: str | None = None,
-    judge_mode: str = "auto",
-    prompts: str = "trustbench",
+    judge_mode: Literal["auto", "llm", "heuristic"] = "auto",
+    prompts: Literal["trustbench", "upstream"] = "trustbench",
     grader_config: dict[str, dict[str, Any]] | None = None,
     search_steps: int = 3,
     judge_options: dict[str, Any] | None = None,
