@@ -371,7 +371,6 @@ async def judge_all(
         results.append(
             await judge_turn(
                 response=text,
-                question="What does research say?",
                 domain="research",
                 evidence=evidence,
                 grader=grader,

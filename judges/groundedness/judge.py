@@ -45,7 +45,6 @@ MIN_TURN_CHARS = 20
 async def judge_turn(
     *,
     response: str,
-    question: str,
     domain: Domain,
     evidence: Evidence,
     grader: Graders | Model | None,
@@ -54,7 +53,7 @@ async def judge_turn(
 ) -> TurnJudgement:
     """Verdicts on (a sample of) the source-attributed claims of one assistant turn. Bad evidence
     and unreadable grader replies become recorded fallbacks or verification errors, never
-    exceptions. `question` is the user turn the response answers (kept for the record)."""
+    exceptions. Each turn is judged on its own, as upstream's extractor sees only the turn."""
     if domain == "coding":
         raise ValueError("coding answers are judged per response: use judge_coding_response")
     graders = Graders.single(grader) if isinstance(grader, Model) else grader

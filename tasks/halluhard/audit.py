@@ -225,7 +225,6 @@ def audit_judge(
         async with source.open() as evidence:
             judged = await judge_turn(
                 response=state.metadata["answer"],
-                question=state.input_text,
                 domain=state.metadata["domain"],
                 evidence=evidence,
                 grader=graders,

@@ -84,11 +84,10 @@ async def _judge_citations(
     domain = JUDGE_DOMAINS[state.metadata["domain"]]
     turns: list[dict[str, Any]] = []
     claims: list[dict[str, Any]] = []
-    for turn, question, response in conversation_turns(state):
+    for turn, _question, response in conversation_turns(state):
         before = graders.total_calls if graders else 0
         judged = await judge_turn(
             response=response,
-            question=question,
             domain=domain,
             evidence=evidence,
             grader=graders,

@@ -264,7 +264,6 @@ async def judge(
 ) -> TurnJudgement:
     return await judge_turn(
         response=response,
-        question="How do transformers work?",
         domain="research",
         evidence=evidence,
         grader=graders or get_model("scripted/groundedness_evidence_oracle"),

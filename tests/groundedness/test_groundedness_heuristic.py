@@ -202,9 +202,7 @@ async def test_research_claims_offline(offline: Evidence) -> None:
         "machine translation of quantum gravity papers (Fakeman et al., 2019). Vaswani et al. "
         "(2017) showed that recurrent networks beat convolutional networks on image segmentation."
     )
-    result = await judge_turn(
-        response=response, question="q", domain="research", evidence=offline, grader=None
-    )
+    result = await judge_turn(response=response, domain="research", evidence=offline, grader=None)
     assert result.mode == "heuristic" and result.grader_calls == 0 and result.claims_found == 3
     grounded, fabricated, misattributed = result.verdicts
     assert (grounded.reference_grounding, grounded.content_grounding, grounded.hallucinated) == (
@@ -230,9 +228,7 @@ async def test_legal_claims_offline(offline: Evidence) -> None:
         "privilege against self-incrimination. In Smith v. Nowhere, 999 U.S. 1 (2001), the Court "
         "held that custodial interrogation always requires a lawyer."
     )
-    result = await judge_turn(
-        response=response, question="q", domain="legal", evidence=offline, grader=None
-    )
+    result = await judge_turn(response=response, domain="legal", evidence=offline, grader=None)
     real, fake = result.verdicts
     assert (real.reference_grounding, real.content_grounding, real.hallucinated) == (
         "yes",
@@ -248,9 +244,7 @@ async def test_medical_claim_with_its_cited_page_offline(offline: Evidence) -> N
         "(https://www.nice.org.uk/guidance/ng136). Home monitoring is never acceptable "
         "(https://www.nice.org.uk/guidance/ng999)."
     )
-    result = await judge_turn(
-        response=response, question="q", domain="medical", evidence=offline, grader=None
-    )
+    result = await judge_turn(response=response, domain="medical", evidence=offline, grader=None)
     cited, missing = result.verdicts
     assert (cited.reference_grounding, cited.content_grounding) == ("yes", "not_assessed")
     assert cited.evidence_urls[0] == "https://www.nice.org.uk/guidance/ng136"
@@ -263,9 +257,7 @@ async def test_abstentions_are_not_hallucinations(offline: Evidence) -> None:
         "I cannot verify the holding of Smith v. Nowhere, 999 U.S. 1 (2001), so please check it."
     )
     [verdict] = (
-        await judge_turn(
-            response=response, question="q", domain="legal", evidence=offline, grader=None
-        )
+        await judge_turn(response=response, domain="legal", evidence=offline, grader=None)
     ).verdicts
     assert verdict.abstention and not verdict.hallucinated
     assert verdict.reference_grounding == verdict.content_grounding == "n/a"
@@ -274,9 +266,7 @@ async def test_abstentions_are_not_hallucinations(offline: Evidence) -> None:
 async def test_nothing_found_is_not_grounded_not_an_error(offline: Evidence) -> None:
     response = "Zymurgical brewing quotients peaked in Lithuania (Qwerty et al., 2015)."
     [verdict] = (
-        await judge_turn(
-            response=response, question="q", domain="research", evidence=offline, grader=None
-        )
+        await judge_turn(response=response, domain="research", evidence=offline, grader=None)
     ).verdicts
     assert verdict.verification_error is None
     assert (verdict.reference_grounding, verdict.hallucinated) == ("no", True)
@@ -289,7 +279,6 @@ async def test_searches_that_cannot_run_are_a_verification_error(tmp_path: Path)
         [verdict] = (
             await judge_turn(
                 response=response,
-                question="q",
                 domain="research",
                 evidence=Evidence(store, "replay", search="serper"),
                 grader=None,

@@ -87,7 +87,6 @@ async def test_an_unreadable_extraction_falls_back_to_the_rule_based_finder(tmp_
     with EvidenceStore(tmp_path / "e.sqlite") as store:
         result = await judge_turn(
             response="BM25 is a strong baseline (Robertson and Zaragoza, 2009). See also [4].",
-            question="q",
             domain="research",
             evidence=Evidence(store, "replay", search="serper"),
             grader=get_model("scripted/script", file=str(script)),
@@ -143,7 +142,6 @@ async def test_short_turns_are_skipped(tmp_path: Path) -> None:
     with EvidenceStore(tmp_path / "e.sqlite") as store:
         result = await judge_turn(
             response="Too short.",
-            question="q",
             domain="legal",
             evidence=Evidence(store, "replay", search="serper"),
             grader=None,

@@ -52,6 +52,7 @@ def test_halluhard_view_shows_the_rate_by_turn_and_the_failure_types(tmp_path, t
     assert "| [0.050](" in judged and "| 0.100 |" in judged
     facts = md.split("## Run facts")[1]
     assert "| mixed |" in facts  # the mode that ran, from the samples, never "auto"
+    assert "judge mode mixed" in md.split("## Overview")[1].split("##")[0]
     assert "hallucination rate by turn (pooled over claims)" in md
     assert "| turn 1 | [0.500](" in md and "| turn 3 | [0.125](" in md
     assert "| legal_cases | reference failure | [0.200](" in md

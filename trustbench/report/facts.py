@@ -141,6 +141,8 @@ def comparability(runs: list[Run], facts: dict[str, RunFacts]) -> Comparability:
         for attr, what in ACROSS_TASK.items():
             check(group, attr, what, f"in {label}", known_only=False)
     for run in runs:
+        if facts[run.key].judge_mode == "mixed":
+            flags[run.key].append("judge mode mixed (some samples judged without a grader)")
         if run.status != "success":
             message = f": {short(run.log.error.message)}" if run.log.error else ""
             warnings.append(f"{run.label} on {run.model} is {run.status}{message}.")
