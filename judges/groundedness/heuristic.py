@@ -63,29 +63,25 @@ async def heuristic_judgement(
     work = cited_work(claim)
     if not work.identifying:
         return _decided(base, bundle, None, "the citation does not identify a work")
-    cited_urls = {u for u in (claim.cited_url,) if u}
+    lookup = _Lookup(turn, claim, work, bundle)
     await read_cited(turn, claim, bundle)
-    records: list[Record] = []
     if bundle.cited is not None:
-        cited_urls.add(bundle.cited.url)
-        records.append(record_of(bundle.cited, cited_urls))
+        lookup.cited_urls.add(bundle.cited.url)
+        lookup.records.append(record_of(bundle.cited, lookup.cited_urls))
         bundle.documents.append(bundle.cited)
-    found = _first_match(work, records, cited_urls)
+    found = _first_match(work, lookup.records, lookup.cited_urls)
     if found is None and not _cited_page_decides(work, bundle):
         for query in default_queries(claim, config.search_steps):
-            found = await _search_and_check(turn, claim, work, bundle, records, cited_urls, query)
-            if found is not None:
+            await run_search(turn, bundle, query, SEARCH_RESULTS)
+            if (found := await lookup.check()) is not None:
                 break
         if found is None and config.fallback_search:
-            queries = list(bundle.queries)
+            before = len(bundle.queries)
             await broaden(turn, claim, bundle)
-            for query in bundle.queries[len(queries) :]:
-                found = await _check_results(turn, claim, work, bundle, records, cited_urls, query)
-                if found is not None:
-                    break
+            found = await lookup.check(searches=len(bundle.queries) - before)
     if found is not None:
         return _decided(base, bundle, found, "")
-    return _undecided(base, bundle, work, records, cited_urls)
+    return _undecided(base, bundle, work, lookup.records, lookup.cited_urls)
 
 
 def _cited_page_decides(work: CitedWork, bundle: Bundle) -> bool:
@@ -96,40 +92,28 @@ def _cited_page_decides(work: CitedWork, bundle: Bundle) -> bool:
     return bool(only_link and (bundle.cited is not None or bundle.cited_gone))
 
 
-async def _search_and_check(
-    turn: TurnEvidence,
-    claim: Claim,
-    work: CitedWork,
-    bundle: Bundle,
-    records: list[Record],
-    cited_urls: set[str],
-    query: str,
-) -> Match | None:
-    await run_search(turn, bundle, query, SEARCH_RESULTS)
-    return await _check_results(turn, claim, work, bundle, records, cited_urls, query)
+class _Lookup:
+    """The records read so far for one claim, and the reading of new search results."""
 
+    def __init__(self, turn: TurnEvidence, claim: Claim, work: CitedWork, bundle: Bundle) -> None:
+        self.turn, self.claim, self.work, self.bundle = turn, claim, work, bundle
+        self.records: list[Record] = []
+        self.cited_urls = {u for u in (claim.cited_url,) if u}
 
-async def _check_results(
-    turn: TurnEvidence,
-    claim: Claim,
-    work: CitedWork,
-    bundle: Bundle,
-    records: list[Record],
-    cited_urls: set[str],
-    query: str,
-) -> Match | None:
-    """Reads the not yet read results most like the cited work, and checks them."""
-    terms = identity_terms(claim)
-    read = {r.url for r in records} | {u for r in records for u in r.aliases}
-    fresh = [r for r in bundle.results if r.url not in read]
-    fresh.sort(key=lambda r: -relevance(r, terms))
-    for result in fresh[:CANDIDATES_PER_QUERY]:
-        page = await turn.page(result.url)
-        bundle.note(page.problem, page.missing and not page.gone)
-        if page.document is not None:
-            records.append(record_of(page.document, {result.url}))
-            bundle.documents.append(page.document)
-    return _first_match(work, records, cited_urls)
+    async def check(self, searches: int = 1) -> Match | None:
+        """Reads the not yet read results most like the cited work (a few per search run since
+        the last check), and returns the first record that matches the citation."""
+        terms = identity_terms(self.claim)
+        read = {u for r in self.records for u in r.aliases}
+        fresh = [r for r in self.bundle.results if r.url not in read]
+        fresh.sort(key=lambda r: -relevance(r, terms))
+        for result in fresh[: CANDIDATES_PER_QUERY * searches]:
+            page = await self.turn.page(result.url)
+            self.bundle.note(page.problem, page.missing and not page.gone)
+            if page.document is not None:
+                self.records.append(record_of(page.document, {result.url}))
+                self.bundle.documents.append(page.document)
+        return _first_match(self.work, self.records, self.cited_urls)
 
 
 def _first_match(work: CitedWork, records: list[Record], cited_urls: set[str]) -> Match | None:
