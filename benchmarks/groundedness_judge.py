@@ -1,12 +1,17 @@
-"""Cost of the HalluHard groundedness judge per claim: grader calls, fetches and wall time.
+"""Cost of the HalluHard groundedness judge per claim (grader calls, fetches and wall time with
+the paper's iterative search loop), and of `judge-audit` per 100 citations.
 
-Run `python benchmarks/groundedness_judge.py` (about 10 s). 20 authored research answers cite
+Run `python benchmarks/groundedness_judge.py` (about 30 s). 20 authored research answers cite
 2-4 works each (inline links or author-year; a few works are made up). A loopback server (its
 own threads) serves the works' pages and a Serper-compatible search API, each answer after
-50 ms; the grader is a scripted oracle that answers plausible JSON from the prompts it gets.
-Pass 1 judges live into a fresh evidence store; pass 2 re-judges in replay mode from the store
-(grader replies from Inspect's model cache). Target: at most 2 grader calls per claim. The
-made-up works should come out hallucinated, the others grounded.
+50 ms; the grader is a scripted oracle that answers plausible JSON from the prompts it gets
+(its planner searches until a result names the cited title, then picks it by number). Pass 1
+judges live into a fresh evidence store; pass 2 re-judges in replay mode from the store (grader
+replies from Inspect's model cache). Target: at most 3 grader calls per claim on average (the
+paper's pipeline uses up to 5). The made-up works should come out hallucinated, the others
+grounded. Then the judge audit over the authored set (144 citations, offline corpus), in
+heuristic mode and with a replayed grader (the scripted gold grader: no model latency, so the
+time is the judge's own), reported per 100 citations.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from inspect_ai import eval as inspect_eval
 from inspect_ai.model import ChatMessage, get_model
 
 import trustbench._registry  # noqa: F401  (registers the scripted/ provider)
@@ -292,7 +298,8 @@ def fenced(text: str, label: str) -> str:
 
 
 def oracle(messages: list[ChatMessage], metadata: dict[str, Any], rng: Any) -> str:
-    system, user = messages[0].text, messages[1].text
+    system = messages[0].text if messages[0].role == "system" else ""
+    user = next(m.text for m in messages if m.role == "user")
     if "list the claims" in system:
         items = []
         for claim in heuristic_claims(fenced(user, "ANSWER"), "research"):
@@ -313,20 +320,27 @@ def oracle(messages: list[ChatMessage], metadata: dict[str, Any], rng: Any) -> s
                 }
             )
         return json.dumps(items)
-    if "plan web searches" in system:
-        statements = re.split(r"^Statement \d+:\n", fenced(user, "STATEMENTS"), flags=re.M)[1:]
-        plans = []
-        for i, text in enumerate(statements, start=1):
-            title = re.search(r"^Title: (.*)$", text, re.M)
-            authors = re.search(r"^Authors: (.*)$", text, re.M)
-            queries = [
-                title.group(1) if title else "research",
-                f"{authors.group(1) if authors else ''} study",
-            ]
-            plans.append({"statement": i, "queries": queries})
-        return json.dumps({"plans": plans})
+    if "continue_searching" in user or "relevant_urls" in user:
+        statement = fenced(user, "STATEMENT")
+        title = re.search(r"^Title: (.*)$", statement, re.M)
+        results = fenced(user, "RESULTS")
+        hit = (
+            re.search(rf"^\[(\d+\.\d+)\] Title: {re.escape(title.group(1))}$", results, re.M)
+            if title
+            else None
+        )
+        if "continue_searching" not in user:
+            return json.dumps({"relevant_urls": [f"[{hit.group(1)}]" if hit else "[1.1]"]})
+        if hit:
+            return json.dumps({"continue_searching": False, "relevant_urls": [f"[{hit.group(1)}]"]})
+        authors = re.search(r"^Authors: (.*)$", statement, re.M)
+        query = f"{authors.group(1) if authors else ''} study"
+        if f"- {query}" in user:
+            return json.dumps({"continue_searching": False, "relevant_urls": []})
+        return json.dumps({"continue_searching": True, "search_query": query})
     title = re.search(r"^Title: (.*)$", fenced(user, "STATEMENT"), re.M)
-    found = bool(title) and title.group(1) in fenced(user, "EVIDENCE")
+    evidence = fenced(user, "PAGE EXTRACTS") + fenced(user, "SEARCH RESULTS")
+    found = bool(title) and title.group(1) in evidence
     grounding = (
         "Yes. The evidence shows the work and the finding."
         if found
@@ -357,7 +371,6 @@ async def judge_all(
         results.append(
             await judge_turn(
                 response=text,
-                question="What does research say?",
                 domain="research",
                 evidence=evidence,
                 grader=grader,
@@ -412,5 +425,41 @@ async def main() -> None:
             print("replay identical to live:", replay_results == live_results)
 
 
+def audit_times() -> None:
+    """The judge audit over the authored set: seconds per 100 citations, heuristic and with a
+    replayed (scripted) grader, measured one after the other in this run."""
+    from trustbench.tasks.halluhard import halluhard_audit
+    from trustbench.tasks.halluhard.audit_set import read_audit_set
+
+    citations = sum(len(item.citations) for item in read_audit_set())
+    print(f"\njudge audit over the authored set ({citations} citations)")
+    print(
+        "mode                 s/100 citations  reference accuracy  content accuracy  grader/claim"
+    )
+    for label, mode, roles in (
+        ("heuristic", "heuristic", {}),
+        ("replayed grader", "llm", {"grader": get_model("scripted/audit-gold")}),
+    ):
+        with tempfile.TemporaryDirectory() as folder:
+            os.environ["INSPECT_CACHE_DIR"] = folder
+            start = time.perf_counter()
+            [log] = inspect_eval(
+                halluhard_audit(judge_mode=mode),
+                model="none",
+                model_roles=roles,
+                display="none",
+                log_dir=folder,
+            )
+            seconds = time.perf_counter() - start
+            metrics = {k: v.value for k, v in log.results.scores[0].metrics.items()}
+            calls = sum(s.scores["audit_judge"].metadata["grader_calls"] for s in log.samples)
+        content = metrics.get("content_accuracy")
+        print(
+            f"{label:20s} {seconds * 100 / citations:15.2f} {metrics['reference_accuracy']:19.3f} "
+            f"{'not assessed' if content is None else f'{content:.3f}':>17s} {calls / citations:13.2f}"
+        )
+
+
 if __name__ == "__main__":
     asyncio.run(main())
+    audit_times()

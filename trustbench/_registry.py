@@ -11,15 +11,16 @@ from inspect_ai.model import ModelAPI, modelapi
 from trustbench.plugins import Plugin, discover_plugins
 from trustbench.tasks.epfl_courses import ORACLES as EPFL_COURSES_ORACLES
 from trustbench.tasks.epfl_courses import epfl_courses
-from trustbench.tasks.halluhard import halluhard, halluhard_judge
+from trustbench.tasks.halluhard import ORACLES as HALLUHARD_ORACLES
+from trustbench.tasks.halluhard import halluhard, halluhard_audit, halluhard_judge
 from trustbench.tasks.os_harm import os_harm
 from trustbench.tasks.visual_planning import ORACLES as VISUAL_PLANNING_ORACLES
 from trustbench.tasks.visual_planning import visual_planning
 
 builtin = Plugin(
     name="trustbench",
-    tasks=[visual_planning, epfl_courses, halluhard, os_harm],
-    oracles={**VISUAL_PLANNING_ORACLES, **EPFL_COURSES_ORACLES},
+    tasks=[visual_planning, epfl_courses, halluhard, halluhard_audit, os_harm],
+    oracles={**VISUAL_PLANNING_ORACLES, **EPFL_COURSES_ORACLES, **HALLUHARD_ORACLES},
 )
 
 
@@ -44,6 +45,7 @@ __all__ = [
     "builtin",
     "epfl_courses",
     "halluhard",
+    "halluhard_audit",
     "halluhard_judge",
     "local",
     "os_harm",

@@ -235,4 +235,61 @@ def doctor(model: str | None) -> None:
     sys.exit(0 if ok else 1)
 
 
+@main.command("judge-audit")
+@click.option("--grader", help="Grader model for every judge stage (none: heuristic mode).")
+@click.option(
+    "--set",
+    "audit_set",
+    type=click.Path(exists=True, file_okay=False),
+    help="Audit set folder (items.jsonl + corpus/); default: the authored set we ship.",
+)
+@click.option(
+    "--judge-mode",
+    type=click.Choice(["auto", "llm", "heuristic"]),
+    default="auto",
+    show_default=True,
+)
+@click.option(
+    "--prompts",
+    type=click.Choice(["trustbench", "upstream"]),
+    default="trustbench",
+    show_default=True,
+)
+@click.option("-T", "task_args", multiple=True, help="halluhard_audit argument key=value.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Where log and tables go.")
+@click.option("--bootstrap", "draws", type=click.IntRange(min=100), default=1000, show_default=True)
+def judge_audit(
+    grader: str | None,
+    audit_set: str | None,
+    judge_mode: str,
+    prompts: str,
+    task_args: tuple[str, ...],
+    out_dir: str | None,
+    draws: int,
+) -> None:
+    """Measure the HalluHard judge (with --grader, or heuristic) against gold labels."""
+    from trustbench.judge_audit import rich_table, run_audit
+    from trustbench.runner import results_dir
+
+    target = (
+        Path(out_dir)
+        if out_dir
+        else results_dir() / "audits" / (grader or "heuristic").replace("/", "_")
+    )
+    report = run_audit(
+        grader=grader,
+        audit_set=audit_set,
+        judge_mode=judge_mode,
+        prompts=prompts,
+        task_args=_parse_key_values(task_args, "-T"),
+        out_dir=target,
+        draws=draws,
+    )
+    _console().print(rich_table(report))
+    click.echo(
+        f"Extra claims: {report.extra_claims}. Unparsed citations: {report.unparsed_citations}."
+    )
+    click.echo(f"Tables: {(target / 'agreement.md').resolve()}")
+
+
 main.add_command(evidence)

@@ -7,7 +7,9 @@ Knows nothing about tasks: it takes text and evidence and returns verdicts.
 """
 
 from trustbench.judges.groundedness.coding import judge_coding_response
+from trustbench.judges.groundedness.grader import Graders, StageModel
 from trustbench.judges.groundedness.judge import judge_turn
+from trustbench.judges.groundedness.prompts import TRUSTBENCH_PROMPTS, JudgePrompts
 from trustbench.judges.groundedness.types import (
     DEFAULT_REGISTRY_URLS,
     Claim,
@@ -27,8 +29,12 @@ __all__ = [
     "CodingIssue",
     "CodingJudgement",
     "Domain",
+    "Graders",
     "GroundednessConfig",
+    "JudgePrompts",
     "PackageCheck",
+    "StageModel",
+    "TRUSTBENCH_PROMPTS",
     "TurnJudgement",
     "judge_coding_response",
     "judge_turn",

@@ -1,7 +1,14 @@
-"""Rule-based citation finding for the heuristic (no-LLM) mode: links, DOIs, arXiv ids, court
-decisions ("Miranda v. Arizona, 384 U.S. 436 (1966)"), U.S. statutes and rules, author-year
-citations ("(Smith et al., 2020)", "Smith and Lee (2021)") and numbered markers ("[1]") mapped to
-a reference list. Each citation becomes a claim whose text is the sentence that carries it."""
+"""Rule-based citation finding for the heuristic (no-LLM) mode, and for LLM mode when the
+grader's extraction is unreadable: links (bare or `[Title](URL)`), DOIs, arXiv ids, court
+decisions ("Miranda v. Arizona, 384 U.S. 436 (1966)"), U.S. statutes, rules and constitutional
+provisions, guidelines by issuing body and code or year ("NICE NG136 (2019)", "the 2019 ESC
+guidelines"), author-year citations with or without a title and a link ("(Smith et al., 2020)",
+`(Watts et al., 2020, "Title", https://…)`, "Smith and Lee (2021)") and numbered markers ("[1]")
+read through the answer's reference list (the entry's title, authors, year and link are what
+gets checked). Each citation becomes a claim whose text is the sentence that carries it.
+
+Text that looks like a citation but cannot be read (a marker with no list entry, a parenthesis
+with a year and a name in no known layout) is returned as unparsed, to be counted and shown."""
 
 from __future__ import annotations
 
@@ -12,18 +19,51 @@ from typing import Literal
 from trustbench.judges.groundedness.claims import link_for, make_claim, strip_trailing
 from trustbench.judges.groundedness.types import Claim, Domain
 
-Kind = Literal["url", "doi", "arxiv", "case", "statute", "author_year", "numbered"]
+Kind = Literal[
+    "url",
+    "link",
+    "doi",
+    "arxiv",
+    "pmid",
+    "case",
+    "statute",
+    "guideline",
+    "author_year",
+    "numbered",
+]
 
-_NAME = r"(?:(?:van|von|de|der|den|del|da|di|la|le)\s+)*[A-Z][\w'’-]+"
-_AUTHORS = rf"{_NAME}(?:\s+et\s+al\.?|\s+(?:and|&)\s+{_NAME})?"
+_NAME = (
+    r"(?:(?:van|von|de|der|den|del|da|di|la|le)\s+)*[A-Z][\w'’-]+(?:/[A-Z][\w'’-]+)?"
+    r"(?:\s+(?:(?:of|for|on|and)\s+)?[A-Z][\w'’-]+){0,5}"
+)
+"""A surname ("van der Berg", "O'Neil") or a body's name ("World Health Organization",
+"ESC/ESH")."""
+_AUTHORS = rf"{_NAME}(?:,\s+{_NAME})*(?:\s+et\s+al\.?|,?\s+(?:and|&)\s+{_NAME})?"
 _YEAR = r"(?:19|20)\d{2}"
 _PARTY_WORD = r"(?:[A-Z][\w.'’&-]*|of|the|and|for|de|ex|rel\.|&)"
-_PARTY = rf"[A-Z][\w.'’&-]*(?:\s+{_PARTY_WORD}){{0,8}}"
+_PARTY = (
+    rf"[A-Z][\w.'’&-]*(?:\s+{_PARTY_WORD}){{0,8}}"
+    r"(?:,\s+(?:Inc|Co|Corp|Ltd|LLC|LLP|L\.P|N\.A|P\.C|P\.A)\.?)?"
+)
+
+_BODY = r"[A-Z]{2,8}(?:/[A-Z]{2,8})?"
+"""An issuing body's acronym: NICE, WHO, ESC/ESH."""
+_CODE = r"[A-Z]{1,4}\d{1,4}"
+"""A guideline's number: NG136, CG181, TA123."""
+_TITLE = r"[\"“](?P<title>[^\"”]{4,300})[\"”]"
 
 _PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
+    ("author_year", re.compile(r"\(([^()\n]{2,400}?)\)")),
+    (
+        "link",
+        re.compile(
+            r"\[(?P<text>[^\[\]\n]{2,300})\]\((?P<url>https?://[^\s()]+(?:\([^\s()]*\))?)\)"
+        ),
+    ),
     ("url", re.compile(r"https?://[^\s<>\"'`]+", re.I)),
     ("doi", re.compile(r"(?:\bdoi:\s*)?\b10\.\d{4,9}/[^\s\"<>,;]+", re.I)),
     ("arxiv", re.compile(r"\barxiv:\s*(?:[a-z\-]+/\d{7}|\d{4}\.\d{4,5})(?:v\d+)?", re.I)),
+    ("pmid", re.compile(r"\bPMID:?\s*\d{5,9}\b")),
     (
         "case",
         re.compile(
@@ -42,16 +82,33 @@ _PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
         re.compile(
             r"\b\d+\s+(?:U\.\s?S\.\s?C\.|C\.\s?F\.\s?R\.)\s*(?:§§?\s*)?[\w.\-]+(?:\([\w]+\))*"
             r"|\bFed\.\s*R\.\s*(?:Civ|Crim|Evid|App)\.\s*P?\.?\s*\d+(?:\([\w]+\))*"
+            r"|\bU\.\s?S\.\s?Const\.\s*(?:amend\.\s*[IVXLC]+|art\.\s*[IVXLC]+(?:,\s*§\s*\d+)?)"
         ),
     ),
-    ("author_year", re.compile(r"\(([^()\n]{2,200}?)\)")),
-    ("author_year", re.compile(rf"(?P<authors>{_AUTHORS})\s+\((?P<year>{_YEAR})[a-z]?\)")),
+    (
+        "guideline",
+        re.compile(
+            rf"\b(?P<body>{_BODY})\s+(?:guideline|guidance)?\s*\[?(?P<code>{_CODE})\]?"
+            rf"(?:\s*\((?P<year>{_YEAR})\))?"
+            rf"|\b(?:the\s+)?(?P<year2>{_YEAR})\s+(?P<body2>{_BODY})\s+[Gg]uidelines?\b"
+            rf"|\b(?P<body3>{_BODY})\s+(?P<year3>{_YEAR})\s+[Gg]uidelines?\b"
+        ),
+    ),
+    (
+        "author_year",
+        re.compile(
+            rf"(?P<authors>{_AUTHORS})\s+\((?P<year>{_YEAR})[a-z]?(?:,\s*{_TITLE})?"
+            rf"(?:,\s*(?P<url>https?://[^\s()]+))?\)"
+        ),
+    ),
     ("numbered", re.compile(r"\[\^?(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\](?!\()")),
 ]
 _AUTHOR_YEAR_PART = re.compile(
     rf"(?:e\.g\.,?\s*|[Ss]ee(?: also)?\s+|[Cc]f\.\s*)?(?P<authors>{_AUTHORS}),?\s+"
     rf"(?P<year>{_YEAR})[a-z]?(?:,\s*(?:p|pp)\.\s*[\d\-–]+)?"
+    rf"(?:,\s*{_TITLE})?(?:,?\s*(?P<url>(?:https?://|doi:\s*|10\.\d{{4,9}}/)\S+))?"
 )
+_NAME_LIKE = re.compile(r"\b[A-Z][a-z]{2,}")
 _LEADING_WORDS = {
     "in", "see", "under", "also", "cf.", "cf", "per", "following", "citing", "and", "but",
     "as", "accord", "compare", "while", "since", "because", "thus", "the", "e.g.,", "id.",
@@ -84,51 +141,88 @@ class Citation:
     """What names the work: reference, title, authors, year, citation (reference-list entry)."""
 
 
-def find_citations(text: str) -> list[Citation]:
-    """The citations in the body of `text` (not in its reference list), in reading order."""
+def scan_citations(text: str) -> tuple[list[Citation], list[str]]:
+    """The citations in the body of `text` (not in its reference list), in reading order, and
+    the citation-like text that could not be read."""
     body_end, entries = _reference_list(text)
     body = text[:body_end]
     found: list[Citation] = []
+    unparsed: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(body):
             span = match.span()
             if _inside_entry(body, span[0]) or any(a < span[1] and span[0] < b for a, b in taken):
                 continue
-            made = _make(kind, match, entries)
+            made, not_read = _make(kind, match, entries)
+            unparsed += [(span[0], item) for item in not_read]
             if made:
                 found.extend(made)
                 taken.append(span)
-    return sorted(found, key=lambda c: (c.start, c.marker))
+    unparsed = [(at, item) for at, item in unparsed if not any(a <= at < b for a, b in taken)]
+    return sorted(found, key=lambda c: (c.start, c.marker)), [item for _, item in sorted(unparsed)]
+
+
+def find_citations(text: str) -> list[Citation]:
+    return scan_citations(text)[0]
 
 
 def heuristic_claims(text: str, domain: Domain) -> list[Claim]:
     """One claim per citation: the sentence carrying it, with per-domain fields."""
+    return claims_and_unparsed(text, domain)[0]
+
+
+def claims_and_unparsed(text: str, domain: Domain) -> tuple[list[Claim], list[str]]:
+    citations, unparsed = scan_citations(text)
     claims: list[Claim] = []
     seen: set[str] = set()
-    for citation in find_citations(text):
+    for citation in citations:
         sentence = claim_sentence(text, citation.start, citation.end)
-        claim = make_claim(sentence, citation.url, _fields(domain, citation, sentence))
+        fields = _fields(domain, citation, sentence)
+        claim = make_claim(sentence, citation.url, fields).model_copy(
+            update={"kind": citation.kind, "marker": citation.marker}
+        )
         if claim.id not in seen:
             seen.add(claim.id)
             claims.append(claim)
-    return claims
+    return claims, unparsed
 
 
-def _make(kind: Kind, match: re.Match[str], entries: dict[str, str]) -> list[Citation]:
+def _make(
+    kind: Kind, match: re.Match[str], entries: dict[str, str]
+) -> tuple[list[Citation], list[str]]:
     start, end = match.span()
     raw = match.group(0)
-    if kind in ("url", "doi", "arxiv"):
+    if kind in ("url", "doi", "arxiv", "pmid"):
         raw = strip_trailing(raw)
-        return [Citation(kind, start, start + len(raw), raw, link_for(raw))]
+        return [Citation(kind, start, start + len(raw), raw, link_for(raw))], []
+    if kind == "link":
+        url = match.group("url")
+        text = match.group("text").strip()
+        ident = {} if link_for(text) else {"title": text}
+        return [Citation("link", start, end, raw, link_for(url), ident)], []
     if kind == "case":
-        return _case(match)
+        return _case(match), []
     if kind == "statute":
         raw = raw.rstrip(".,;")
-        return [Citation(kind, start, start + len(raw), raw, None, {"reference": raw})]
+        return [Citation(kind, start, start + len(raw), raw, None, {"reference": raw})], []
+    if kind == "guideline":
+        return [_guideline(match)], []
     if kind == "numbered":
         return _numbered(match, entries)
     return _author_year(match, entries)
+
+
+def _guideline(match: re.Match[str]) -> Citation:
+    groups = match.groupdict()
+    body = groups["body"] or groups["body2"] or groups["body3"]
+    year = groups["year"] or groups["year2"] or groups["year3"] or ""
+    code = groups["code"] or ""
+    ident = {"authority": " ".join(p for p in (body, code) if p), "body": body}
+    ident |= {"code": code} if code else {}
+    ident |= {"year": year} if year else {}
+    ident["reference"] = match.group(0).strip()
+    return Citation("guideline", match.start(), match.end(), match.group(0).strip(), None, ident)
 
 
 def _case(match: re.Match[str]) -> list[Citation]:
@@ -149,44 +243,63 @@ def _case(match: re.Match[str]) -> list[Citation]:
     return [Citation("case", start, match.end(), reference, None, ident)]
 
 
-def _author_year(match: re.Match[str], entries: dict[str, str]) -> list[Citation]:
+def _author_year(match: re.Match[str], entries: dict[str, str]) -> tuple[list[Citation], list[str]]:
+    unparsed: list[str] = []
     if "authors" in match.groupdict():
-        parts = [(match.group("authors"), match.group("year"))]
+        hits = [match]
     else:
-        parts = []
+        hits = []
         for part in match.group(1).split(";"):
-            hit = _AUTHOR_YEAR_PART.fullmatch(part.strip())
-            if hit is None:
-                continue
-            parts.append((hit.group("authors"), hit.group("year")))
+            part = part.strip()
+            hit = _AUTHOR_YEAR_PART.fullmatch(part)
+            if hit is not None:
+                hits.append(hit)
+            elif _looks_cited(part):
+                unparsed.append(f"({part})")
     citations = []
-    for authors, year in parts:
-        if authors.split()[0] in _NOT_AUTHORS:
+    for hit in hits:
+        words = hit.group("authors").split()
+        while len(words) > 1 and words[0].lower() in _LEADING_WORDS:
+            words.pop(0)
+        authors, year = " ".join(words), hit.group("year")
+        if words[0] in _NOT_AUTHORS or words[0].lower() in _LEADING_WORDS:
             continue
-        entry = _entry_for(authors, year, entries)
         ident = {"authors": authors, "year": year, "reference": f"{authors}, {year}"}
-        url = None
+        if guideline := re.fullmatch(rf"(?P<body>{_BODY})\s+(?P<code>{_CODE})", authors):
+            ident |= {"body": guideline["body"], "code": guideline["code"], "authority": authors}
+            del ident["authors"]
+        if hit.group("title"):
+            ident["title"] = hit.group("title").strip(" ,.")
+        url = link_for(hit.group("url")) if hit.group("url") else None
+        entry = _entry_for(authors, year, entries)
         if entry:
-            ident |= _entry_fields(entry)
-            url = ident.pop("url", None)
+            ident |= {k: v for k, v in _entry_fields(entry).items() if k not in ident}
+            url = url or ident.pop("url", None)
+        ident.pop("url", None)
         citations.append(
             Citation("author_year", match.start(), match.end(), match.group(0), url, ident)
         )
-    return citations
+    return citations, unparsed
 
 
-def _numbered(match: re.Match[str], entries: dict[str, str]) -> list[Citation]:
-    citations = []
+def _looks_cited(part: str) -> bool:
+    """A parenthesis that names someone and a year but in no layout we can read."""
+    return bool(re.search(rf"\b{_YEAR}\b", part) and _NAME_LIKE.search(part) and " v. " not in part)
+
+
+def _numbered(match: re.Match[str], entries: dict[str, str]) -> tuple[list[Citation], list[str]]:
+    citations, unparsed = [], []
     for number in _expand(match.group(1)):
         entry = entries.get(number)
-        if entry is None:
-            continue  # a marker with no list entry cannot be identified: not guessed
+        if entry is None:  # a marker with no list entry cannot be identified: counted, not guessed
+            unparsed.append(f"[{number}] (no entry in the reference list)")
+            continue
         ident = _entry_fields(entry)
         url = ident.pop("url", None)
         citations.append(
             Citation("numbered", match.start(), match.end(), f"[{number}]", url, ident)
         )
-    return citations
+    return citations, unparsed
 
 
 def _expand(markers: str) -> list[str]:
@@ -255,29 +368,38 @@ def _entry_fields(entry: str) -> dict[str, str]:
 
 
 def _fields(domain: Domain, citation: Citation, sentence: str) -> dict[str, str]:
+    """The domain's fields (as the grader's extraction gives them), plus everything the citation
+    says about the work (title, authors, year, body, code), which the reference check reads."""
     ident = citation.ident
-    raw_url = citation.marker if citation.kind in ("url", "doi", "arxiv") else ""
+    raw_url = citation.marker if citation.kind in ("url", "doi", "arxiv", "pmid") else ""
+    url = raw_url or (citation.url or "")
     reference = ident.get("reference") or ident.get("citation") or citation.marker
+    described = {k: ident[k] for k in ("title", "authors", "year", "body", "code") if k in ident}
     if domain == "legal":
         kind = citation.kind if citation.kind in ("case", "statute") else "other"
         holding = " ".join(sentence.replace(citation.marker, " ").split()).strip(" ,;")
-        return {"type": kind, "reference": reference, "holding": holding}
+        fields = {"type": kind, "reference": reference, "holding": holding}
+        fields |= {"citation": ident["citation"]} if "citation" in ident else {}
+        return fields | described | ({"url": url} if url else {})
     if domain == "medical":
+        authority = ident.get("authority") or citation.marker
         return {
-            "authority": citation.marker,
+            "authority": authority,
             "citation": ident.get("citation", ""),
-            "url": raw_url or (citation.url or ""),
-        }
-    source_type = {"doi": "paper", "arxiv": "paper", "url": "website"}.get(citation.kind, "other")
+            "url": url,
+        } | described
+    source_type = {"doi": "paper", "arxiv": "paper", "pmid": "paper", "url": "website"}.get(
+        citation.kind, "other"
+    )
     return {
         "source_type": source_type,
         "title": ident.get("title", ""),
         "authors": ident.get("authors", ""),
         "year": ident.get("year", ""),
-        "url": raw_url or (citation.url or ""),
+        "url": url,
         "citation": ident.get("citation", "")
-        or (reference if citation.kind in ("case", "statute") else ""),
-    }
+        or (reference if citation.kind in ("case", "statute", "guideline") else ""),
+    } | {k: v for k, v in described.items() if k in ("body", "code")}
 
 
 # --- sentences ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from inspect_ai.model import Model
 from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter
 
 from trustbench.judges.groundedness.fencing import fence, make_code
-from trustbench.judges.groundedness.grader import Grader
+from trustbench.judges.groundedness.grader import Graders
 from trustbench.judges.groundedness.packages import (
     REGISTRY_NAMES,
     PackageRef,
@@ -196,10 +196,10 @@ async def judge_coding_response(
     if grader is None:
         notes.append("Function calls are not checked without a grader.")
     else:
-        session = Grader(grader)
+        session = Graders.single(grader)
         user = _review_user(question, response, _lookups(looked_up), config.seed)
-        answer = await session.ask(coding_system(), user, _REVIEW)
-        calls, raw = session.calls, answer.raw
+        answer = await session.ask("verdict", coding_system(), user, _REVIEW)
+        calls, raw = session.total_calls, answer.raw
         if answer.value is None:
             review_error = answer.error
         else:

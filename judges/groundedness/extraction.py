@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter
 
 from trustbench.judges.groundedness.claims import link_for, make_claim
-from trustbench.judges.groundedness.fencing import fence, make_code
-from trustbench.judges.groundedness.grader import Grader
-from trustbench.judges.groundedness.prompts import extraction_system, extraction_user
+from trustbench.judges.groundedness.fencing import as_data, make_code
+from trustbench.judges.groundedness.grader import Graders
+from trustbench.judges.groundedness.prompts import JudgePrompts, fill
 from trustbench.judges.groundedness.types import Claim, Domain
 
 
@@ -82,11 +82,15 @@ class Extraction:
     error: str | None = None
 
 
-async def extract_claims(grader: Grader, response: str, domain: Domain, seed: int) -> Extraction:
+async def extract_claims(
+    graders: Graders, prompts: JudgePrompts, response: str, domain: Domain, seed: int
+) -> Extraction:
     """The valid claims of one turn, or the reason there are none (raw reply kept)."""
-    answer_block = fence("ANSWER", response, make_code(seed, "extraction", response))
-    answer = await grader.ask(
-        extraction_system(domain), extraction_user(answer_block), _SHAPES[domain]
+    code = make_code(seed, "extraction", response)
+    content = as_data("ANSWER", response, code, fenced=prompts.fence_data)
+    user = fill(prompts.extraction_user[domain], {"content": content})
+    answer = await graders.ask(
+        "extraction", prompts.extraction_system[domain], user, _SHAPES[domain]
     )
     if answer.value is None:
         return Extraction([], answer.raw, answer.error)

@@ -32,3 +32,16 @@ def scrub(text: str, code: str) -> str:
 def fence(label: str, text: str, code: str) -> str:
     """`text` between `<<<BEGIN label code>>>` and `<<<END label code>>>`."""
     return f"<<<BEGIN {label} {code}>>>\n{scrub(text, code)}\n<<<END {label} {code}>>>"
+
+
+_UPSTREAM_TAG = re.compile(
+    r"</?\s*(?:START|END|START_STATEMENT|END_STATEMENT|WEB_SEARCH_RESULTS)\s*>", re.I
+)
+
+
+def as_data(label: str, text: str, code: str, *, fenced: bool) -> str:
+    """Untrusted `text` ready to insert into a prompt: fenced (our prompts), or, for upstream's
+    prompts, which wrap data in their own tags, with anything shaped like those tags removed."""
+    if fenced:
+        return fence(label, text, code)
+    return _UPSTREAM_TAG.sub(REMOVED, text)

@@ -1,20 +1,24 @@
-"""One place where the judge talks to its grader model: temperature 0 and Inspect's model cache
-(so re-judging a log is deterministic and free), the final JSON of the reply read strictly, one retry that shows
-the grader its unreadable reply, and a count of every call."""
+"""Where the judge talks to its grader models: one model and generation settings per stage
+(claim extraction, search planning, verdict), as the paper runs a cheap extractor and planner and
+a stronger judge. Inspect's model cache makes re-judging a log deterministic and free; the final
+JSON of a reply is read strictly, an unreadable reply gets one retry that shows the grader what
+was wrong, and every call is counted."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import Generic, Literal, TypeVar, get_args
 
 from inspect_ai.model import (
     CachePolicy,
+    ChatMessage,
     ChatMessageSystem,
     ChatMessageUser,
     GenerateConfig,
     Model,
     ModelOutput,
 )
+from inspect_ai.tool import Tool
 from pydantic import TypeAdapter, ValidationError
 
 from trustbench.judges.asking import Unreadable, ask_again, ask_until_readable
@@ -22,8 +26,10 @@ from trustbench.judges.replies import final_json
 
 T = TypeVar("T")
 
+Stage = Literal["extraction", "planning", "verdict"]
+STAGES: tuple[Stage, ...] = get_args(Stage)
 CACHE = CachePolicy(expiry=None, per_epoch=False)
-CONFIG = GenerateConfig(temperature=0)
+DEFAULT_CONFIG = GenerateConfig(temperature=0)
 RETRY = (
     "That reply could not be used: {problem}. Answer again with only the JSON described above, "
     "with no text before or after it."
@@ -40,15 +46,52 @@ class Answer(Generic[T]):
     error: str | None = None
 
 
-class Grader:
-    def __init__(self, model: Model) -> None:
-        self.model = model
-        self.calls = 0
+@dataclass(frozen=True)
+class StageModel:
+    model: Model
+    config: GenerateConfig = field(default_factory=lambda: DEFAULT_CONFIG)
 
-    async def ask(self, system: str, user: str, shape: TypeAdapter[T]) -> Answer[T]:
-        """Asks once, and once more if the reply is not valid JSON of `shape`."""
+    def describe(self) -> dict[str, object]:
+        """What the log keeps: the model and the settings that were not left at their default."""
+        return {"model": str(self.model), "config": self.config.model_dump(exclude_none=True)}
 
-        prompt = f"{system}\n{user}"
+
+@dataclass
+class Graders:
+    """The grader of each stage, the grader's built-in web search for the not-found fallback
+    (None where its provider has none), and a count of every call."""
+
+    extraction: StageModel
+    planning: StageModel
+    verdict: StageModel
+    web_search: Tool | None = None
+    calls: dict[Stage, int] = field(default_factory=lambda: dict.fromkeys(STAGES, 0))
+
+    @classmethod
+    def single(cls, model: Model, config: GenerateConfig = DEFAULT_CONFIG) -> Graders:
+        one = StageModel(model, config)
+        return cls(one, one, one)
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+    def describe(self) -> dict[str, dict[str, object]]:
+        return {stage: getattr(self, stage).describe() for stage in STAGES}
+
+    async def ask(
+        self,
+        stage: Stage,
+        system: str | None,
+        user: str,
+        shape: TypeAdapter[T],
+        *,
+        tools: list[Tool] | None = None,
+    ) -> Answer[T]:
+        """Asks the stage's model once, and once more if the reply is not valid JSON of `shape`.
+        A reply that only repeats the prompt's own example JSON is unreadable."""
+        grader = getattr(self, stage)
+        prompt = f"{system or ''}\n{user}"
 
         def read(output: ModelOutput) -> T:
             try:
@@ -56,16 +99,20 @@ class Grader:
             except ValidationError as ex:
                 raise Unreadable(_first_error(ex)) from ex
 
+        messages: list[ChatMessage] = [ChatMessageUser(content=user)]
+        if system:
+            messages.insert(0, ChatMessageSystem(content=system))
         reply = await ask_until_readable(
-            self.model,
-            [ChatMessageSystem(content=system), ChatMessageUser(content=user)],
+            grader.model,
+            messages,
             read,
             ask_again(RETRY),
             retries=1,
-            config=CONFIG,
+            config=grader.config,
             cache=CACHE,
+            **({"tools": tools} if tools else {}),
         )
-        self.calls += len(reply.raws)
+        self.calls[stage] += len(reply.raws)
         raw = RAW_SEPARATOR.join(reply.raws)
         if reply.value is None:
             return Answer(None, raw, f"unreadable grader reply: {reply.error}")

@@ -1,200 +1,207 @@
-"""Verdicts without a grader: reference grounding by metadata matching (the cited work's DOI,
-arXiv id, title, authors, year, case parties and reporter, statute or issuing body must all show
-on one page or search result), content grounding by how much of the claim's wording the best
-passage of a matching page carries. Cruder than a grader, and labelled `mode="heuristic"`."""
+"""Verdicts without a grader: what can be judged mechanically, and nothing else.
+
+Reference grounding: the cited page, then searches built from the citation (stopping at the
+first page that is the cited work), then broader searches; the reference is grounded when one
+real record matches every detail the citation gives (`references.compare`). Content is never
+judged here (word overlap cannot tell a supported claim from an altered or negated one): it is
+`not_assessed`, and a claim whose reference is grounded has no hallucination label. A claim whose
+reference is not grounded is a hallucination by HalluHard's dependency rule, so heuristic rates
+are lower bounds."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from difflib import SequenceMatcher
-from urllib.parse import urlsplit
 
-from trustbench.judges.groundedness.claims import normalise
-from trustbench.judges.groundedness.evidence_plan import Bundle
-from trustbench.judges.groundedness.types import Claim, ClaimVerdict, Grounding
-from trustbench.judges.groundedness.verdict import passage_hash
-from trustbench.retrieval.passages import tokenize
+from trustbench.judges.groundedness.evidence_plan import (
+    SEARCH_RESULTS,
+    Bundle,
+    TurnEvidence,
+    broaden,
+    default_queries,
+    identity_terms,
+    read_cited,
+    relevance,
+    run_search,
+)
+from trustbench.judges.groundedness.references import (
+    CitedWork,
+    Match,
+    Record,
+    cited_work,
+    compare,
+    record_of,
+    record_of_result,
+)
+from trustbench.judges.groundedness.types import Claim, ClaimVerdict, GroundednessConfig
 
-TITLE_SIMILARITY = 0.8
-CONTENT_COVERAGE = 0.6
-"""Share of the claim's content words the best matching passage must contain."""
-HEAD_CHARS = 20_000
-"""How much of a page is searched for the cited work's details (its front matter)."""
+CANDIDATES_PER_QUERY = 3
+"""Result pages read per query while looking for the cited work."""
 _ABSTENTION = re.compile(
     r"\bI (?:cannot|can't|could not|couldn't|am unable to|was unable to|am not able to) "
     r"(?:verify|confirm|access|check|find)|\bI (?:do not|don't) have access\b"
     r"|\b(?:you should|please) (?:verify|double-check|check|consult)\b",
     re.I,
 )
-_REPORTER = re.compile(r"\b(\d{1,4})\s+([A-Z][A-Za-z0-9.\s]{0,24}?)\s+(\d{1,5})\b")
-_URLISH = re.compile(r"https?://\S+|\b10\.\d{4,9}/\S+|\barxiv:\s*\S+", re.I)
 
 
-@dataclass(frozen=True)
-class View:
-    """What the checks see of a page or a search result."""
-
-    url: str
-    title: str
-    head: str
-    """Normalised title, metadata and the start of the text."""
-    doi: str
-
-
-Check = Callable[[View], bool]
-
-
-def _views(bundle: Bundle) -> list[View]:
-    views = []
-    for doc in bundle.documents:
-        meta = doc.metadata
-        title = doc.title or meta.title or ""
-        extra = " ".join([title, meta.title or "", " ".join(meta.authors), meta.date or ""])
-        head = normalise(f"{extra} {meta.journal or ''} {doc.text[:HEAD_CHARS]}")
-        views.append(View(doc.url, title, head, (meta.doi or "").lower()))
-    for r in bundle.results:
-        views.append(View(r.url, r.title, normalise(f"{r.title} {r.snippet} {r.url}"), ""))
-    return views
-
-
-def identity_checks(claim: Claim, page_urls: set[str]) -> list[tuple[str, Check]]:
-    """Named tests a page must pass to be the cited work, from what the claim gives;
-    `page_urls` are the cited URL and where it led."""
-    f = claim.fields
-    checks: list[tuple[str, Check]] = []
-    url = claim.cited_url or ""
-    host = urlsplit(url).hostname or ""
-    if host.endswith("doi.org"):
-        doi = urlsplit(url).path.lstrip("/").lower()
-        checks.append((f"DOI {doi}", _shows(doi, also_in_url=True)))
-    elif host.endswith("arxiv.org"):
-        arxiv = re.sub(r"v\d+$", "", url.rstrip("/").rsplit("/", 1)[-1])
-        checks.append((f"arXiv {arxiv}", _shows(arxiv, also_in_url=True)))
-    if title := f.get("title"):
-        checks.append((f"title {title!r}", lambda v: _title_matches(title, v)))
-    if year := f.get("year"):
-        checks.append((f"year {year}", _shows(year)))
-    if surname := _first_surname(f.get("authors", "")):
-        checks.append((f"author {surname}", _shows(surname)))
-    reference = f.get("reference", "")
-    if re.search(r"\sv\.?\s", reference):
-        checks += _case_checks(reference)
-    elif reference:
-        checks.append((repr(reference), _shows_all(_words(reference))))
-    if words := _words(_URLISH.sub(" ", f.get("authority", ""))):
-        checks.append((f"authority {f['authority']!r}", _shows_all(words)))
-    if not checks and (words := _words(f.get("citation", ""))[:8]):
-        checks.append((f"citation {f['citation']!r}", _shows_all(words)))
-    if not checks and url:
-        checks.append((f"the cited page {url}", lambda v: v.url in page_urls))
-    return checks
-
-
-def _shows(text: str, *, also_in_url: bool = False) -> Check:
-    return lambda v: text in v.head or text in v.doi or (also_in_url and text in v.url.lower())
-
-
-def _shows_all(words: list[str]) -> Check:
-    return lambda v: all(w in v.head for w in words)
-
-
-def _case_checks(reference: str) -> list[tuple[str, Check]]:
-    name = reference.split(",")[0]
-    parties = re.split(r"\s+v\.?\s+", name, maxsplit=1)
-    first_words = [w[0] for w in (_words(p) for p in parties) if w]
-    checks: list[tuple[str, Check]] = [(f"parties {name!r}", _shows_all(first_words))]
-    if cite := _REPORTER.search(reference):
-        pattern = normalise(f"{cite.group(1)} {cite.group(2)} {cite.group(3)}")
-        checks.append((f"reporter {pattern}", _shows(pattern)))
-    if year := re.search(r"\((?:[^()]*\s)?((?:19|20)\d{2})\)", reference):
-        checks.append((f"year {year.group(1)}", _shows(year.group(1))))
-    return checks
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in tokenize(text) if len(w) > 1 or w.isdigit()]
-
-
-def _first_surname(authors: str) -> str:
-    for word in re.findall(r"[A-Za-z][\w'’-]+", authors):
-        if word.lower() not in ("et", "al", "and", "van", "von", "der", "de"):
-            return word.lower()
-    return ""
-
-
-def _title_matches(title: str, view: View) -> bool:
-    wanted = normalise(re.sub(r"[^\w\s]", " ", title))
-    shown = normalise(re.sub(r"[^\w\s]", " ", view.title))
-    if shown and SequenceMatcher(None, wanted, shown).ratio() >= TITLE_SIMILARITY:
-        return True
-    return wanted in normalise(re.sub(r"[^\w\s]", " ", view.head))
-
-
-def content_terms(claim: Claim) -> set[str]:
-    """The claim's own words, without its citation (URLs, names, years of the source)."""
-    text = claim.fields.get("holding") or claim.text
-    for value in claim.fields.values():
-        if value and value != text:
-            text = text.replace(value, " ")
-    cited = set(_words(" ".join(v for k, v in claim.fields.items() if k != "holding")))
-    return {w for w in _words(_URLISH.sub(" ", text)) if w not in cited and not w.isdigit()}
-
-
-def heuristic_verdict(claim: Claim, bundle: Bundle) -> ClaimVerdict:
-    base = ClaimVerdict(
-        claim=claim,
-        evidence_urls=bundle.evidence_urls,
-        passage_hashes=[passage_hash(p.text) for p in bundle.passages],
-        snippets_only=bundle.snippets_only,
-    )
+async def heuristic_judgement(
+    turn: TurnEvidence, claim: Claim, config: GroundednessConfig
+) -> ClaimVerdict:
+    bundle = Bundle()
+    base = ClaimVerdict(claim=claim, mode="heuristic", content_grounding="not_assessed")
     if _ABSTENTION.search(claim.text):
         return base.model_copy(
             update={
                 "abstention": True,
-                "explanation": "The claim is an abstention (the answer says it cannot verify or asks the reader to check).",
+                "reference_grounding": "n/a",
+                "content_grounding": "n/a",
+                "hallucinated": False,
+                "explanation": "The claim is an abstention (the answer says it cannot verify "
+                "or asks the reader to check).",
             }
         )
-    page_urls = {u for u in (claim.cited_url, bundle.cited.url if bundle.cited else None) if u}
-    checks = identity_checks(claim, page_urls)
-    views = _views(bundle)
-    matched = [v for v in views if all(check(v) for _, check in checks)]
-    names = ", ".join(name for name, _ in checks)
-    if not checks:
-        explanation = "Reference: the claim does not identify its source well enough to check."
-        return _decided(base, "no", "no", explanation)
-    if not matched:
-        explanation = f"Reference: no page or search result shows {names}."
-        return _decided(base, "no", "no", explanation)
-    reference_note = f"Reference: {matched[0].url} shows {names}."
-    terms = content_terms(claim)
-    if not terms:
-        return _decided(
-            base,
-            "yes",
-            "n/a",
-            f"{reference_note} Content: the claim states nothing beyond its citation.",
+    work = cited_work(claim)
+    if not work.identifying:
+        return _decided(base, bundle, None, "the citation does not identify a work")
+    lookup = _Lookup(turn, claim, work, bundle)
+    await read_cited(turn, claim, bundle)
+    if bundle.cited is not None:
+        lookup.cited_urls.add(bundle.cited.url)
+        lookup.records.append(record_of(bundle.cited, lookup.cited_urls))
+        bundle.documents.append(bundle.cited)
+    found = _first_match(work, lookup.records, lookup.cited_urls)
+    if found is None and not _cited_page_decides(work, bundle):
+        for query in default_queries(claim, config.search_steps):
+            await run_search(turn, bundle, query, SEARCH_RESULTS)
+            if (found := await lookup.check()) is not None:
+                break
+        if found is None and config.fallback_search:
+            before = len(bundle.queries)
+            await broaden(turn, claim, bundle)
+            found = await lookup.check(searches=len(bundle.queries) - before)
+    if found is not None:
+        return _decided(base, bundle, found, "")
+    return _undecided(base, bundle, work, lookup.records, lookup.cited_urls)
+
+
+def _cited_page_decides(work: CitedWork, bundle: Bundle) -> bool:
+    """A plain link with nothing else to go on is checked at the link alone (an identifier such
+    as a DOI or PMID may be shown by a record elsewhere, so it is searched for)."""
+    given = (work.title, work.authors, work.parties, work.code, work.doi, work.arxiv, work.pmid)
+    only_link = work.url and not any(given)
+    return bool(only_link and (bundle.cited is not None or bundle.cited_gone))
+
+
+class _Lookup:
+    """The records read so far for one claim, and the reading of new search results."""
+
+    def __init__(self, turn: TurnEvidence, claim: Claim, work: CitedWork, bundle: Bundle) -> None:
+        self.turn, self.claim, self.work, self.bundle = turn, claim, work, bundle
+        self.records: list[Record] = []
+        self.cited_urls = {u for u in (claim.cited_url,) if u}
+
+    async def check(self, searches: int = 1) -> Match | None:
+        """Reads the not yet read results most like the cited work (a few per search run since
+        the last check), and returns the first record that matches the citation."""
+        terms = identity_terms(self.claim)
+        read = {u for r in self.records for u in r.aliases}
+        fresh = [r for r in self.bundle.results if r.url not in read]
+        fresh.sort(key=lambda r: -relevance(r, terms))
+        for result in fresh[: CANDIDATES_PER_QUERY * searches]:
+            page = await self.turn.page(result.url)
+            self.bundle.note(page.problem, page.missing and not page.gone)
+            if page.document is not None:
+                self.records.append(record_of(page.document, {result.url}))
+                self.bundle.documents.append(page.document)
+        return _first_match(self.work, self.records, self.cited_urls)
+
+
+def _first_match(work: CitedWork, records: list[Record], cited_urls: set[str]) -> Match | None:
+    return next((m for m in (compare(work, r, cited_urls) for r in records) if m.ok), None)
+
+
+def _decided(base: ClaimVerdict, bundle: Bundle, found: Match | None, why: str) -> ClaimVerdict:
+    common = {
+        "evidence_urls": bundle.evidence_urls,
+        "route": bundle.route,
+        "queries": bundle.queries,
+        "fallbacks": bundle.fallbacks,
+        "snippets_only": bundle.snippets_only,
+    }
+    if found is not None:
+        return base.model_copy(
+            update=common
+            | {
+                "reference_grounding": "yes",
+                "hallucinated": None,
+                "evidence_urls": [found.record.url],
+                "explanation": f"Reference: {found.record.url} is the cited work (every detail "
+                "given matches). Content: not assessed without a grader.",
+            }
         )
-    urls = {v.url for v in matched}
-    texts = [p.text for p in bundle.passages if p.url in urls] or [v.head for v in matched]
-    coverage = max(len(terms & set(tokenize(t))) / len(terms) for t in texts)
-    content: Grounding = "yes" if coverage >= CONTENT_COVERAGE else "no"
-    explanation = (
-        f"{reference_note} Content: the best matching passage holds {coverage:.0%} of the claim's "
-        f"words (threshold {CONTENT_COVERAGE:.0%})."
+    return base.model_copy(
+        update=common
+        | {
+            "reference_grounding": "no",
+            "hallucinated": True,
+            "explanation": f"Reference: {why}. Content: not assessed (the claim is hallucinated "
+            "either way: its reference is not grounded).",
+        }
     )
-    return _decided(base, "yes", content, explanation)
 
 
-def _decided(
-    base: ClaimVerdict, reference: Grounding, content: Grounding, explanation: str
+def _undecided(
+    base: ClaimVerdict,
+    bundle: Bundle,
+    work: CitedWork,
+    records: list[Record],
+    cited_urls: set[str],
 ) -> ClaimVerdict:
+    """No record matched. Not grounded, unless a technical failure may have hidden the work:
+    a replay without the stored evidence, searches that all failed, a result whose page could
+    not be read but whose title and snippet agree with the citation."""
+    if bundle.missing and not bundle.cited_gone and bundle.searches_ok == 0:
+        reason = "the evidence store lacks evidence this claim needs: " + "; ".join(bundle.missing)
+        return _error(base, bundle, reason)
+    if bundle.searches_ok == 0 and bundle.cited is None and not bundle.cited_gone:
+        return _error(base, bundle, "no search could run: " + "; ".join(bundle.problems))
+    unread = {r.url for r in bundle.results} - {u for r in records for u in r.aliases}
+    for result in bundle.results:
+        seen = compare(work, record_of_result(result), cited_urls)
+        confirmed = bool(work.title or work.parties) and not any(
+            name.startswith(("title", "parties")) for name in seen.unconfirmed
+        )
+        if result.url in unread and confirmed and not seen.mismatches and bundle.problems:
+            reason = (
+                f"{result.url} may be the cited work (its title and snippet agree) but its page "
+                f"could not be read to confirm {', '.join(seen.unconfirmed) or 'the details'}: "
+                + "; ".join(bundle.problems)
+            )
+            return _error(base, bundle, reason)
+    closest = sorted(
+        (compare(work, r, cited_urls) for r in records), key=lambda m: len(m.mismatches)
+    )
+    if bundle.cited_gone:
+        why = f"the cited link {work.url} does not exist"
+    elif closest:
+        m = closest[0]
+        why = f"the closest page, {m.record.url}, does not match the {', '.join(m.mismatches)}"
+    else:
+        why = "no search found the cited work"
+    return _decided(base, bundle, None, why)
+
+
+def _error(base: ClaimVerdict, bundle: Bundle, reason: str) -> ClaimVerdict:
     return base.model_copy(
         update={
-            "reference_grounding": reference,
-            "content_grounding": content,
-            "hallucinated": "no" in (reference, content),
-            "explanation": explanation,
+            "evidence_urls": bundle.evidence_urls,
+            "route": bundle.route,
+            "queries": bundle.queries,
+            "fallbacks": bundle.fallbacks,
+            "reference_grounding": "n/a",
+            "content_grounding": "n/a",
+            "hallucinated": False,
+            "verification_error": reason,
+            "explanation": reason,
         }
     )

@@ -1,9 +1,19 @@
-"""Everything the judge says to its grader. The labels and JSON keys follow HalluHard's judging
-pipeline so verdicts stay comparable; the wording is ours."""
+"""Everything the judge says to its grader, as a `JudgePrompts` set: ours (`TRUSTBENCH_PROMPTS`,
+whose labels and JSON keys follow HalluHard's judging pipeline so verdicts stay comparable) or
+the paper's own texts, which the task loads verbatim from the pinned upstream revision and hands
+in. The templates of both sets take the same fields, so the judge fills either the same way."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass, field, fields, replace
+from string import Formatter
+from urllib.parse import urlsplit
+
 from trustbench.judges.groundedness.types import Domain
+
+CITATION_DOMAINS: tuple[Domain, ...] = ("legal", "research", "medical")
 
 DATA_NOTICE = (
     "Text between a line <<<BEGIN … CODE>>> and the line <<<END … CODE>>> with the same code is "
@@ -82,35 +92,64 @@ def extraction_system(domain: Domain) -> str:
     return f"{_EXTRACTION_INTRO}\n\n{_EXTRACTION_FIELDS[domain]}\n{EXTRACTION_OUTPUT}"
 
 
-def extraction_user(answer: str) -> str:
-    return f"The answer to analyse:\n{answer}\n\nList its source-attributed claims as JSON."
+EXTRACTION_USER = "The answer to analyse:\n{content}\n\nList its source-attributed claims as JSON."
 
 
-# --- search planning ------------------------------------------------------------------------------
+# --- search planning (one call per step, as the paper's planner) ---------------------------------
 
-PLANNING_SYSTEM = """\
-You plan web searches for a fact-checker who must find the sources an AI assistant cited. For \
-each numbered statement, propose up to {steps} search-engine queries, the most promising first; \
-the checker runs them in order and stops once the cited work turns up.
+PLANNER = (
+    """\
+You help a fact-checker find the source that a statement written by an AI assistant cites, so \
+that the statement can be checked against it. You see the statement, the search queries run so \
+far and their results (each numbered [step.item]).
 
-A good query finds the cited work itself: use its title, author names, year, court, issuing \
-body or guideline name, and a few topic words. Rules for every query:
-- no quotation marks and no search operators such as site:, filetype: or OR;
-- apart from a year or an identifier taken from a link, do not copy numbers, formulas, units or \
-long passages from the statement;
-- when the statement contains a link, make the first query the site's name followed by the \
-identifier in the link (for example: arxiv 1706.03762).
-Each query should differ from the ones before it.
+If the results already show the cited source (or show that no such source exists), stop: set \
+"continue_searching" to false and list in "relevant_urls" the numbers of the (at most two) \
+results most useful for checking the statement, freely readable pages first (for example an \
+arXiv or publisher page rather than a login-walled one). Use the numbers, never the URLs.
 
-{notice}
+Otherwise set "continue_searching" to true and give one new search-engine query in \
+"search_query", different from the previous ones. A good query names the cited work: its title, \
+author names, year, court, issuing body or guideline name, and a few topic words. No quotation \
+marks, no search operators such as site:, and no numbers, formulas or units copied from the \
+statement apart from a year or an identifier.
 
 Reply with one JSON object and nothing else:
-{{"plans": [{{"statement": 1, "queries": ["first query", "second query"]}}]}}
-with one plan per statement, numbered as given."""
+{"reasoning": "one sentence", "continue_searching": true, "search_query": "...", \
+"relevant_urls": ["[1.2]"]}
 
+"""
+    + DATA_NOTICE
+    + """
 
-def planning_system(steps: int) -> str:
-    return PLANNING_SYSTEM.format(steps=steps, notice=DATA_NOTICE)
+Previous queries:
+[PREVIOUS_QUERIES]
+
+Search results so far:
+[KNOWLEDGE]
+
+The statement:
+[STATEMENT]
+"""
+)
+
+URL_ADDENDUM = """
+
+The statement links to {url} (site {domain}, identifier {identifier}). Search for that page \
+first: the query should hold the site name and the identifier.
+"""
+
+FINAL_SELECTION = """\
+The searches for the statement below are done. From the results, choose the (at most two) most \
+useful for checking the statement, freely readable pages first, by their numbers.
+
+The statement:
+{statement}
+
+Search results:
+{knowledge}
+
+Reply with one JSON object and nothing else: {{"relevant_urls": ["[1.1]"]}}"""
 
 
 # --- verdicts ------------------------------------------------------------------------------------
@@ -182,10 +221,37 @@ def verdict_system(domain: Domain) -> str:
     )
 
 
-SNIPPETS_ONLY_NOTE = (
-    "No page could be read for this statement; only the search-engine snippets are available. "
-    "Judge on them: a source they do not show is reference_grounding No."
-)
+JUDGMENT = """\
+Evidence gathered for the statement (search-engine results, then extracts of the pages found):
+{search_results}
+
+Page extracts:
+{filtered_content}
+
+The statement to check:
+{claim_text}
+
+Judge the statement and reply with the JSON object."""
+
+SNIPPETS_ONLY = """\
+Evidence gathered for the statement (search-engine results; no page could be read, so judge on \
+the snippets: a source they do not show is reference_grounding No):
+{search_results}
+
+The statement to check:
+{claim_text}
+
+Judge the statement and reply with the JSON object."""
+
+FALLBACK = """\
+The planned searches found nothing for this statement. Search the web yourself for the cited \
+source, then judge the statement as described. A source you cannot find is reference_grounding \
+No, not a verification error.
+
+The statement to check:
+{claim_text}
+
+Reply with the JSON object."""
 
 # --- coding ---------------------------------------------------------------------------------------
 
@@ -214,3 +280,118 @@ Use empty lists for the kinds you find nothing of. Report only what you are conf
 
 def coding_system() -> str:
     return CODING_SYSTEM.format(notice=DATA_NOTICE)
+
+
+# --- the set the judge is handed -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JudgePrompts:
+    """One wording of every judge prompt. Fields of the templates: extraction user `{content}`;
+    planner `[STATEMENT]`, `[KNOWLEDGE]`, `[PREVIOUS_QUERIES]` (replaced, not formatted) with
+    `url_addendum` (`{url}`, `{domain}`, `{identifier}`, and upstream's expression fields)
+    inserted before the planner's output format; final selection `{statement}`, `{knowledge}`;
+    judgment `{search_results}`, `{filtered_content}`, `{claim_text}`; snippets only
+    `{search_results}`, `{claim_text}`; fallback `{claim_text}`."""
+
+    name: str
+    """`trustbench` or `upstream`."""
+    extraction_system: dict[Domain, str]
+    extraction_user: dict[Domain, str]
+    planner: str
+    url_addendum: str
+    final_selection: str
+    verdict_system: dict[Domain, str]
+    judgment: dict[Domain, str]
+    snippets_only: dict[Domain, str]
+    fallback: dict[Domain, str]
+    fence_data: bool
+    """Quote inserted text between unforgeable markers (ours); upstream's texts put it between
+    their own tags, from which lookalike tags are scrubbed instead."""
+    texts: list[dict[str, str]] = field(default_factory=list)
+    """What the log records of each text that ran: name, sha256, origin."""
+
+
+def _every_domain(text: str) -> dict[Domain, str]:
+    return dict.fromkeys(CITATION_DOMAINS, text)
+
+
+TRUSTBENCH_PROMPTS = JudgePrompts(
+    name="trustbench",
+    extraction_system={d: extraction_system(d) for d in CITATION_DOMAINS},
+    extraction_user=_every_domain(EXTRACTION_USER),
+    planner=PLANNER,
+    url_addendum=URL_ADDENDUM,
+    final_selection=FINAL_SELECTION,
+    verdict_system={d: verdict_system(d) for d in CITATION_DOMAINS},
+    judgment=_every_domain(JUDGMENT),
+    snippets_only=_every_domain(SNIPPETS_ONLY),
+    fallback=_every_domain(FALLBACK),
+    fence_data=True,
+)
+TRUSTBENCH_PROMPTS = replace(
+    TRUSTBENCH_PROMPTS,
+    texts=[
+        {
+            "name": "trustbench/groundedness",
+            "sha256": hashlib.sha256(
+                "\x00".join(
+                    json.dumps(getattr(TRUSTBENCH_PROMPTS, f.name), sort_keys=True)
+                    for f in fields(JudgePrompts)
+                    if f.name not in ("name", "fence_data", "texts")
+                ).encode()
+            ).hexdigest(),
+            "origin": "trustbench",
+        }
+    ],
+)
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """`template` with each `{field}` replaced by `values[field]`, looked up by the field's whole
+    text (so upstream's expression fields such as `{domain if domain else 'unknown'}` work);
+    doubled braces are literal braces. A field without a value is a programming error."""
+    out: list[str] = []
+    for literal, name, _spec, _conversion in Formatter().parse(template):
+        out.append(literal)
+        if name is not None:
+            out.append(values[name])
+    return "".join(out)
+
+
+_ADDENDUM_BEFORE = ("OUTPUT FORMAT:", "Reply with one JSON object")
+
+
+def planner_prompt(
+    prompts: JudgePrompts, statement: str, knowledge: str, previous: list[str], url: str | None
+) -> str:
+    """The planner's prompt for one step; with the URL addendum when the statement links
+    somewhere (as upstream adds it)."""
+    text = (
+        prompts.planner.replace("[STATEMENT]", statement)
+        .replace("[KNOWLEDGE]", knowledge)
+        .replace("[PREVIOUS_QUERIES]", "- " + "\n- ".join(previous) if previous else "N/A")
+    )
+    if url is None:
+        return text
+    addendum = fill(prompts.url_addendum, _url_fields(url))
+    for marker in _ADDENDUM_BEFORE:
+        if marker in text:
+            return text.replace(marker, addendum + "\n" + marker, 1)
+    return text + addendum
+
+
+def _url_fields(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    domain = parts.netloc.replace("www.", "")
+    pieces = [p for p in parts.path.split("/") if p]
+    identifier = pieces[-1] if pieces else ""
+    return {
+        "url": url,
+        "domain": domain,
+        "identifier": identifier,
+        "domain if domain else 'unknown'": domain or "unknown",
+        "identifier if identifier else 'none'": identifier or "none",
+        "domain_part": f'"{domain}"' if domain else "the domain",
+        "identifier_part": f'"{identifier}"' if identifier else "the identifier",
+    }

@@ -10,8 +10,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Domain = Literal["legal", "research", "medical", "coding"]
-Grounding = Literal["yes", "no", "n/a"]
+Grounding = Literal["yes", "no", "n/a", "not_assessed"]
+"""`not_assessed`: the mode that ran cannot judge it (heuristic mode never judges content)."""
 Mode = Literal["llm", "heuristic"]
+Route = Literal[
+    "pages", "snippets_only", "fallback_web_search", "fallback_search", "not_found", "none"
+]
+"""What a verdict rests on: extracts of pages, search snippets alone, the grader's own web
+search, a broader search after the planned ones found nothing, or nothing at all (the cited work
+was found nowhere: reference not grounded)."""
 IssueType = Literal["install", "import", "function_call"]
 
 DEFAULT_REGISTRY_URLS: dict[str, str] = {
@@ -37,6 +44,8 @@ class GroundednessConfig(BaseModel):
     word_budget: int = Field(1500, ge=1)
     seed: int = 0
     passage_method: Literal["auto", "bm25", "embedding", "hybrid"] = "bm25"
+    fallback_search: bool = True
+    """When the planned searches find nothing: a broader search (or the grader's web search)."""
     registry_urls: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_REGISTRY_URLS))
     """Where the coding judge looks packages up (tests point these at loopback)."""
 
@@ -57,6 +66,11 @@ class Claim(BaseModel):
     """16 hex digits of sha256 over the normalised text, the cited URL and the cited source."""
     text: str
     cited_url: str | None = None
+    kind: str = "extracted"
+    """How the citation is written (url, doi, arxiv, author_year, numbered, case, statute,
+    guideline, link) when the rule-based finder found it; `extracted` when the grader did."""
+    marker: str = ""
+    """The citation as written in the answer (`[2]`, `(Okafor et al., 2019)`, a link)."""
     fields: dict[str, str] = Field(default_factory=dict)
     """Per domain. legal: type, reference, holding; research: source_type, title, authors, year,
     url, citation; medical: authority, citation, url."""
@@ -64,13 +78,24 @@ class Claim(BaseModel):
 
 class ClaimVerdict(BaseModel):
     claim: Claim
+    mode: Mode = "llm"
+    """What judged this claim: the grader, or the rule-based reference check."""
     evidence_urls: list[str] = Field(default_factory=list)
     passage_hashes: list[str] = Field(default_factory=list)
     """sha256 of each passage text shown to the grader, in order."""
     snippets_only: bool = False
+    route: Route = "none"
+    queries: list[str] = Field(default_factory=list)
+    """The searches run for this claim, in order (planned, then any fallback)."""
+    fallbacks: list[str] = Field(default_factory=list)
+    """Every step that did not go as designed, e.g. `extraction_unreadable` (claims found by the
+    rule-based finder instead), `plan_unreadable`, `selection_unreadable`, `fallback_search`."""
     reference_grounding: Grounding = "n/a"
     content_grounding: Grounding = "n/a"
-    hallucinated: bool = False
+    hallucinated: bool | None = False
+    """None when the claim's content was not assessed and its reference is grounded: it may or
+    may not be hallucinated, so it counts in no hallucination rate, only in the lower bound's
+    denominator."""
     abstention: bool = False
     verification_error: str | None = None
     """Why no verdict could be reached; such claims are left out of hallucination rates."""
@@ -82,15 +107,19 @@ class TurnJudgement(BaseModel):
     mode: Mode
     claims_found: int
     """Valid claims extracted, before sampling."""
+    unparsed_citations: list[str] = Field(default_factory=list)
+    """Citation-like text the rule-based finder could not read (e.g. a `[7]` with no entry in
+    the reference list): counted and shown, never silently dropped."""
+    fallbacks: list[str] = Field(default_factory=list)
+    """Turn-level fallbacks (`extraction_unreadable`)."""
     verdicts: list[ClaimVerdict]
     """At most `max_claims_per_turn`, a seeded sample of the claims found."""
     grader_calls: int
     fetches: int
     """Distinct URLs this turn asked the evidence layer for (store hits included)."""
     config_hash: str
-    verification_error: str | None = None
-    """Set when the turn's claims could not be extracted (unreadable grader output)."""
     raw_grader_output: str | None = None
+    """The extraction reply."""
 
 
 class PackageCheck(BaseModel):

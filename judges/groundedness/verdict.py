@@ -1,6 +1,8 @@
-"""The grader's verdict on one claim (HalluHard §3.5): the evidence bundle (or the search
-snippets alone) and the claim, each fenced as data; a JSON reply in the upstream schema whose
-values start with Yes / No / N/A; the grader's own hallucination label is the one recorded."""
+"""The grader's verdict on one claim (HalluHard §3.5), from the judgment prompt (search results and
+page extracts), the snippets-only prompt (no page could be read), or the fallback prompt with the
+grader's own web search (the planned searches found nothing); the evidence and the claim inserted
+as data; a JSON reply in the upstream schema whose values start with Yes / No / N/A; the grader's
+own hallucination label is the one recorded."""
 
 from __future__ import annotations
 
@@ -11,9 +13,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, TypeAdapter
 
 from trustbench.judges.groundedness.evidence_plan import Bundle
-from trustbench.judges.groundedness.fencing import fence, make_code
-from trustbench.judges.groundedness.grader import Grader
-from trustbench.judges.groundedness.prompts import SNIPPETS_ONLY_NOTE, verdict_system
+from trustbench.judges.groundedness.fencing import as_data, make_code
+from trustbench.judges.groundedness.grader import Graders
+from trustbench.judges.groundedness.prompts import JudgePrompts, fill
 from trustbench.judges.groundedness.types import Claim, ClaimVerdict, Domain, Grounding
 
 _LABEL = re.compile(r"^\W*(yes|no|n/?a|not applicable|true|false)\b", re.I)
@@ -70,49 +72,80 @@ def passage_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def evidence_text(bundle: Bundle) -> str:
-    """Search results, then the passages grouped by page, as the grader reads them."""
-    lines = ["Search results:"] if bundle.results else ["Search results: none."]
-    for i, r in enumerate(bundle.results, start=1):
+def search_text(bundle: Bundle) -> str:
+    """The search results as the grader reads them (`title -- date -- link -- snippet`)."""
+    if not bundle.results:
+        return "No search results found."
+    lines = []
+    for r in bundle.results:
         date = f" -- {r.extras['date']}" if r.extras.get("date") else ""
-        lines.append(f"[{i}] {r.title}{date} -- {r.url}\n{r.snippet}")
-    if bundle.passages:
-        titles = {d.url: d.title or "untitled" for d in bundle.documents}
-        lines.append("\nPage extracts:")
-        for url in dict.fromkeys(p.url for p in bundle.passages):
-            lines.append(f"-- Source: {titles.get(url, 'untitled')}, url: {url} --")
-            lines += [p.text for p in bundle.passages if p.url == url]
+        lines.append(f"{r.title}{date} -- {r.url} -- {r.snippet}")
     return "\n".join(lines)
 
 
-def verdict_user(statement: str, bundle: Bundle, seed: int) -> str:
-    evidence = evidence_text(bundle)
-    code = make_code(seed, "verdict", evidence, statement)
-    parts = [
-        "Evidence gathered for the statement:",
-        fence("EVIDENCE", evidence, code),
-        *([SNIPPETS_ONLY_NOTE] if bundle.snippets_only else []),
-        "The statement to check:",
-        fence("STATEMENT", statement, code),
-        "Judge the statement and reply with the JSON object.",
-    ]
-    return "\n\n".join(parts)
+def filtered_text(bundle: Bundle) -> str:
+    """The ranked passages grouped by page."""
+    titles = {d.url: d.title or "untitled" for d in bundle.documents}
+    lines = []
+    for url in dict.fromkeys(p.url for p in bundle.passages):
+        lines.append(f"-- Source: {titles.get(url, 'untitled')}, url: {url} --")
+        lines += [p.text for p in bundle.passages if p.url == url]
+    return "\n".join(lines)
+
+
+def verdict_user(
+    prompts: JudgePrompts, domain: Domain, statement: str, bundle: Bundle, seed: int
+) -> str:
+    """The judgment prompt, or the snippets-only one when no page could be read."""
+    results, filtered = search_text(bundle), filtered_text(bundle)
+    code = make_code(seed, "verdict", results, filtered, statement)
+    values = {
+        "search_results": as_data("SEARCH RESULTS", results, code, fenced=prompts.fence_data),
+        "filtered_content": as_data("PAGE EXTRACTS", filtered, code, fenced=prompts.fence_data),
+        "claim_text": as_data("STATEMENT", statement, code, fenced=prompts.fence_data),
+    }
+    template = prompts.judgment[domain] if bundle.passages else prompts.snippets_only[domain]
+    return fill(template, values)
 
 
 async def llm_verdict(
-    grader: Grader, claim: Claim, domain: Domain, statement: str, bundle: Bundle, seed: int
+    graders: Graders,
+    prompts: JudgePrompts,
+    claim: Claim,
+    domain: Domain,
+    statement: str,
+    bundle: Bundle,
+    seed: int,
+    *,
+    web_search: bool = False,
 ) -> ClaimVerdict:
-    answer = await grader.ask(verdict_system(domain), verdict_user(statement, bundle, seed), _SHAPE)
+    """The grader's verdict on the bundle; with `web_search`, the fallback prompt and the
+    grader's own search tool instead (the planned searches found nothing)."""
+    if web_search:
+        code = make_code(seed, "fallback", statement)
+        claim_text = as_data("STATEMENT", statement, code, fenced=prompts.fence_data)
+        user = fill(prompts.fallback[domain], {"claim_text": claim_text})
+        tools = [graders.web_search] if graders.web_search else None
+    else:
+        user, tools = verdict_user(prompts, domain, statement, bundle, seed), None
+    answer = await graders.ask("verdict", prompts.verdict_system[domain], user, _SHAPE, tools=tools)
     base = ClaimVerdict(
         claim=claim,
         evidence_urls=bundle.evidence_urls,
         passage_hashes=[passage_hash(p.text) for p in bundle.passages],
         snippets_only=bundle.snippets_only,
+        route="fallback_web_search" if web_search else bundle.route,
+        queries=bundle.queries,
+        fallbacks=bundle.fallbacks,
         raw_grader_output=answer.raw,
     )
     if answer.value is None:
         return base.model_copy(
-            update={"verification_error": answer.error, "explanation": answer.error}
+            update={
+                "verification_error": answer.error,
+                "explanation": answer.error,
+                "fallbacks": [*bundle.fallbacks, "verdict_unreadable"],
+            }
         )
     return to_verdict(base, answer.value)
 

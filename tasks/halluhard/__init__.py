@@ -1,6 +1,9 @@
-"""HalluHard (Fan et al., 2026): hallucinated citations in multi-turn conversations."""
+"""HalluHard (Fan et al., 2026): hallucinated citations in multi-turn conversations, and an
+audit of its judge against gold labels."""
 
+from trustbench.tasks.halluhard.audit import halluhard_audit
+from trustbench.tasks.halluhard.audit_graders import ORACLES
 from trustbench.tasks.halluhard.scorer import halluhard_judge
 from trustbench.tasks.halluhard.task import halluhard
 
-__all__ = ["halluhard", "halluhard_judge"]
+__all__ = ["ORACLES", "halluhard", "halluhard_audit", "halluhard_judge"]

@@ -13,7 +13,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser
 
 from trustbench.tasks.halluhard.errors import HalluHardDataError
-from trustbench.tasks.halluhard.prompts import CITATION_REQUIREMENTS, DOMAINS, SYSTEM_PROMPTS
+from trustbench.tasks.halluhard.prompts import DOMAINS, TRUSTBENCH_TARGET, TargetPrompts
 from trustbench.tasks.halluhard.records import (
     CodingRow,
     LegalRow,
@@ -29,7 +29,7 @@ PAPER_N = {"legal_cases": 100, "research_questions": 100, "medical_guidelines": 
 """The paper judged the first 100 conversations per citation domain, and the first 50 per
 language for coding (200 in all)."""
 
-Source = Literal["upstream", "sample"]
+Dataset = Literal["upstream", "sample"]
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,9 @@ class SeedFile:
 
 
 def seed_file(
-    domain: str, source: Source, legal_version: str, research_order: str, data_dir: str | None
+    domain: str, dataset: Dataset, legal_version: str, research_order: str, data_dir: str | None
 ) -> SeedFile:
-    if source == "sample":
+    if dataset == "sample":
         path = SAMPLE_DIR / f"{domain}.jsonl"
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         return SeedFile(domain, path, f"sample@{digest[:12]}")
@@ -100,18 +100,24 @@ def sample_metadata(domain: str, index: int, row: Row) -> dict[str, Any]:
             "arxiv_id": row.arxiv_id,
         }
     elif isinstance(row, MedicalRow):
-        meta |= {"guideline_source": row.source, "topic": row.topic}
+        meta |= {
+            "guideline_source": row.source,
+            "topic": row.topic,
+            "topic_line": row.guideline_text.split("\n")[0][:1000],
+        }
     else:
         meta |= {"language": row.language, "task": row.task, "prompt_template": row.prompt_template}
     return meta
 
 
-def to_sample(domain: str, index: int, row: Row) -> Sample:
+def to_sample(
+    domain: str, index: int, row: Row, prompts: TargetPrompts = TRUSTBENCH_TARGET
+) -> Sample:
     return Sample(
         id=f"{domain}-{index:03d}",
         input=[
-            ChatMessageSystem(content=SYSTEM_PROMPTS[domain]),
-            ChatMessageUser(content=row.seed + CITATION_REQUIREMENTS[domain]),
+            ChatMessageSystem(content=prompts.system[domain]),
+            ChatMessageUser(content=row.seed + prompts.instruction[domain]),
         ],
         metadata=sample_metadata(domain, index, row),
     )
@@ -127,11 +133,12 @@ class LoadedSeeds:
 
 def load_seeds(
     domains: list[str],
-    source: Source,
+    dataset: Dataset,
     n_per_domain: int | None,
     legal_version: str,
     research_order: str,
     data_dir: str | None,
+    prompts: TargetPrompts = TRUSTBENCH_TARGET,
 ) -> LoadedSeeds:
     """Every file is checked (sha256, schema) before any sample is built."""
     unknown = [d for d in domains if d not in DOMAINS]
@@ -143,9 +150,9 @@ def load_seeds(
     versions: dict[str, str] = {}
     counts: dict[str, dict[str, int]] = {}
     for domain in domains:
-        file = seed_file(domain, source, legal_version, research_order, data_dir)
+        file = seed_file(domain, dataset, legal_version, research_order, data_dir)
         rows = read_rows(file.path, domain)
-        n = PAPER_N[domain] if n_per_domain is None and source == "upstream" else n_per_domain
+        n = PAPER_N[domain] if n_per_domain is None and dataset == "upstream" else n_per_domain
         chosen = first_rows(domain, rows, n)
         versions[domain] = file.version
         counts[domain] = {
@@ -153,5 +160,5 @@ def load_seeds(
             "selected": len(chosen),
             "unique_questions": len({row.seed for _, row in chosen}),
         }
-        samples += [to_sample(domain, index, row) for index, row in chosen]
+        samples += [to_sample(domain, index, row, prompts) for index, row in chosen]
     return LoadedSeeds(MemoryDataset(samples, name="halluhard"), versions, counts)

@@ -7,7 +7,9 @@ and the simulated user's prompt (domain context + history, asking for one follow
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 DOMAINS = ("legal_cases", "research_questions", "medical_guidelines", "coding")
@@ -144,3 +146,59 @@ def follow_up_prompt(
         persona=spec["persona"],
         criteria=criteria,
     )
+
+
+@dataclass(frozen=True)
+class TargetPrompts:
+    """What the model under test and the simulated user read, per domain: ours, or the paper's
+    (loaded by `upstream_prompts.target_prompts`)."""
+
+    name: str
+    system: dict[str, str]
+    instruction: dict[str, str]
+    """Appended to every user turn."""
+    user_simulator: dict[str, str] = field(default_factory=dict)
+    """Upstream's `str.format` templates; empty for ours (`follow_up_prompt` writes it)."""
+    texts: list[dict[str, str]] = field(default_factory=list)
+
+    def follow_up(
+        self, domain: str, metadata: dict[str, Any], turns: Sequence[tuple[str, str]]
+    ) -> str:
+        """The simulated user's prompt. `turns` are (role, text) with user turns as sent (the
+        instruction included): upstream's prompt shows them so, joined by single line breaks;
+        ours without the instruction, a blank line apart."""
+        if domain not in self.user_simulator:
+            instruction = self.instruction[domain]
+            history = [(who, text.removesuffix(instruction)) for who, text in turns]
+            return follow_up_prompt(domain, metadata, history)
+        history = "\n".join(f"{who}: {text}" for who, text in turns)
+        context = {
+            "conversation_history": history,
+            "question_category": metadata.get("question_category", ""),
+            "paper_title": metadata.get("title") or "Unknown Title",
+            "source": metadata.get("guideline_source") or "clinical guidelines",
+            "topic_line": metadata.get("topic_line", ""),
+            "language": metadata.get("language", ""),
+            "task": metadata.get("task", ""),
+        }
+        return self.user_simulator[domain].format(**context)
+
+
+def _digest(*texts: str) -> str:
+    return hashlib.sha256("\x00".join(texts).encode()).hexdigest()
+
+
+TRUSTBENCH_TARGET = TargetPrompts(
+    name="trustbench",
+    system=SYSTEM_PROMPTS,
+    instruction=CITATION_REQUIREMENTS,
+    texts=[
+        {
+            "name": "trustbench/halluhard/target",
+            "sha256": _digest(
+                *SYSTEM_PROMPTS.values(), *CITATION_REQUIREMENTS.values(), _FOLLOW_UP
+            ),
+            "origin": "trustbench",
+        }
+    ],
+)

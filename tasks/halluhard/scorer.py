@@ -11,21 +11,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from inspect_ai.model import ChatMessageAssistant, ChatMessageUser, Model, get_model, model_roles
+from inspect_ai.model import ChatMessageAssistant, ChatMessageUser
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
 from trustbench.judges.groundedness import (
+    TRUSTBENCH_PROMPTS,
+    Graders,
     GroundednessConfig,
+    JudgePrompts,
     judge_coding_response,
     judge_turn,
 )
 from trustbench.retrieval.evidence import Evidence
 from trustbench.tasks.halluhard.citations import rendered_text
 from trustbench.tasks.halluhard.evidence import EvidenceSource
-from trustbench.tasks.halluhard.metrics import hallucination_rate, halluhard_breakdown
-from trustbench.tasks.halluhard.prompts import CITATION_REQUIREMENTS
-from trustbench.tasks.halluhard.solver import GRADER_ROLE
+from trustbench.tasks.halluhard.graders import stage_graders
+from trustbench.tasks.halluhard.metrics import halluhard_breakdown, halluhard_rates
+from trustbench.tasks.halluhard.upstream_prompts import judge_prompts
 
 JUDGE_DOMAINS = {
     "legal_cases": "legal",
@@ -34,10 +37,14 @@ JUDGE_DOMAINS = {
 }
 
 
-def conversation_turns(state: TaskState) -> list[tuple[int, str, str]]:
+def conversation_turns(
+    state: TaskState, requirement: str | None = None
+) -> list[tuple[int, str, str]]:
     """(turn, question, response) per assistant turn; questions without the citation
-    requirement, responses with provider citations inline."""
-    requirement = CITATION_REQUIREMENTS[state.metadata["domain"]]
+    requirement (`requirement`, else the one the sample's first user turn ends with),
+    responses with provider citations inline."""
+    if requirement is None:
+        requirement = _requirement(state)
     question = ""
     turns = []
     for message in state.messages:
@@ -48,16 +55,12 @@ def conversation_turns(state: TaskState) -> list[tuple[int, str, str]]:
     return turns
 
 
-def grader_model(judge_mode: str) -> Model | None:
-    """The `grader` role; None (heuristic) when it is unbound or heuristic mode is asked for."""
-    if judge_mode == "heuristic" or GRADER_ROLE not in model_roles():
-        if judge_mode == "llm":
-            raise ValueError(
-                "judge_mode=llm needs a grader: bind one with --model-role grader=<model>, "
-                "or pass -S judge_mode=heuristic."
-            )
-        return None
-    return get_model(role=GRADER_ROLE)
+def _requirement(state: TaskState) -> str:
+    """The instruction the sample's seed turn ends with (its first user turn is the seed
+    question plus the instruction)."""
+    first = next((m.text for m in state.messages if isinstance(m, ChatMessageUser)), "")
+    seed = str(state.metadata.get("question", ""))
+    return first[len(seed) :] if seed and first.startswith(seed) else ""
 
 
 def judge_config(
@@ -72,18 +75,23 @@ def judge_config(
 
 
 async def _judge_citations(
-    state: TaskState, evidence: Evidence, grader: Model | None, config: GroundednessConfig
+    state: TaskState,
+    evidence: Evidence,
+    graders: Graders | None,
+    prompts: JudgePrompts,
+    config: GroundednessConfig,
 ) -> dict[str, Any]:
     domain = JUDGE_DOMAINS[state.metadata["domain"]]
     turns: list[dict[str, Any]] = []
     claims: list[dict[str, Any]] = []
-    for turn, question, response in conversation_turns(state):
+    for turn, _question, response in conversation_turns(state):
+        before = graders.total_calls if graders else 0
         judged = await judge_turn(
             response=response,
-            question=question,
             domain=domain,
             evidence=evidence,
-            grader=grader,
+            grader=graders,
+            prompts=prompts,
             config=config,
         )
         turns.append(
@@ -92,9 +100,10 @@ async def _judge_citations(
                 "mode": judged.mode,
                 "claims_found": judged.claims_found,
                 "claims_judged": len(judged.verdicts),
-                "grader_calls": judged.grader_calls,
+                "unparsed_citations": judged.unparsed_citations,
+                "fallbacks": judged.fallbacks,
+                "grader_calls": judged.grader_calls - before,
                 "fetches": judged.fetches,
-                "verification_error": judged.verification_error,
             }
         )
         claims += [{"turn": turn, **v.model_dump(mode="json")} for v in judged.verdicts]
@@ -102,7 +111,10 @@ async def _judge_citations(
 
 
 async def _judge_coding(
-    state: TaskState, evidence: Evidence, grader: Model | None, config: GroundednessConfig
+    state: TaskState,
+    evidence: Evidence,
+    graders: Graders | None,
+    config: GroundednessConfig,
 ) -> dict[str, Any]:
     turns: list[dict[str, Any]] = []
     responses: list[dict[str, Any]] = []
@@ -112,11 +124,14 @@ async def _judge_coding(
             question=question,
             language=state.metadata["language"],
             evidence=evidence,
-            grader=grader,
+            grader=graders.verdict.model if graders else None,
             config=config,
         )
+        record = {"turn": turn, **judged.model_dump(mode="json")}
+        if judged.mode == "heuristic" and not judged.hallucinated:
+            record["hallucinated"] = None  # function calls are not checked without a grader
         turns.append({"turn": turn, "mode": judged.mode, "grader_calls": judged.grader_calls})
-        responses.append({"turn": turn, **judged.model_dump(mode="json")})
+        responses.append(record)
     return {"turns": turns, "responses": responses}
 
 
@@ -127,18 +142,24 @@ def _summary(judged: dict[str, Any]) -> tuple[int, str]:
     records = judged.get("claims", judged.get("responses", []))
     kind = "claim" if "claims" in judged else "response"
     valid = [r for r in records if r["verification_error"] is None]
-    bad = sum(r["hallucinated"] for r in valid)
+    bad = sum(r["hallucinated"] is True for r in valid)
+    unassessed = sum(r["hallucinated"] is None for r in valid)
     rate = f" ({bad / len(valid):.0%})" if valid else ""
     explanation = (
         f"{len(judged['turns'])} turn(s): {bad} of {len(valid)} valid {kind}(s) hallucinated"
-        f"{rate}; {len(records) - len(valid)} more with a verification error"
+        f"{rate}"
+        + (f" (at least: {unassessed} not assessed without a grader)" if unassessed else "")
+        + f"; {len(records) - len(valid)} more with a verification error"
     )
     return bad, explanation
 
 
-@scorer(metrics=[hallucination_rate(), halluhard_breakdown()])
+@scorer(metrics=[halluhard_rates(), halluhard_breakdown()])
 def halluhard_judge(
     judge_mode: str = "auto",
+    prompts: str = "trustbench",
+    grader_config: dict[str, dict[str, Any]] | None = None,
+    data_dir: str | None = None,
     evidence_mode: str = "live",
     search_provider: str = "serper",
     search_options: dict[str, Any] | None = None,
@@ -150,30 +171,35 @@ def halluhard_judge(
     seed: int = 0,
     judge_options: dict[str, Any] | None = None,
 ) -> Scorer:
-    """Judge every assistant turn; `judge_mode` auto uses the grader role when bound, else the
-    judge's heuristic mode. `judge_options` sets further GroundednessConfig fields."""
+    """Judge every assistant turn; `judge_mode` auto uses the grader roles when bound, else the
+    judge's heuristic mode. `prompts` picks the judge's wording (`upstream`: the paper's, loaded
+    from the pinned revision); `grader_config` the generation settings per stage (extraction,
+    planning, verdict); `judge_options` further GroundednessConfig fields."""
     if judge_mode not in ("auto", "llm", "heuristic"):
         raise ValueError(f"judge_mode must be auto, llm or heuristic, not {judge_mode!r}.")
     source = EvidenceSource(
         evidence_mode, search_provider, search_options, corpus_dir, evidence_store, fetch_options
     )
     config = judge_config(max_claims_per_turn, search_steps, seed, judge_options)
+    judge_texts = judge_prompts(data_dir) if prompts == "upstream" else TRUSTBENCH_PROMPTS
 
     async def score(state: TaskState, target: Target) -> Score:
-        grader = grader_model(judge_mode)
+        graders = stage_graders(judge_mode, grader_config)
         async with source.open() as evidence:
             if state.metadata["domain"] == "coding":
-                judged = await _judge_coding(state, evidence, grader, config)
+                judged = await _judge_coding(state, evidence, graders, config)
             else:
-                judged = await _judge_citations(state, evidence, grader, config)
+                judged = await _judge_citations(state, evidence, graders, judge_texts, config)
         value, explanation = _summary(judged)
         return Score(
             value=value,
             explanation=explanation,
             metadata={
                 "domain": state.metadata["domain"],
-                "judge_mode": "heuristic" if grader is None else "llm",
-                "grader": None if grader is None else str(grader),
+                "judge_mode": "heuristic" if graders is None else "llm",
+                "graders": None if graders is None else graders.describe(),
+                "grader_calls": graders.calls if graders else None,
+                "prompts": judge_texts.name,
                 "evidence_mode": evidence_mode,
                 "config_hash": config.hash(),
                 **judged,

@@ -25,7 +25,7 @@ from inspect_ai.tool import Tool
 from inspect_ai.tool import web_search as builtin_web_search
 
 from trustbench.tasks.halluhard.citations import rendered_text
-from trustbench.tasks.halluhard.prompts import CITATION_REQUIREMENTS, follow_up_prompt
+from trustbench.tasks.halluhard.prompts import TRUSTBENCH_TARGET, TargetPrompts
 
 USER_ROLE = "user"
 GRADER_ROLE = "grader"
@@ -60,13 +60,12 @@ def user_simulator() -> tuple[Model, str]:
 
 
 def history(state: TaskState) -> list[tuple[str, str]]:
-    """The conversation as the simulated user sees it: questions without the appended citation
-    requirement, answers with their citations inline."""
-    requirement = CITATION_REQUIREMENTS[state.metadata["domain"]]
+    """The conversation as sent: user turns with their appended instruction, answers with their
+    citations inline (the prompt set decides what the simulated user sees of it)."""
     turns = []
     for message in state.messages:
         if isinstance(message, ChatMessageUser):
-            turns.append(("User", message.text.removesuffix(requirement)))
+            turns.append(("User", message.text))
         elif isinstance(message, ChatMessageAssistant):
             turns.append(("Assistant", rendered_text(message)))
     return turns
@@ -85,11 +84,13 @@ def _failure(output: ModelOutput) -> str | None:
     return None
 
 
-async def follow_up(simulator: Model, state: TaskState) -> tuple[str | None, str | None]:
+async def follow_up(
+    simulator: Model, state: TaskState, prompts: TargetPrompts = TRUSTBENCH_TARGET
+) -> tuple[str | None, str | None]:
     """(question, None) or (None, why not); nothing follows an answer a content filter stopped."""
     if state.output.stop_reason == "content_filter":
         return None, "target_refused"
-    prompt = follow_up_prompt(state.metadata["domain"], state.metadata, history(state))
+    prompt = prompts.follow_up(state.metadata["domain"], state.metadata, history(state))
     try:
         output = await simulator.generate([ChatMessageUser(content=prompt)])
     except ModelRefusalError:
@@ -120,7 +121,9 @@ def assistant_turns(state: TaskState) -> int:
 
 
 @solver
-def halluhard_conversation(turns: int = 3, web_search: bool = False) -> Solver:
+def halluhard_conversation(
+    turns: int = 3, web_search: bool = False, prompts: TargetPrompts = TRUSTBENCH_TARGET
+) -> Solver:
     """`turns` assistant turns: the answer to the seed question and to `turns - 1` follow-ups."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
@@ -133,10 +136,10 @@ def halluhard_conversation(turns: int = 3, web_search: bool = False) -> Solver:
         ended: str | None = None
         state = await generate(state)
         while ended is None and assistant_turns(state) < turns:
-            question, ended = await follow_up(simulator, state)
+            question, ended = await follow_up(simulator, state, prompts)
             if question is not None:
                 state.messages.append(
-                    ChatMessageUser(content=question + CITATION_REQUIREMENTS[domain])
+                    ChatMessageUser(content=question + prompts.instruction[domain])
                 )
                 state = await generate(state)
         state.metadata["turns_completed"] = assistant_turns(state)

@@ -26,7 +26,7 @@ LEGAL_REFRESH = "c8b87810d37b238a0847cb01639050ea786354e8"
 MIRROR_FOLDER = "halluhard"
 HINT = (
     f"Put a mirror of the upstream files in <dir>/{MIRROR_FOLDER}/ and pass --data-dir <dir> "
-    "(or set TRUSTBENCH_DATA), or run -T source=sample for the bundled sample questions."
+    "(or set TRUSTBENCH_DATA), or run -T dataset=sample for the bundled sample questions."
 )
 
 

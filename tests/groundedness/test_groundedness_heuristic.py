@@ -1,5 +1,6 @@
-"""The heuristic (no-LLM) mode: rule-based citation finding on varied texts, and verdicts from
-metadata matching and passage overlap against a small authored corpus, fully offline."""
+"""The heuristic (no-LLM) mode: rule-based citation finding on varied texts, and reference
+verdicts from record matching against a small authored corpus, fully offline; content is never
+judged without a grader."""
 
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def test_links_dois_and_arxiv_ids() -> None:
     )
     found = find_citations(text)
     assert [(c.kind, c.url) for c in found] == [
-        ("url", "https://data.example.org/set?id=3"),
+        ("link", "https://data.example.org/set?id=3"),
         ("doi", "https://doi.org/10.1038/nature14539"),
         ("arxiv", "https://arxiv.org/abs/1706.03762v5"),
         ("url", "https://doi.org/10.1145/3292500.3330701"),
@@ -201,23 +202,23 @@ async def test_research_claims_offline(offline: Evidence) -> None:
         "machine translation of quantum gravity papers (Fakeman et al., 2019). Vaswani et al. "
         "(2017) showed that recurrent networks beat convolutional networks on image segmentation."
     )
-    result = await judge_turn(
-        response=response, question="q", domain="research", evidence=offline, grader=None
-    )
+    result = await judge_turn(response=response, domain="research", evidence=offline, grader=None)
     assert result.mode == "heuristic" and result.grader_calls == 0 and result.claims_found == 3
     grounded, fabricated, misattributed = result.verdicts
     assert (grounded.reference_grounding, grounded.content_grounding, grounded.hallucinated) == (
         "yes",
-        "yes",
-        False,
+        "not_assessed",
+        None,
     )
-    assert (
-        grounded.evidence_urls == ["https://arxiv.org/abs/1706.03762"] and grounded.passage_hashes
-    )
+    assert grounded.evidence_urls == ["https://arxiv.org/abs/1706.03762"]
     assert (fabricated.reference_grounding, fabricated.hallucinated) == ("no", True)
-    assert "author fakeman" in fabricated.explanation
-    assert (misattributed.reference_grounding, misattributed.content_grounding) == ("yes", "no")
-    assert misattributed.hallucinated
+    assert fabricated.content_grounding == "not_assessed"
+    # a real reference with a claim it does not make: only a grader could tell
+    assert (misattributed.reference_grounding, misattributed.content_grounding) == (
+        "yes",
+        "not_assessed",
+    )
+    assert misattributed.hallucinated is None
 
 
 async def test_legal_claims_offline(offline: Evidence) -> None:
@@ -227,14 +228,12 @@ async def test_legal_claims_offline(offline: Evidence) -> None:
         "privilege against self-incrimination. In Smith v. Nowhere, 999 U.S. 1 (2001), the Court "
         "held that custodial interrogation always requires a lawyer."
     )
-    result = await judge_turn(
-        response=response, question="q", domain="legal", evidence=offline, grader=None
-    )
+    result = await judge_turn(response=response, domain="legal", evidence=offline, grader=None)
     real, fake = result.verdicts
     assert (real.reference_grounding, real.content_grounding, real.hallucinated) == (
         "yes",
-        "yes",
-        False,
+        "not_assessed",
+        None,
     )
     assert (fake.reference_grounding, fake.hallucinated) == ("no", True)
 
@@ -245,13 +244,12 @@ async def test_medical_claim_with_its_cited_page_offline(offline: Evidence) -> N
         "(https://www.nice.org.uk/guidance/ng136). Home monitoring is never acceptable "
         "(https://www.nice.org.uk/guidance/ng999)."
     )
-    result = await judge_turn(
-        response=response, question="q", domain="medical", evidence=offline, grader=None
-    )
+    result = await judge_turn(response=response, domain="medical", evidence=offline, grader=None)
     cited, missing = result.verdicts
-    assert (cited.reference_grounding, cited.content_grounding) == ("yes", "yes")
+    assert (cited.reference_grounding, cited.content_grounding) == ("yes", "not_assessed")
     assert cited.evidence_urls[0] == "https://www.nice.org.uk/guidance/ng136"
     assert missing.reference_grounding == "no" and missing.hallucinated  # not in the corpus
+    assert "does not exist" in missing.explanation
 
 
 async def test_abstentions_are_not_hallucinations(offline: Evidence) -> None:
@@ -259,20 +257,32 @@ async def test_abstentions_are_not_hallucinations(offline: Evidence) -> None:
         "I cannot verify the holding of Smith v. Nowhere, 999 U.S. 1 (2001), so please check it."
     )
     [verdict] = (
-        await judge_turn(
-            response=response, question="q", domain="legal", evidence=offline, grader=None
-        )
+        await judge_turn(response=response, domain="legal", evidence=offline, grader=None)
     ).verdicts
     assert verdict.abstention and not verdict.hallucinated
     assert verdict.reference_grounding == verdict.content_grounding == "n/a"
 
 
-async def test_nothing_found_is_a_verification_error(offline: Evidence) -> None:
+async def test_nothing_found_is_not_grounded_not_an_error(offline: Evidence) -> None:
     response = "Zymurgical brewing quotients peaked in Lithuania (Qwerty et al., 2015)."
     [verdict] = (
-        await judge_turn(
-            response=response, question="q", domain="research", evidence=offline, grader=None
-        )
+        await judge_turn(response=response, domain="research", evidence=offline, grader=None)
     ).verdicts
-    assert verdict.verification_error and verdict.verification_error.startswith("no evidence")
-    assert not verdict.hallucinated
+    assert verdict.verification_error is None
+    assert (verdict.reference_grounding, verdict.hallucinated) == ("no", True)
+    assert "fallback_search" in verdict.fallbacks  # the broader searches ran first
+
+
+async def test_searches_that_cannot_run_are_a_verification_error(tmp_path: Path) -> None:
+    response = "Zymurgical brewing quotients peaked in Lithuania (Qwerty et al., 2015)."
+    with EvidenceStore(tmp_path / "empty.sqlite") as store:
+        [verdict] = (
+            await judge_turn(
+                response=response,
+                domain="research",
+                evidence=Evidence(store, "replay", search="serper"),
+                grader=None,
+            )
+        ).verdicts
+    assert verdict.verification_error and "lacks evidence" in verdict.verification_error
+    assert verdict.hallucinated is False and verdict.reference_grounding == "n/a"

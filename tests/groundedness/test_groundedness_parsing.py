@@ -1,5 +1,6 @@
-"""Reading grader output: JSON repair, the one retry, verification errors with the raw text
-kept, validity filters, claim ids and the seeded claim sample."""
+"""Reading grader output: JSON repair, the one retry, an unreadable extraction falling back to
+the rule-based finder (recorded), an echoed instruction refused, validity filters, claim ids,
+the seeded claim sample, and per-stage graders and settings."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ import yaml
 from inspect_ai.model import get_model
 
 import trustbench._registry  # noqa: F401  (registers the scripted/ provider)
-from trustbench.judges.groundedness import GroundednessConfig, judge_turn
+from trustbench.judges.groundedness import TRUSTBENCH_PROMPTS, GroundednessConfig, judge_turn
 from trustbench.judges.groundedness.claims import link_for, make_claim, sample_claims
 from trustbench.judges.groundedness.evidence_plan import clean_query
 from trustbench.judges.groundedness.extraction import extract_claims
 from trustbench.judges.groundedness.fencing import fence, make_code
-from trustbench.judges.groundedness.grader import Grader
+from trustbench.judges.groundedness.grader import Graders
 from trustbench.retrieval.evidence import Evidence
 from trustbench.retrieval.store import EvidenceStore
 
@@ -43,17 +44,21 @@ def private_model_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("INSPECT_CACHE_DIR", str(tmp_path / "inspect-cache"))
 
 
-def scripted(tmp_path: Path, *outputs: str) -> Grader:
+def scripted(tmp_path: Path, *outputs: str) -> Graders:
     """A grader replaying `outputs` (a file per script: get_model memoizes by its arguments)."""
     script = tmp_path / f"grader-{abs(hash(outputs))}.yaml"
     script.write_text(yaml.safe_dump({"outputs": list(outputs)}))
-    return Grader(get_model("scripted/script", file=str(script)))
+    return Graders.single(get_model("scripted/script", file=str(script)))
+
+
+async def extract(graders: Graders, text: str, domain: str):  # noqa: ANN201
+    return await extract_claims(graders, TRUSTBENCH_PROMPTS, text, domain, seed=0)
 
 
 async def test_broken_then_good_json_is_retried_once(tmp_path: Path) -> None:
     grader = scripted(tmp_path, "I found these claims: [{oops", json.dumps(GOOD))
-    extraction = await extract_claims(grader, "BM25 is a strong baseline.", "research", seed=0)
-    assert extraction.error is None and grader.calls == 2
+    extraction = await extract(grader, "BM25 is a strong baseline.", "research")
+    assert extraction.error is None and grader.calls["extraction"] == 2
     [claim] = extraction.claims  # the item without content fails the validity filter
     assert claim.fields["year"] == "2009" and claim.fields["title"].startswith("The Probabilistic")
     assert claim.cited_url == "https://doi.org/10.1561/1500000019"
@@ -62,28 +67,38 @@ async def test_broken_then_good_json_is_retried_once(tmp_path: Path) -> None:
 
 async def test_repairable_json_needs_no_retry(tmp_path: Path) -> None:
     grader = scripted(tmp_path, "```json\n" + json.dumps(GOOD)[:-1] + ",]\n```")
-    extraction = await extract_claims(grader, "BM25 is a strong baseline.", "research", seed=0)
-    assert grader.calls == 1 and len(extraction.claims) == 1
+    extraction = await extract(grader, "BM25 is a strong baseline.", "research")
+    assert grader.total_calls == 1 and len(extraction.claims) == 1
 
 
-async def test_twice_broken_is_a_turn_verification_error_with_raw_text(tmp_path: Path) -> None:
+async def test_an_echoed_instruction_is_unreadable_not_an_empty_answer(tmp_path: Path) -> None:
+    echo = "Reply with a JSON array of these objects and nothing else (no prose, no code fence). Reply [] when nothing qualifies."
+    grader = scripted(tmp_path, echo, echo)
+    extraction = await extract(grader, "BM25 is a strong baseline (Robertson, 2009).", "research")
+    assert extraction.claims == [] and extraction.error is not None
+    assert "repeats the instruction" in extraction.error
+
+
+async def test_an_unreadable_extraction_falls_back_to_the_rule_based_finder(tmp_path: Path) -> None:
     script = tmp_path / "grader.yaml"
     script.write_text(
         yaml.safe_dump({"outputs": ["not json at all", '{"claims": "still not a list"}']})
     )
     with EvidenceStore(tmp_path / "e.sqlite") as store:
         result = await judge_turn(
-            response="BM25 is a strong baseline (Robertson and Zaragoza, 2009).",
-            question="q",
+            response="BM25 is a strong baseline (Robertson and Zaragoza, 2009). See also [4].",
             domain="research",
             evidence=Evidence(store, "replay", search="serper"),
             grader=get_model("scripted/script", file=str(script)),
+            config=GroundednessConfig(search_steps=0),
         )
-    assert result.verification_error and "claim extraction failed" in result.verification_error
+    assert result.fallbacks == ["extraction_unreadable"] and result.mode == "llm"
     assert result.raw_grader_output and "not json at all" in result.raw_grader_output
     assert "still not a list" in result.raw_grader_output
-    assert result.grader_calls == 2 and result.verdicts == [] and result.claims_found == 0
-    assert result.mode == "llm"
+    [verdict] = result.verdicts  # the claim the rule-based finder found, judged on
+    assert verdict.claim.fields["authors"] == "Robertson and Zaragoza"
+    assert verdict.fallbacks[0] == "extraction_unreadable"
+    assert result.unparsed_citations == ["[4] (no entry in the reference list)"]
 
 
 async def test_legal_and_medical_validity_filters(tmp_path: Path) -> None:
@@ -102,7 +117,7 @@ async def test_legal_and_medical_validity_filters(tmp_path: Path) -> None:
         },
     ]
     grader = scripted(tmp_path, json.dumps({"claims": legal}))
-    [claim] = (await extract_claims(grader, "text", "legal", seed=0)).claims
+    [claim] = (await extract(grader, "text", "legal")).claims
     assert claim.fields == {
         "type": "case",
         "reference": "Miranda v. Arizona",
@@ -119,7 +134,7 @@ async def test_legal_and_medical_validity_filters(tmp_path: Path) -> None:
         {"authority": "", "claimed_content": "Dropped: no authority."},
     ]
     grader = scripted(tmp_path, json.dumps(medical))
-    [claim] = (await extract_claims(grader, "text", "medical", seed=0)).claims
+    [claim] = (await extract(grader, "text", "medical")).claims
     assert claim.cited_url == "https://pubmed.ncbi.nlm.nih.gov/12345678/"
 
 
@@ -127,7 +142,6 @@ async def test_short_turns_are_skipped(tmp_path: Path) -> None:
     with EvidenceStore(tmp_path / "e.sqlite") as store:
         result = await judge_turn(
             response="Too short.",
-            question="q",
             domain="legal",
             evidence=Evidence(store, "replay", search="serper"),
             grader=None,

@@ -166,7 +166,7 @@ BASE: dict[str, str] = {}
 
 
 def grader(messages, metadata, rng) -> str:
-    system = messages[0].text
+    system = messages[0].text if messages[0].role == "system" else ""
     user = next(m for m in messages if isinstance(m, ChatMessageUser)).text  # retries add more
     if "Reply [] when nothing qualifies" in system:
         GRADER_CALLS.append(("extract", user))
@@ -175,22 +175,25 @@ def grader(messages, metadata, rng) -> str:
             if marker in answer:
                 return json.dumps(claims).replace("{base}", BASE["url"])
         return "[]"
-    if "You plan web searches" in system:
+    if "continue_searching" in user:
         GRADER_CALLS.append(("plan", user))
-        body = _fenced(user, "STATEMENTS")
-        plans = []
-        for i, chunk in enumerate(body.split("Statement ")[1:], start=1):
-            query = (
-                "gideon wainwright 1963"
-                if "Gideon" in chunk
-                else "dickerson united states 2000"
-                if "Dickerson" in chunk
-                else "miranda later courts"
-                if "cannot verify" in chunk
-                else "miranda arizona 1966"
-            )
-            plans.append({"statement": i, "queries": [query]})
-        return json.dumps({"plans": plans})
+        statement = _fenced(user, "STATEMENT")
+        query = (
+            "gideon wainwright 1963"
+            if "Gideon" in statement
+            else "dickerson united states 2000"
+            if "Dickerson" in statement
+            else "miranda later courts"
+            if "cannot verify" in statement
+            else "miranda arizona 1966"
+        )
+        if f"- {query}" not in user:
+            return json.dumps({"continue_searching": True, "search_query": query})
+        steps = user.count("## Search Step")
+        return json.dumps({"continue_searching": False, "relevant_urls": [f"[{steps}.1]"]})
+    if "relevant_urls" in user:
+        GRADER_CALLS.append(("select", user))
+        return json.dumps({"relevant_urls": ["[1.1]"]})
     if "You check one statement" in system:
         GRADER_CALLS.append(("verdict", user))
         statement = _fenced(user, "STATEMENT")
@@ -238,7 +241,7 @@ def write_script(tmp_path, by_sample: dict[str, list[str]]) -> str:
 
 def live_task(web: Web, tmp_path, domain: str, **args: Any):
     return halluhard(
-        source="sample",
+        dataset="sample",
         domains=domain,
         n_per_domain=1,
         evidence_mode="live",
@@ -296,14 +299,18 @@ def test_a_three_turn_legal_conversation_end_to_end_then_replayed(web, tmp_path)
     result = sample.scores["halluhard_judge"]
     meta = result.metadata
     assert (meta["judge_mode"], meta["evidence_mode"]) == ("llm", "live")
-    assert meta["grader"] == "scripted/halluhard-e2e-grader"
+    assert {stage: g["model"] for stage, g in meta["graders"].items()} == dict.fromkeys(
+        ("extraction", "planning", "verdict"), "scripted/halluhard-e2e-grader"
+    )
+    assert meta["prompts"] == "trustbench"
     assert [(t["turn"], t["claims_found"], t["claims_judged"]) for t in meta["turns"]] == [
         (1, 2, 2),
         (2, 2, 2),
         (3, 0, 0),
     ]
-    assert [t["grader_calls"] for t in meta["turns"]] == [3, 4, 1]
-    assert meta["turns"][2]["verification_error"] is None  # no citation: no claim, no error
+    # per claim: the planner searches once and stops, then the verdict (Gideon: found nowhere)
+    assert [t["grader_calls"] for t in meta["turns"]] == [6, 7, 1]
+    assert meta["turns"][2]["fallbacks"] == []  # no citation: no claim, no error
     claims = {c["claim"]["text"].split()[0]: c for c in meta["claims"]}
     assert set(claims) == {"Before", "Every", "Congress", "I"}
 
@@ -318,10 +325,10 @@ def test_a_three_turn_legal_conversation_end_to_end_then_replayed(web, tmp_path)
     assert miranda["explanation"].startswith("Reference: Yes.")
     assert '"hallucination": "No"' in miranda["raw_grader_output"]
 
-    gideon = claims["Every"]
-    assert gideon["turn"] == 1
-    assert gideon["verification_error"] == f"no evidence: {web.url('/cases/gideon')}: HTTP 404"
-    assert not gideon["hallucinated"] and gideon["reference_grounding"] == "n/a"
+    gideon = claims["Every"]  # its link is a 404 and no search finds it: not grounded
+    assert gideon["turn"] == 1 and gideon["verification_error"] is None
+    assert (gideon["reference_grounding"], gideon["route"]) == ("no", "not_found")
+    assert gideon["hallucinated"] and gideon["fallbacks"] == ["fallback_search"]
 
     dickerson = claims["Congress"]
     assert dickerson["turn"] == 2
@@ -336,23 +343,29 @@ def test_a_three_turn_legal_conversation_end_to_end_then_replayed(web, tmp_path)
     verdict_prompts = [u for kind, u in GRADER_CALLS if kind == "verdict"]
     assert len(verdict_prompts) == 3
     assert any("warn the suspect of the right to remain silent" in p for p in verdict_prompts)
-    assert result.value == 1
-    assert result.explanation.startswith("3 turn(s): 1 of 3 valid claim(s) hallucinated (33%)")
+    assert result.value == 2
+    assert result.explanation.startswith("3 turn(s): 2 of 4 valid claim(s) hallucinated (50%)")
 
-    # Hand-computed: valid claims Miranda, Dickerson, hedge (Gideon has a verification error).
+    # Hand-computed: valid claims Miranda, Gideon, Dickerson, hedge; Gideon and Dickerson fail.
     m = metrics(log)
-    assert m["hallucination_rate"] == pytest.approx(1 / 3)
-    assert m["legal_cases"] == pytest.approx(1 / 3)
-    assert m["legal_cases/turn_1"] == 0.0
+    assert m["hallucination_rate"] == pytest.approx(1 / 2)
+    assert m["hallucination_rate_lower_bound"] == pytest.approx(1 / 2)
+    assert m["legal_cases"] == pytest.approx(1 / 2)
+    assert m["legal_cases/turn_1"] == pytest.approx(1 / 2)
     assert m["legal_cases/turn_2"] == pytest.approx(1 / 2)
     assert "legal_cases/turn_3" not in m
-    assert m["legal_cases/reference_failure"] == 0.0
-    assert m["legal_cases/content_failure"] == pytest.approx(1 / 3)
-    assert m["legal_cases/abstention"] == pytest.approx(1 / 3)
-    assert m["legal_cases/verification_error"] == pytest.approx(1 / 4)
+    assert m["legal_cases/reference_failure"] == pytest.approx(1 / 4)
+    assert m["legal_cases/content_failure"] == pytest.approx(2 / 4)
+    assert m["legal_cases/abstention"] == pytest.approx(1 / 4)
+    assert m["legal_cases/verification_error"] == 0.0 and m["verification_error"] == 0.0
     assert m["legal_cases/claims_per_turn"] == pytest.approx(4 / 3)
+    assert m["legal_cases/route/not_found"] == pytest.approx(1 / 4)
+    assert m["legal_cases/fallback/fallback_search"] == pytest.approx(1 / 4)
     assert m["turn_2"] == pytest.approx(1 / 2)
-    assert log.eval.metadata["judge_mode"] == "auto"
+    assert m["judge_mode/llm"] == 1.0
+    assert log.eval.metadata["judge_mode_requested"] == "auto"
+    assert log.eval.metadata["prompts"]["set"] == "trustbench"
+    assert not log.eval.metadata["prompts"]["mixed"]
     assert log.eval.metadata["evidence_mode"] == "live"
     assert log.eval.metadata["dataset_version"]["legal_cases"].startswith("sample@")
 

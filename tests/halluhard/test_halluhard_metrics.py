@@ -1,12 +1,15 @@
 """Pooled metrics against hand-computed values: claims are pooled over conversations and turns,
-verification errors leave the denominator, abstentions stay in it, empty groups are left out."""
-
-import math
+verification errors leave the denominator, abstentions stay in it, empty groups are left out, and
+heuristic verdicts feed only the lower bound, never the hallucination rate."""
 
 import pytest
 from inspect_ai.scorer import SampleScore, Score
 
-from trustbench.tasks.halluhard.metrics import hallucination_rate, halluhard_breakdown
+from trustbench.tasks.halluhard.metrics import halluhard_breakdown, halluhard_rates, run_mode
+
+
+def hallucination_rate():
+    return lambda scores: halluhard_rates()(scores).get("hallucination_rate")
 
 
 def claim(turn, hallucinated=False, ref="yes", content="yes", abstention=False, error=None):
@@ -20,8 +23,13 @@ def claim(turn, hallucinated=False, ref="yes", content="yes", abstention=False, 
     }
 
 
-def turn(n, found, error=None):
-    return {"turn": n, "claims_found": found, "verification_error": error}
+def turn(n, found, unreadable=False, unparsed=()):
+    return {
+        "turn": n,
+        "claims_found": found,
+        "fallbacks": ["extraction_unreadable"] if unreadable else [],
+        "unparsed_citations": list(unparsed),
+    }
 
 
 def response(turn, language, issues=(), error=None):
@@ -49,7 +57,7 @@ SCORES = [
             claim(2, hallucinated=True, content="no"),
             claim(2, abstention=True, ref="n/a", content="n/a"),
         ],
-        turns=[turn(1, 7), turn(2, 2), turn(3, 0, error="unreadable")],
+        turns=[turn(1, 7, unparsed=["[9]"]), turn(2, 2), turn(3, 0, unreadable=True)],
     ),
     sample(
         "legal_cases",
@@ -89,7 +97,9 @@ def test_pooled_rates_by_hand():
     assert result["legal_cases/verification_error"] == pytest.approx(1 / 7)
     assert result["legal_cases/claims_per_turn"] == pytest.approx(7 / 6)
     assert result["legal_cases/claims_found_per_turn"] == pytest.approx(11 / 6)
-    assert result["legal_cases/unreadable_turns"] == pytest.approx(1 / 6)
+    assert result["legal_cases/extraction_unreadable_turns"] == pytest.approx(1 / 6)
+    assert result["legal_cases/unparsed_citations"] == 1.0
+    assert result["legal_cases/lower_bound"] == pytest.approx(legal)  # all judged by a grader
     assert "research_questions" not in result  # nothing valid to divide by
     assert result["research_questions/verification_error"] == 1.0
     assert result["research_questions/claims_per_turn"] == pytest.approx(1 / 3)
@@ -118,5 +128,62 @@ def test_pooling_is_not_the_mean_of_conversation_rates():
     assert hallucination_rate()(scores) == pytest.approx(1 / 10)  # the mean of rates is 0.5
 
 
-def test_no_claims_at_all_is_nan_not_zero():
-    assert math.isnan(hallucination_rate()([sample("legal_cases", claims=[], turns=[turn(1, 0)])]))
+def test_no_claims_at_all_is_no_rate_not_zero():
+    assert halluhard_rates()([sample("legal_cases", claims=[], turns=[turn(1, 0)])]) == {}
+
+
+def heuristic(turn, reference):
+    """A heuristic verdict: content not assessed, hallucinated only when the reference failed."""
+    return {
+        "turn": turn,
+        "mode": "heuristic",
+        "reference_grounding": reference,
+        "content_grounding": "not_assessed",
+        "hallucinated": True if reference == "no" else None,
+        "abstention": False,
+        "verification_error": None,
+    }
+
+
+def test_heuristic_verdicts_give_a_lower_bound_and_no_hallucination_rate():
+    scores = [
+        sample(
+            "research_questions",
+            judge_mode="heuristic",
+            claims=[
+                heuristic(1, "no"),
+                heuristic(1, "yes"),
+                heuristic(2, "yes"),
+                heuristic(2, "yes"),
+            ],
+            turns=[turn(1, 2), turn(2, 2)],
+        ),
+        sample(
+            "legal_cases", judge_mode="heuristic", claims=[heuristic(1, "no")], turns=[turn(1, 1)]
+        ),
+    ]
+    rates = halluhard_rates()(scores)
+    assert "hallucination_rate" not in rates  # not reported from heuristic verdicts
+    assert list(rates) == ["hallucination_rate_lower_bound"]  # so it is the run's first metric
+    assert rates["hallucination_rate_lower_bound"] == pytest.approx((1 / 4 + 1) / 2)
+    result = halluhard_breakdown()(scores)
+    assert "research_questions" not in result and "research_questions/turn_1" not in result
+    assert result["research_questions/reference_failure"] == pytest.approx(1 / 4)
+    assert result["research_questions/content_not_assessed"] == 1.0
+    assert "research_questions/content_failure" not in result
+    assert result["judge_mode/heuristic"] == 2.0
+    assert run_mode(result) == "heuristic"
+
+
+def test_a_run_with_both_modes_is_mixed_and_rates_only_graded_claims():
+    scores = [
+        sample(
+            "legal_cases", judge_mode="heuristic", claims=[heuristic(1, "no")], turns=[turn(1, 1)]
+        ),
+        sample("legal_cases", judge_mode="llm", claims=[claim(1), claim(1)], turns=[turn(1, 2)]),
+    ]
+    assert halluhard_rates()(scores) == {
+        "hallucination_rate": 0.0,
+        "hallucination_rate_lower_bound": pytest.approx(1 / 3),
+    }
+    assert run_mode(halluhard_breakdown()(scores)) == "mixed"

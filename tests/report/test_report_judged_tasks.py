@@ -39,9 +39,20 @@ def test_halluhard_view_shows_the_rate_by_turn_and_the_failure_types(tmp_path, t
             "turn_3": 0.125,
             "legal_cases/reference_failure": 0.2,
             "legal_cases/content_failure": 0.3,
+            "hallucination_rate_lower_bound": 0.4,
+            "verification_error": 0.05,
+            "legal_cases/fallback/plan_unreadable": 0.1,
+            "judge_mode/heuristic": 2.0,
+            "judge_mode/llm": 1.0,
         },
     )
     md = build_report([logs], out_dir=tmp_path, formats="md").files["md"].read_text()
+    judged = md.split("how it was judged")[1].split("\n\n")[1]
+    assert "| mixed | - | hallucination_rate_lower_bound | [0.400](" in judged
+    assert "| [0.050](" in judged and "| 0.100 |" in judged
+    facts = md.split("## Run facts")[1]
+    assert "| mixed |" in facts  # the mode that ran, from the samples, never "auto"
+    assert "judge mode mixed" in md.split("## Overview")[1].split("##")[0]
     assert "hallucination rate by turn (pooled over claims)" in md
     assert "| turn 1 | [0.500](" in md and "| turn 3 | [0.125](" in md
     assert "| legal_cases | reference failure | [0.200](" in md

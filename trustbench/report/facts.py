@@ -38,6 +38,21 @@ def _seconds(started: str, completed: str) -> float | None:
     return (datetime.fromisoformat(completed) - datetime.fromisoformat(started)).total_seconds()
 
 
+def judge_mode_run(run: Run) -> str:
+    """The judge mode that actually ran: a task whose judge picks its mode per sample logs
+    `judge_mode/<mode>` metrics (samples per mode); one mode, or `mixed`. Else the task's own
+    `judge_mode` metadata."""
+    metrics = {
+        name.removeprefix("judge_mode/")
+        for score in (run.log.results.scores if run.log.results else [])
+        for name, metric in score.metrics.items()
+        if name.startswith("judge_mode/") and metric.value
+    }
+    if metrics:
+        return metrics.pop() if len(metrics) == 1 else "mixed"
+    return str(run.metadata.get("judge_mode", UNKNOWN))
+
+
 def run_facts(run: Run) -> RunFacts:
     spec = run.log.eval
     meta = run.metadata
@@ -59,7 +74,7 @@ def run_facts(run: Run) -> RunFacts:
         model=spec.model,
         model_detail=detail or UNKNOWN,
         roles="; ".join(roles) or "none",
-        judge_mode=str(meta.get("judge_mode", UNKNOWN)),
+        judge_mode=judge_mode_run(run),
         evidence_mode=str(meta.get("evidence_mode", UNKNOWN)),
         dataset_version=str(meta.get("dataset_version", meta.get("data_version", UNKNOWN))),
         task_version=str(spec.task_version),
@@ -126,6 +141,8 @@ def comparability(runs: list[Run], facts: dict[str, RunFacts]) -> Comparability:
         for attr, what in ACROSS_TASK.items():
             check(group, attr, what, f"in {label}", known_only=False)
     for run in runs:
+        if facts[run.key].judge_mode == "mixed":
+            flags[run.key].append("judge mode mixed (some samples judged without a grader)")
         if run.status != "success":
             message = f": {short(run.log.error.message)}" if run.log.error else ""
             warnings.append(f"{run.label} on {run.model} is {run.status}{message}.")

@@ -1,5 +1,6 @@
-"""HalluHard: the pooled hallucination rate by turn (a line per model) and, per domain, which
-kind of failure it was (reference or content), with abstentions and verification errors."""
+"""HalluHard: how each run was judged (the judge mode that actually ran, which prompts, the
+headline it could defend and the verification-error rate beside it, the fallbacks), the pooled
+hallucination rate by turn (a line per model) and, per domain, which kind of failure it was."""
 
 from __future__ import annotations
 
@@ -16,9 +17,18 @@ DOMAINS = ("legal_cases", "research_questions", "medical_guidelines")
 FAILURES = {
     "reference_failure": "reference failure",
     "content_failure": "content failure",
+    "content_not_assessed": "content not assessed",
     "abstention": "abstention",
     "verification_error": "verification error",
 }
+FALLBACKS = (
+    "extraction_unreadable",
+    "plan_unreadable",
+    "selection_unreadable",
+    "verdict_unreadable",
+    "fallback_search",
+    "fallback_web_search",
+)
 
 
 def _logged(run: Run) -> dict[str, float]:
@@ -66,6 +76,57 @@ def _failure_table(data: ReportData, label: str, group: list[Run]) -> Table:
     return Table(f"{label}: failure types by domain (share of judged claims)", headers, rows)
 
 
+def judge_mode(logged: dict[str, float]) -> str:
+    """llm, heuristic or mixed, from the samples each mode judged (`judge_mode/<mode>`)."""
+    used = sorted(
+        k.removeprefix("judge_mode/")
+        for k, v in logged.items()
+        if k.startswith("judge_mode/") and v
+    )
+    return used[0] if len(used) == 1 else "mixed" if used else "-"
+
+
+def _fallback_share(logged: dict[str, float], name: str) -> float | None:
+    """The largest share of claims with this fallback in any domain."""
+    shares = [v for k, v in logged.items() if k.endswith(f"/fallback/{name}")]
+    return max(shares) if shares else None
+
+
+def _judge_table(data: ReportData, label: str, group: list[Run]) -> Table:
+    """One row per run: what judged it and the numbers that judge can defend."""
+    rows = []
+    for run in group:
+        logged = _logged(run)
+        prompts = run.metadata.get("prompts") or {}
+        prompt_text = str(prompts.get("set", "-")) + (" (mixed)" if prompts.get("mixed") else "")
+        headline = (
+            "hallucination_rate"
+            if "hallucination_rate" in logged
+            else "hallucination_rate_lower_bound"
+        )
+        rows.append(
+            [
+                text_cell(run.model),
+                text_cell(judge_mode(logged), "warn" if judge_mode(logged) == "mixed" else ""),
+                text_cell(prompt_text, "warn" if prompts.get("mixed") else ""),
+                text_cell(headline if headline in logged else "-"),
+                value_cell(logged.get(headline), data.href(run)),
+                value_cell(logged.get("verification_error"), data.href(run)),
+                *(value_cell(_fallback_share(logged, name)) for name in FALLBACKS),
+            ]
+        )
+    headers = [
+        "model",
+        "judge mode (ran)",
+        "prompts",
+        "headline",
+        "value",
+        "verification errors",
+        *FALLBACKS,
+    ]
+    return Table(f"{label}: how it was judged", headers, rows)
+
+
 def halluhard_view(data: ReportData, runs: list[Run]) -> list[Section]:
     by_label: dict[str, list[Run]] = defaultdict(list)
     for run in runs:
@@ -73,6 +134,7 @@ def halluhard_view(data: ReportData, runs: list[Run]) -> list[Section]:
     sections = []
     for label, group in sorted(by_label.items()):
         section = Section(f"{label}: by turn and failure type", slug(f"halluhard-{label}"))
+        section.blocks.append(_judge_table(data, label, group))
         table, series = _turn_table(data, label, group)
         section.blocks.append(table)
         if any(series.values()):
