@@ -19,7 +19,8 @@ from typing import Any, Literal
 
 from loopback_http import QuietHandler
 
-Behaviour = Literal["answer", "error_500", "context_400", "reject_422", "hang"]
+Behaviour = Literal["answer", "error_500", "context_400", "reject_422", "hang", "die"]
+"""`die`: stop listening, as `kill -9` of the server would."""
 SERVED_MODEL = "fake-gguf-served-model"
 """The model name the fake server reports in its responses (a real server reports its file)."""
 CONTEXT_MESSAGE = "the request exceeds the available context size, try increasing it"
@@ -39,8 +40,9 @@ class FakeServer:
     """False: the server ignores the `tools` field, as a GGUF without a tool template does."""
     tool_call: Callable[[dict[str, Any]], dict[str, Any] | None] = lambda request: None
     """With native tools: the call to return for a request, `{"name": ..., "arguments": {...}}`."""
-    die_after: int | None = None
-    """Stop listening after this many answered requests (a server killed mid-run)."""
+    switch_after: int | None = None
+    """After this many answered requests, behave as `then` (e.g. die in the middle of a run)."""
+    then: Behaviour = "die"
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
     released: threading.Event = field(default_factory=threading.Event)
@@ -123,12 +125,11 @@ def _handler(server: FakeServer) -> type[QuietHandler]:
                 return
             status, body = server.respond(request)
             self.send(status, json.dumps(body).encode())
-            if (
-                status == 200
-                and server.die_after is not None
-                and server.answered() >= server.die_after
-            ):
-                server.kill()
+            if server.switch_after is not None and server.answered() >= server.switch_after:
+                server.switch_after = None
+                server.behaviour = server.then
+                if server.then == "die":
+                    server.kill()
 
         def do_GET(self) -> None:
             models = {"object": "list", "data": [{"id": SERVED_MODEL, "object": "model"}]}
