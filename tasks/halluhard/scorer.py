@@ -120,7 +120,7 @@ async def _judge_coding(
     return {"turns": turns, "responses": responses}
 
 
-def _summary(judged: dict[str, Any]) -> tuple[int, str]:
+def _summary(judged: dict[str, Any]) -> tuple[int, int, str]:
     """The conversation's hallucinated count (its value: a rate would be undefined, NaN, for a
     conversation without valid claims, and Inspect leaves NaN-valued samples out of every
     metric) and a one-line account."""
@@ -133,7 +133,7 @@ def _summary(judged: dict[str, Any]) -> tuple[int, str]:
         f"{len(judged['turns'])} turn(s): {bad} of {len(valid)} valid {kind}(s) hallucinated"
         f"{rate}; {len(records) - len(valid)} more with a verification error"
     )
-    return bad, explanation
+    return bad, len(valid), explanation
 
 
 @scorer(metrics=[hallucination_rate(), halluhard_breakdown()])
@@ -166,7 +166,7 @@ def halluhard_judge(
                 judged = await _judge_coding(state, evidence, grader, config)
             else:
                 judged = await _judge_citations(state, evidence, grader, config)
-        value, explanation = _summary(judged)
+        value, judged_count, explanation = _summary(judged)
         return Score(
             value=value,
             explanation=explanation,
@@ -176,6 +176,8 @@ def halluhard_judge(
                 "grader": None if grader is None else str(grader),
                 "evidence_mode": evidence_mode,
                 "config_hash": config.hash(),
+                "hallucinated": value,
+                "judged": judged_count,
                 **judged,
             },
         )

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from inspect_ai import Task, task
+from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import Solver
 
+from trustbench.report_spec import Aggregation, ReportSpec
 from trustbench.tasks.halluhard.dataset import load_seeds
 from trustbench.tasks.halluhard.errors import HalluHardDataError
 from trustbench.tasks.halluhard.prompts import DOMAINS
@@ -25,6 +27,10 @@ def _domains(domains: list[str] | str | None) -> list[str]:
     if isinstance(domains, str):
         return [d for d in domains.replace(",", " ").split() if d]
     return list(domains)
+
+
+MAX_TOKENS = 4048
+"""The paper's one explicit answer budget (its Claude setting), for every model alike."""
 
 
 @task(
@@ -85,7 +91,13 @@ def halluhard(
         solver=solvers,
         scorer=scorer,
         version=1,
+        config=GenerateConfig(max_tokens=MAX_TOKENS),
         metadata={
+            **ReportSpec(
+                aggregation=Aggregation(
+                    kind="ratio", numerator="hallucinated", denominator="judged", strata="domain"
+                )
+            ).metadata(),
             "headline": "hallucination_rate",
             "breakdowns": BREAKDOWNS,
             "lower_is_better": True,

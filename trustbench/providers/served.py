@@ -330,7 +330,9 @@ def _watch(api: ModelAPI, health: ServerHealth, *, text_tools: bool) -> None:
         health.answered()
         output, call = result if isinstance(result, tuple) else (result, None)
         if isinstance(output, Exception):
-            raise ModelRequestRejected(f"The model server rejected the request: {output}") from output
+            raise ModelRequestRejected(
+                f"The model server rejected the request: {output}"
+            ) from output
         if use_text:
             output = with_parsed_call(output, tools)
         return (output, call) if call is not None else output

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from trustbench.report.headline import sample_value
 from trustbench.report.runs import Run
 from trustbench.report.stats import Estimate, bootstrap_mean, bootstrap_ratio
-from trustbench.tasks.report_spec import Aggregation, ReportSpec
+from trustbench.report_spec import Aggregation, ReportSpec
 
 COLUMNS = {"id", "epoch", "metadata_*", "score_*", "error"}
 SAMPLE_COLUMNS = [column for column in SampleSummary if column.name in COLUMNS]
@@ -58,12 +58,12 @@ def report_spec(run: Run) -> ReportSpec | None:
         return None
 
 
-def _score_field(scorer: str, name: str, field: str | None) -> SampleColumn:
+def _score_field(scorer: str, name: str, field: str) -> SampleColumn:
     """A numeric field of the headline score's metadata (kept in the log's sample summaries)."""
 
     def read(sample: EvalSampleSummary) -> float | None:
         score = (sample.scores or {}).get(scorer)
-        value = (score.metadata or {}).get(field) if score is not None and field else None
+        value = (score.metadata or {}).get(field) if score is not None else None
         return float(value) if isinstance(value, int | float) else None
 
     return SampleColumn(name, path=read, full=False)
@@ -80,6 +80,7 @@ def _run_samples(run: Run) -> tuple[pd.DataFrame, list[str]]:
         columns += [
             _score_field(headline.scorer, name, field)
             for name, field in zip(SCORE_FIELDS, wanted, strict=True)
+            if field is not None
         ]
     frame, errors = samples_df(run.key, columns=columns, strict=False, quiet=True)
     problems = [f"{run.path}: {error}" for error in errors]
@@ -97,9 +98,12 @@ def _run_samples(run: Run) -> tuple[pd.DataFrame, list[str]]:
         errored=errored.astype(int),
         unscored=(~errored & value.isna()).astype(int),
     )
+    for name in SCORE_FIELDS:
+        if name in frame:  # a column of missing values comes back typed as text
+            frame[name] = pd.to_numeric(frame[name], errors="coerce")
     fields = {name: (name, "mean") for name in SCORE_FIELDS[:2] if name in frame}
     if "tool_calls" in frame:
-        fields["tool_calls"] = ("tool_calls", "sum")
+        fields["tool_calls"] = ("tool_calls", lambda calls: calls.sum(min_count=1))
     metadata = [c for c in frame.columns if c.startswith("metadata_")]
     reduced = frame.groupby(["run", "id"], sort=False).agg(
         value=("value", "mean"),

@@ -1,5 +1,8 @@
 """What a task declares, in its `Task(metadata=...)`, for the report to read back from the log.
 
+Beside `trustbench.plugins.Plugin` in the core, for built-in and plugin tasks alike: the report
+imports this module and never a task.
+
 The report reads logs only, so a task says there how its headline metric is computed from its
 samples: the report recomputes the metric on resampled samples for its 95 % intervals, and an
 interval computed any other way (a mean of per-sample counts for a pooled rate) can leave the
