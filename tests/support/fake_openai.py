@@ -44,6 +44,11 @@ class FakeServer:
     """After this many answered requests, behave as `then` (e.g. die in the middle of a run)."""
     then: Behaviour = "die"
     requests: list[dict[str, Any]] = field(default_factory=list)
+    """The requests answered with a completion."""
+    received: int = 0
+    """Every request received, whatever the answer."""
+    error_message: str = "internal server error: failed to process the request"
+    """The message of `error_500` answers."""
     url: str = ""
     released: threading.Event = field(default_factory=threading.Event)
     _httpd: ThreadingHTTPServer | None = None
@@ -65,7 +70,7 @@ class FakeServer:
 
     def respond(self, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if self.behaviour == "error_500":
-            return 500, _error("internal server error: failed to process the request", 500)
+            return 500, _error(self.error_message, 500)
         if self.behaviour == "context_400":
             return 400, {
                 "error": {
@@ -120,6 +125,8 @@ def _handler(server: FakeServer) -> type[QuietHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             request = json.loads(self.rfile.read(length) or b"{}")
+            with server._lock:
+                server.received += 1
             if server.behaviour == "hang":
                 server.released.wait(timeout=600)
                 return

@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import anyio
+from inspect_ai._util.error import PrerequisiteError
 from inspect_ai.model import (
     ChatMessageUser,
     GenerateConfig,
@@ -41,6 +42,8 @@ from inspect_ai.model import (
     get_model,
 )
 from inspect_ai.tool import ToolChoice, ToolFunction, ToolInfo, ToolParam, ToolParams
+from rich.errors import MarkupError
+from rich.text import Text
 
 from trustbench.errors import TrustbenchError
 from trustbench.providers.tool_text import (
@@ -62,6 +65,9 @@ SERVER_PROVIDERS = frozenset(
 )
 """Providers whose models run on a server the user points at: whether tools arrive depends on
 the server's chat template, so `auto` probes; and the server is pinged before a run."""
+OPENAI_SDK_SERVERS = frozenset({"openai-api", "ollama", "vllm", "sglang", "llama-cpp-python"})
+"""Server providers built on the OpenAI SDK, whose client retries on its own unless told not
+to: their retries are left to Inspect, so that `--max-retries` is the only retry policy."""
 TEXT_PROVIDERS = frozenset({"local"})
 """Providers that always use the text protocol (it is built into the embedded provider)."""
 
@@ -180,9 +186,45 @@ def server_base_url(model: str) -> str | None:
 
 
 def load_model(name: str, config: GenerateConfig, model_args: dict[str, Any]) -> Model:
+    """The model, or a `TrustbenchError` in plain text when its provider cannot start (a
+    missing package or environment variable: Inspect's message, without its console markup)."""
     base_url = server_base_url(name)
-    extra = {"base_url": base_url} if base_url else {}
-    return get_model(name, config=config, memoize=False, **extra, **model_args)
+    extra: dict[str, Any] = {"base_url": base_url} if base_url else {}
+    sdk_retries = provider(name) in OPENAI_SDK_SERVERS and "max_retries" not in model_args
+    try:
+        model = get_model(
+            name,
+            config=config,
+            memoize=False,
+            **extra,
+            **model_args,
+            **({"max_retries": 0} if sdk_retries else {}),
+        )
+    except PrerequisiteError as ex:
+        raise ProviderNotReady(f"{name}: {plain_text(str(ex))}") from ex
+    if sdk_retries:  # the log keeps the args the user chose
+        model.model_args.pop("max_retries", None)
+    return model
+
+
+class ProviderNotReady(TrustbenchError):
+    """A provider's package or environment variable is missing."""
+
+    @property
+    def fix(self) -> str:
+        """The command or variable the message names."""
+        found = re.search(r"pip install [^\n]+|No (\S+) defined", str(self))
+        if found is None:
+            return ""
+        return found.group(0) if found.group(1) is None else f"export {found.group(1)}=..."
+
+
+def plain_text(message: str) -> str:
+    """Inspect's console markup (`[bold]...[/bold]`) taken out of a message."""
+    try:
+        return Text.from_markup(message).plain
+    except MarkupError:
+        return message
 
 
 _PROBE_TOOL = ToolInfo(
@@ -230,13 +272,13 @@ def preflight(
     except Exception as ex:  # noqa: BLE001 - every provider failure is reported the same way
         where = f" at {server_base_url(name)}" if server_base_url(name) else ""
         raise ModelServerDown(
-            f"The model {name}{where} did not answer a test request: {_message(ex)}. "
+            f"The model {name}{where} did not answer a test request: {error_message(ex)}. "
             "Check that the server runs, the base URL and the API key variable "
             "(`trustbench doctor --model ...`)."
         ) from ex
 
 
-def _message(ex: BaseException) -> str:
+def error_message(ex: BaseException) -> str:
     """The innermost error's message (Inspect wraps retried failures in tenacity's RetryError)."""
     cause = ex
     while cause.__cause__ is not None:
@@ -323,7 +365,7 @@ def _watch(api: ModelAPI, health: ServerHealth, *, text_tools: bool) -> None:
             raise
         except Exception as ex:
             if retryable(ex):
-                health.failed(started, _message(ex))
+                health.failed(started, error_message(ex))
             else:
                 health.answered()
             raise
