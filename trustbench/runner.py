@@ -216,7 +216,8 @@ def execute(
     """Run the plan as an eval set in its log dir: re-running the same plan resumes it.
 
     A sample that fails (a request the server rejected, a bug) is a recorded, counted error and
-    the run goes on; the task is not re-run in this process (`retry_attempts`), since what
+    the run goes on; its task ends with status `error`, and re-running the command retries only
+    the failed samples. The task is not re-run in this process (`retry_attempts`), since what
     failed once for a reason that holds would fail again. A model server that stops answering
     ends the run with `ModelServerDown`, its logs closed as cancelled, so re-running resumes.
     """
@@ -245,7 +246,8 @@ def execute(
             display=display,  # type: ignore[arg-type]
             retry_attempts=retry_attempts,
             retry_immediate=retry_attempts > 0,
-            fail_on_error=False,
+            fail_on_error=True,
+            continue_on_fail=True,
             metadata={"served_models": facts},
             **plan.generate,
             **eval_options,
