@@ -229,11 +229,12 @@ def execute(
         serve(name, model_args or {}, plan.limits, needs_tools=plan.needs_tools, on_down=end_run)
         for name in plan.models
     ]
-    roles = {
-        role: serve(name, {}, plan.limits, needs_tools=False, on_down=end_run)
-        for role, name in plan.roles.items()
-    }
-    served = [*under_test, *roles.values()]
+    by_name = {str(s.model): s for s in under_test}
+    for name in plan.roles.values():  # a role bound to a model under test shares its instance
+        if name not in by_name:
+            by_name[name] = serve(name, {}, plan.limits, needs_tools=False, on_down=end_run)
+    roles = {role: by_name[name] for role, name in plan.roles.items()}
+    served = list(by_name.values())
     facts = {str(s.model): s.facts.record() for s in served}
     plan.log_dir.mkdir(parents=True, exist_ok=True)
     try:
