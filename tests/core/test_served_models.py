@@ -224,3 +224,11 @@ def test_requests_carry_the_runs_token_budget(server):
     generate(result.model, [ChatMessageUser(content="hi")], config=GenerateConfig(max_tokens=33))
     assert server.requests[-1]["max_tokens"] == 33
     assert json.dumps(result.facts.record())
+
+
+def test_a_missing_package_names_the_install_command():
+    missing = ProviderNotReady(
+        "google/gemini: ERROR: Google API requires optional dependencies. "
+        "Install with: pip install google-genai"
+    )
+    assert missing.fix == "pip install google-genai"

@@ -201,7 +201,7 @@ def load_model(name: str, config: GenerateConfig, model_args: dict[str, Any]) ->
             **({"max_retries": 0} if sdk_retries else {}),
         )
     except PrerequisiteError as ex:
-        raise ProviderNotReady(f"{name}: {plain_text(str(ex))}") from ex
+        raise ProviderNotReady(f"{name}: {' '.join(plain_text(str(ex)).split())}") from ex
     if sdk_retries:  # the log keeps the args the user chose
         model.model_args.pop("max_retries", None)
     return model
@@ -213,7 +213,7 @@ class ProviderNotReady(TrustbenchError):
     @property
     def fix(self) -> str:
         """The command or variable the message names."""
-        found = re.search(r"pip install [^\n]+|No (\S+) defined", str(self))
+        found = re.search(r"pip install [\w.\[\]<>=,' -]+\w|No (\S+) defined", str(self))
         if found is None:
             return ""
         return found.group(0) if found.group(1) is None else f"export {found.group(1)}=..."
