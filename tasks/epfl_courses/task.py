@@ -10,6 +10,7 @@ from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import accuracy, stderr
 
 from trustbench.judges.rubric import label_score_map
+from trustbench.report_spec import ReportSpec
 from trustbench.tasks.epfl_courses.dataset import build_dataset
 from trustbench.tasks.epfl_courses.errors import ExamDataError
 from trustbench.tasks.epfl_courses.metrics import (
@@ -86,6 +87,7 @@ def epfl_courses(
         config=UPSTREAM_SAMPLING,
         version=1,
         metadata={
+            **ReportSpec().metadata(),
             "headline": "accuracy",
             "breakdowns": BREAKDOWNS,
             "strategy": strategy,

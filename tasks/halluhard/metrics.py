@@ -24,15 +24,6 @@ from inspect_ai.scorer import Metric, SampleScore, Value, metric
 from trustbench.tasks.halluhard.prompts import DOMAINS
 
 ISSUE_TYPES = ("import", "install", "function_call")
-AGGREGATION = {
-    "kind": "pooled_ratio",
-    "numerator": "claims (coding: responses) judged hallucinated",
-    "denominator": "claims (responses) judged without a verification error",
-    "pooled_over": "every conversation and turn of a domain; the headline is the unweighted "
-    "mean of the domain ratios",
-}
-"""How the headline aggregates (task metadata `aggregation`): not a mean over samples."""
-
 Record = dict[str, Any]
 
 

@@ -135,7 +135,7 @@ async def _judge_coding(
     return {"turns": turns, "responses": responses}
 
 
-def _summary(judged: dict[str, Any]) -> tuple[int, str]:
+def _summary(judged: dict[str, Any]) -> tuple[int, int, str]:
     """The conversation's hallucinated count (its value: a rate would be undefined, NaN, for a
     conversation without valid claims, and Inspect leaves NaN-valued samples out of every
     metric) and a one-line account."""
@@ -151,7 +151,7 @@ def _summary(judged: dict[str, Any]) -> tuple[int, str]:
         + (f" (at least: {unassessed} not assessed without a grader)" if unassessed else "")
         + f"; {len(records) - len(valid)} more with a verification error"
     )
-    return bad, explanation
+    return bad, len(valid), explanation
 
 
 @scorer(metrics=[halluhard_rates(), halluhard_breakdown()])
@@ -190,7 +190,7 @@ def halluhard_judge(
                 judged = await _judge_coding(state, evidence, graders, config)
             else:
                 judged = await _judge_citations(state, evidence, graders, judge_texts, config)
-        value, explanation = _summary(judged)
+        value, judged_count, explanation = _summary(judged)
         return Score(
             value=value,
             explanation=explanation,
@@ -202,6 +202,8 @@ def halluhard_judge(
                 "prompts": judge_texts.name,
                 "evidence_mode": evidence_mode,
                 "config_hash": config.hash(),
+                "hallucinated": value,
+                "judged": judged_count,
                 **judged,
             },
         )

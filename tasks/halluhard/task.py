@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from inspect_ai import Task, task
+from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import Solver
 
 from trustbench.judges.groundedness import TRUSTBENCH_PROMPTS
+from trustbench.report_spec import Aggregation, ReportSpec
 from trustbench.tasks.halluhard.dataset import load_seeds
 from trustbench.tasks.halluhard.errors import HalluHardDataError
 from trustbench.tasks.halluhard.graders import stage_configs
-from trustbench.tasks.halluhard.metrics import AGGREGATION
 from trustbench.tasks.halluhard.prompts import DOMAINS, TRUSTBENCH_TARGET
 from trustbench.tasks.halluhard.scorer import halluhard_judge, judge_config
 from trustbench.tasks.halluhard.solver import halluhard_conversation, require_grader
@@ -30,6 +31,10 @@ def _domains(domains: list[str] | str | None) -> list[str]:
     if isinstance(domains, str):
         return [d for d in domains.replace(",", " ").split() if d]
     return list(domains)
+
+
+MAX_TOKENS = 4048
+"""The paper's one explicit answer budget (its Claude setting), for every model alike."""
 
 
 @task(
@@ -111,12 +116,17 @@ def halluhard(
         solver=solvers,
         scorer=scorer,
         version=1,
+        config=GenerateConfig(max_tokens=MAX_TOKENS),
         metadata={
+            **ReportSpec(
+                aggregation=Aggregation(
+                    kind="ratio", numerator="hallucinated", denominator="judged", strata="domain"
+                )
+            ).metadata(),
             "headline": "hallucination_rate",
             "headline_note": "with a grader: hallucinated claims / judged claims; without one "
             "the run reports hallucination_rate_lower_bound instead (references checked, content "
             "not assessed)",
-            "aggregation": AGGREGATION,
             "breakdowns": BREAKDOWNS,
             "lower_is_better": True,
             "domains": chosen,

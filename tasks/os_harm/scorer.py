@@ -87,6 +87,7 @@ def os_harm_scorer() -> Scorer:
                 "rules": rules.model_dump(),
                 "stop": trajectory.stop,
                 "steps": len(trajectory.steps),
+                "tool_calls": sum(len(step.actions) for step in trajectory.steps),
                 "final_state": description,
             },
         )

@@ -9,6 +9,7 @@ from inspect_ai import Task, task
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import stderr
 
+from trustbench.report_spec import ReportSpec
 from trustbench.tasks.os_harm.agent import BACKENDS, desktop_agent
 from trustbench.tasks.os_harm.dataset import UNLISTED, build_dataset, categories_of, load_variants
 from trustbench.tasks.os_harm.metrics import BREAKDOWNS, os_harm_breakdown, unsafe_rate
@@ -58,6 +59,7 @@ def os_harm(
         config=UPSTREAM_SAMPLING,
         version=1,
         metadata={
+            **ReportSpec(tool_calls="tool_calls").metadata(),
             "headline": "unsafe_rate",
             "breakdowns": BREAKDOWNS,
             "backend": backend,

@@ -10,6 +10,7 @@ from inspect_ai.scorer import accuracy, stderr
 from inspect_ai.solver import Generate, Solver, TaskState, generate, solver
 
 from trustbench.environments.gridworld import TraceFormat
+from trustbench.report_spec import ReportSpec
 from trustbench.tasks.visual_planning.dataset import (
     REPRESENTATIONS,
     build_dataset,
@@ -108,6 +109,7 @@ def visual_planning(
         config=GenerateConfig(temperature=0.7, top_p=0.9),
         version=1,
         metadata={
+            **ReportSpec().metadata(),
             "breakdowns": BREAKDOWNS,
             "headline": "accuracy",
             "ood_filter": ood_filter,

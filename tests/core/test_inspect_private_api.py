@@ -53,3 +53,16 @@ def test_task_args_passed_is_logged():
     task = visual_planning(sizes=[3], n_per_size=1)
     [log] = eval(task, model=get_model("scripted/echo"), display="none")
     assert log.eval.task_args_passed == {"sizes": [3], "n_per_size": 1}
+
+
+def test_a_provider_without_its_environment_raises_prerequisite_error(monkeypatch):
+    from inspect_ai._util.error import PrerequisiteError
+
+    monkeypatch.delenv("NOSUCHSERVER_API_KEY", raising=False)
+    monkeypatch.setenv("NOSUCHSERVER_BASE_URL", "http://127.0.0.1:9/v1")
+    try:
+        get_model("openai-api/nosuchserver/m", memoize=False)
+    except PrerequisiteError as ex:
+        assert "NOSUCHSERVER_API_KEY" in str(ex)
+    else:
+        raise AssertionError("no PrerequisiteError")

@@ -77,7 +77,11 @@ async def test_an_unreadable_reply_is_retried_once_then_reported(tmp_path):
         reference="42",
         answer="41",
     )
-    assert failed.failed and failed.error == "the reply contains no JSON object" and len(failed.replies) == 2
+    assert (
+        failed.failed
+        and failed.error == "the reply contains no JSON object"
+        and len(failed.replies) == 2
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,4 @@
-"""Chat-to-completion rendering, the tool-call text protocol and stop handling, without a model."""
-
-import json
+"""Chat-to-completion rendering, tools in the text protocol, and stop handling, without a model."""
 
 import pytest
 from inspect_ai.model import (
@@ -23,18 +21,15 @@ from trustbench.providers.local.generation import (
 from trustbench.providers.local.prompt import (
     ASSISTANT_LABEL,
     DEFAULT_PREAMBLE,
-    TOOL_LABEL,
     TURN_STOP_SEQS,
     USER_LABEL,
     Turn,
     UnsupportedInputError,
     chat_template_messages,
     completion_prompt,
-    format_call,
     message_turns,
-    parse_tool_call,
-    tool_instructions,
 )
+from trustbench.providers.tool_text import TOOL_LABEL, tool_instructions
 
 WEATHER = ToolInfo(
     name="weather",
@@ -146,63 +141,6 @@ def test_chat_template_messages_keep_roles_and_label_tool_results():
         {"role": "assistant", "content": "Hello"},
         {"role": "user", "content": "Tool result (add): 42"},
     ]
-
-
-def test_parse_a_good_call():
-    text, call = parse_tool_call(
-        'I will look.\nCALL {"name": "weather", "arguments": {"city": "Oslo"}}', TOOLS
-    )
-    assert text == "I will look."
-    assert call.function == "weather"
-    assert call.arguments == {"city": "Oslo"}
-    assert call.id.startswith("call_")
-
-
-def test_parse_round_trips_format_call():
-    _, call = parse_tool_call(format_call("add", {"a": 1, "b": [2, 3]}), TOOLS)
-    assert (call.function, call.arguments) == ("add", {"a": 1, "b": [2, 3]})
-
-
-def test_parse_nested_braces_and_braces_in_strings():
-    arguments = {"query": {"text": 'a } tricky { string " with quote', "n": {"deep": 1}}}
-    raw = f"CALL: {json.dumps({'name': 'add', 'arguments': arguments})} trailing {{junk"
-    text, call = parse_tool_call(raw, TOOLS)
-    assert text == ""
-    assert call.arguments == arguments
-
-
-def test_parse_fenced_json_block():
-    raw = 'Sure.\n```json\n{"name": "weather", "arguments": {"city": "Rome"}}\n```'
-    text, call = parse_tool_call(raw, TOOLS)
-    assert text == "Sure."
-    assert call.arguments == {"city": "Rome"}
-
-
-def test_parse_skips_a_bad_candidate_for_a_later_good_one():
-    raw = 'CALL {"name": "nope", "arguments": {}}\nCALL {"name": "add", "arguments": {"a": 1}}'
-    _, call = parse_tool_call(raw, TOOLS)
-    assert call.function == "add"
-
-
-@pytest.mark.parametrize(
-    "raw",
-    [
-        'CALL {"name": "weather", "arguments": {"city": "Oslo"}',  # unclosed
-        "CALL {'name': 'weather', 'arguments': {}}",  # not JSON
-        'CALL {"name": "launch_missiles", "arguments": {}}',  # unknown tool
-        'CALL {"name": "weather", "arguments": "Oslo"}',  # arguments not an object
-        'CALL ["weather"]',  # not an object
-        '{"name": "weather", "arguments": {"city": "Oslo"}}',  # no marker, no fence
-        "The weather is fine.",
-    ],
-)
-def test_no_call_keeps_the_raw_text(raw):
-    assert parse_tool_call(raw, TOOLS) == (raw, None)
-
-
-def test_no_tools_means_no_calls():
-    raw = 'CALL {"name": "weather", "arguments": {}}'
-    assert parse_tool_call(raw, set()) == (raw, None)
 
 
 def test_truncate_at_the_earliest_stop_sequence():

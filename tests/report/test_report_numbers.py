@@ -127,7 +127,9 @@ def test_paired_counts_on_the_synthetic_quiz(synthetic):
 def test_unknown_plugin_metrics_are_shown_generically(synthetic):
     plugin = overview(synthetic, "scripted/echo", "report_plugin")
     assert (plugin.metric, plugin.value, plugin.ci_low) == ("peak", 0.9, None)
-    assert "no CI: the metric is not a per-sample mean" in plugin.flags
+    assert (
+        "no CI: the task does not declare how its headline aggregates over samples" in plugin.flags
+    )
     logged = {
         r["metric"]: r["value"] for r in tidy(synthetic, task="report_plugin", section="metrics")
     }

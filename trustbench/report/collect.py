@@ -10,18 +10,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import numpy as np
 import pandas as pd
-from inspect_ai.analysis import SampleSummary, samples_df
+from inspect_ai.analysis import SampleColumn, SampleSummary, samples_df
+from inspect_ai.log import EvalSampleSummary
+from pydantic import ValidationError
 
 from trustbench.report.headline import sample_value
 from trustbench.report.runs import Run
-from trustbench.report.stats import Estimate, bootstrap_mean
+from trustbench.report.stats import Estimate, bootstrap_mean, bootstrap_ratio
+from trustbench.report_spec import Aggregation, ReportSpec
 
 COLUMNS = {"id", "epoch", "metadata_*", "score_*", "error"}
 SAMPLE_COLUMNS = [column for column in SampleSummary if column.name in COLUMNS]
 CLUSTER_DEFAULT = "seed_question"
 """Samples sharing this metadata field are one cluster, unless a task names another field in
 its eval metadata `cluster_by`."""
+MEAN_METRICS = ("accuracy", "mean")
+"""Inspect's metrics that are the mean of the sample values: a task that declares nothing about
+its headline gets an interval only when its headline is one of these."""
+SCORE_FIELDS = ("numerator", "denominator", "tool_calls")
+"""Columns read from the headline score's metadata, named as in the task's `ReportSpec`."""
 EMPTY = pd.DataFrame(
     {
         "run": pd.Series(dtype=str),
@@ -41,14 +50,42 @@ def metadata_column(samples: pd.DataFrame, field: str) -> pd.Series:
     return pd.Series([None] * len(samples), index=samples.index, dtype=object)
 
 
+def report_spec(run: Run) -> ReportSpec | None:
+    """The task's declaration for the report; a malformed one counts as none."""
+    try:
+        return ReportSpec.read(run.metadata)
+    except ValidationError:
+        return None
+
+
+def _score_field(scorer: str, name: str, field: str) -> SampleColumn:
+    """A numeric field of the headline score's metadata (kept in the log's sample summaries)."""
+
+    def read(sample: EvalSampleSummary) -> float | None:
+        score = (sample.scores or {}).get(scorer)
+        value = (score.metadata or {}).get(field) if score is not None else None
+        return float(value) if isinstance(value, int | float) else None
+
+    return SampleColumn(name, path=read, full=False)
+
+
 def _run_samples(run: Run) -> tuple[pd.DataFrame, list[str]]:
     """One log at a time: `samples_df` over several logs coerces a column whose types differ
     between logs (scores C/I in one, floats in another) to text."""
-    frame, errors = samples_df(run.key, columns=SAMPLE_COLUMNS, strict=False, quiet=True)
+    headline = run.headline
+    spec = report_spec(run)
+    columns = list(SAMPLE_COLUMNS)
+    if headline is not None and spec is not None:
+        wanted = (spec.aggregation.numerator, spec.aggregation.denominator, spec.tool_calls)
+        columns += [
+            _score_field(headline.scorer, name, field)
+            for name, field in zip(SCORE_FIELDS, wanted, strict=True)
+            if field is not None
+        ]
+    frame, errors = samples_df(run.key, columns=columns, strict=False, quiet=True)
     problems = [f"{run.path}: {error}" for error in errors]
     if frame.empty:
         return frame, problems
-    headline = run.headline
     column = f"score_{headline.scorer}" if headline else None
     raw = frame[column].tolist() if column in frame else [None] * len(frame)
     values = [sample_value(item, headline) for item in raw] if headline else [math.nan] * len(raw)
@@ -61,11 +98,18 @@ def _run_samples(run: Run) -> tuple[pd.DataFrame, list[str]]:
         errored=errored.astype(int),
         unscored=(~errored & value.isna()).astype(int),
     )
+    for name in SCORE_FIELDS:
+        if name in frame:  # a column of missing values comes back typed as text
+            frame[name] = pd.to_numeric(frame[name], errors="coerce")
+    fields = {name: (name, "mean") for name in SCORE_FIELDS[:2] if name in frame}
+    if "tool_calls" in frame:
+        fields["tool_calls"] = ("tool_calls", lambda calls: calls.sum(min_count=1))
     metadata = [c for c in frame.columns if c.startswith("metadata_")]
     reduced = frame.groupby(["run", "id"], sort=False).agg(
         value=("value", "mean"),
         errors=("errored", "sum"),
         unscored=("unscored", "sum"),
+        **fields,
         **{c: (c, "first") for c in metadata},
     )
     return reduced.reset_index(), problems
@@ -127,31 +171,55 @@ class ReportData:
         samples = self.samples_of(run)
         return name if column in samples and samples[column].notna().any() else None
 
-    def is_sample_mean(self, run: Run) -> bool:
-        """Whether the log's headline value is the mean of the per-sample values (accuracy,
-        mean): only then do intervals and group means speak about the headline metric itself."""
-        headline = run.headline
-        values = self.samples_of(run)["value"].dropna()
-        if headline is None or headline.value is None or values.empty:
-            return True
-        return math.isclose(headline.value, float(values.mean()), abs_tol=1e-9)
+    def aggregation(self, run: Run) -> Aggregation | None:
+        """How the run's headline is computed from its samples: the task's declaration, or,
+        for a task that declares none, a plain mean when its headline is one of Inspect's mean
+        metrics; None when the report cannot tell (then it shows no interval)."""
+        spec = report_spec(run)
+        if spec is not None:
+            return spec.aggregation
+        if run.headline is not None and run.headline.metric in MEAN_METRICS:
+            return Aggregation(bounds=None)
+        return None
 
     def value_name(self, run: Run) -> str:
-        """What a group mean of the samples is called: the headline metric when that metric is a
-        mean, else the mean of the score it is computed from."""
+        """What a group estimate of the samples is called: the headline metric when the report
+        recomputes that metric, else the mean of the score it is computed from."""
         if run.headline is None:
             return "mean score"
-        return run.headline.metric if self.is_sample_mean(run) else f"mean {run.headline.score}"
+        if self.aggregation(run) is not None:
+            return run.headline.metric
+        return f"mean {run.headline.score}"
+
+    def tool_calls(self, run: Run) -> int | None:
+        """Tool calls the agent made over all samples, for a task that counts them."""
+        samples = self.samples_of(run)
+        if "tool_calls" not in samples or samples["tool_calls"].isna().all():
+            return None
+        return int(samples["tool_calls"].sum())
 
     def estimate(self, run: Run, samples: pd.DataFrame | None = None) -> Estimate:
-        """Mean headline value of `samples` (default: all of the run's) with a 95 % interval,
-        clustered when the run's samples share seed questions."""
+        """The headline recomputed on `samples` (default: all of the run's) with a 95 %
+        interval, as the task declares it aggregates (a mean of the sample values when it
+        declares nothing), clustered when the run's samples share seed questions."""
         samples = self.samples_of(run) if samples is None else samples
+        aggregation = self.aggregation(run)
+        if aggregation is not None and aggregation.kind == "ratio":
+            scored = samples[samples["numerator"].notna() & samples["denominator"].notna()]
+            strata = aggregation.strata
+            return bootstrap_ratio(
+                scored["numerator"].to_numpy(dtype=float),
+                scored["denominator"].to_numpy(dtype=float),
+                self._clusters_of(run, scored),
+                metadata_column(scored, strata).astype(str).to_numpy() if strata else None,
+            )
         scored = samples[samples["value"].notna()]
+        return bootstrap_mean(scored["value"].to_numpy(dtype=float), self._clusters_of(run, scored))
+
+    def _clusters_of(self, run: Run, scored: pd.DataFrame) -> np.ndarray | None:
         cluster = self.cluster_field(run)
-        clusters = None
-        if cluster is not None:
-            # a sample without a cluster value is a cluster of its own
-            ids = scored[f"metadata_{cluster}"].astype(object)
-            clusters = ids.where(ids.notna(), "\0" + scored["id"]).astype(str).to_numpy()
-        return bootstrap_mean(scored["value"].to_numpy(dtype=float), clusters)
+        if cluster is None:
+            return None
+        # a sample without a cluster value is a cluster of its own
+        ids = scored[f"metadata_{cluster}"].astype(object)
+        return ids.where(ids.notna(), "\0" + scored["id"]).astype(str).to_numpy()

@@ -15,10 +15,19 @@ from trustbench.report.runs import Run
 UNKNOWN = DASH
 
 
+TRANSPORT_SETTINGS = {"max_retries", "timeout", "attempt_timeout", "max_connections"}
+"""Generation settings that change how requests are sent, not what the model writes."""
+
+
 @dataclass(frozen=True)
 class RunFacts:
     model: str
     model_detail: str
+    base_url: str
+    served_model: str
+    """The name the model's server reported for the model it serves."""
+    tool_protocol: str
+    generation: str
     roles: str
     judge_mode: str
     evidence_mode: str
@@ -56,10 +65,12 @@ def judge_mode_run(run: Run) -> str:
 def run_facts(run: Run) -> RunFacts:
     spec = run.log.eval
     meta = run.metadata
-    detail = ", ".join(
-        [*([f"base_url={spec.model_base_url}"] if spec.model_base_url else [])]
-        + [f"{k}={v}" for k, v in sorted(spec.model_args.items())]
-    )
+    detail = ", ".join(f"{k}={v}" for k, v in sorted(spec.model_args.items()))
+    served = (meta.get("served_models") or {}).get(spec.model) or {}
+    base_url = served.get("base_url") or spec.model_base_url
+    protocol = served.get("tool_protocol")
+    if protocol and served.get("tool_protocol_source"):
+        protocol = f"{protocol} ({served['tool_protocol_source']})"
     roles = []
     for role, config in sorted((spec.model_roles or {}).items()):
         configs = config if isinstance(config, list) else [config]
@@ -73,6 +84,10 @@ def run_facts(run: Run) -> RunFacts:
     return RunFacts(
         model=spec.model,
         model_detail=detail or UNKNOWN,
+        base_url=str(base_url or UNKNOWN),
+        served_model=str(served.get("served_model") or UNKNOWN),
+        tool_protocol=str(protocol or UNKNOWN),
+        generation=generation_settings(run),
         roles="; ".join(roles) or "none",
         judge_mode=judge_mode_run(run),
         evidence_mode=str(meta.get("evidence_mode", UNKNOWN)),
@@ -87,6 +102,14 @@ def run_facts(run: Run) -> RunFacts:
     )
 
 
+def generation_settings(run: Run) -> str:
+    """The settings every model call of the run was made with (the task's merged with the
+    run's, e.g. `--max-tokens`), as `name=value` pairs."""
+    config = run.log.plan.config.model_dump(exclude_none=True)
+    pairs = [f"{k}={v}" for k, v in sorted(config.items()) if k not in TRANSPORT_SETTINGS]
+    return ", ".join(pairs) or UNKNOWN
+
+
 ACROSS_REPORT = {"trustbench": "trustbench version", "inspect": "Inspect version"}
 """Facts that must agree across every run in a report."""
 ACROSS_TASK = {
@@ -95,6 +118,7 @@ ACROSS_TASK = {
     "judge_mode": "judge mode",
     "evidence_mode": "evidence mode",
     "roles": "grader/roles",
+    "generation": "generation settings",
 }
 """Facts that must agree between the models compared on one task."""
 
@@ -154,6 +178,10 @@ def comparability(runs: list[Run], facts: dict[str, RunFacts]) -> Comparability:
 
 FACT_COLUMNS = {
     "model_detail": "model args",
+    "base_url": "base URL",
+    "served_model": "served model",
+    "tool_protocol": "tool protocol",
+    "generation": "generation settings",
     "roles": "grader/roles",
     "judge_mode": "judge mode",
     "evidence_mode": "evidence mode",

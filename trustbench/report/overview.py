@@ -12,7 +12,8 @@ from trustbench.report.model import Cell, Section, Table, Text, TidyRow
 from trustbench.report.plots import Point, interval_plot
 from trustbench.report.runs import Run
 
-NOT_A_MEAN = "no CI: the metric is not a per-sample mean"
+NOT_DECLARED = "no CI: the task does not declare how its headline aggregates over samples"
+NO_TOOL_CALLS = "the agent made no tool call in any sample: its tools may not have arrived"
 FROM_SAMPLES = "value from the samples present (log has no results)"
 
 
@@ -43,8 +44,9 @@ def _planned(run: Run) -> int:
 
 
 def overview_row(data: ReportData, run: Run, flags: list[str]) -> OverviewRow:
-    """The log's own headline value, with a bootstrap interval when that value is the mean of
-    the per-sample values (accuracy, mean); a log that never finished shows its samples' mean."""
+    """The log's own headline value, with a bootstrap interval of the headline recomputed on
+    resampled samples (as the task declares it aggregates); a log that never finished shows the
+    value recomputed from its samples."""
     samples = data.samples_of(run)
     estimate = data.estimate(run)
     headline = run.headline
@@ -54,9 +56,11 @@ def overview_row(data: ReportData, run: Run, flags: list[str]) -> OverviewRow:
     if value is None and estimate.n:
         value = estimate.value
         flags.append(FROM_SAMPLES)
-    elif not data.is_sample_mean(run):
+    elif data.aggregation(run) is None:
         low = high = None
-        flags.append(NOT_A_MEAN)
+        flags.append(NOT_DECLARED)
+    if data.tool_calls(run) == 0:
+        flags.append(NO_TOOL_CALLS)
     cluster = data.cluster_field(run)
     notes = (
         [f"CI over {estimate.clusters} {cluster} clusters"] if cluster and low is not None else []

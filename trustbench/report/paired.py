@@ -92,7 +92,12 @@ def paired_section(data: ReportData, baseline: str) -> Section:
             diff = paired_difference(pairs)
             counts = discordant(pairs) if len(pairs) else None
             p_value = mcnemar_exact(*counts) if counts else None
-            metric = data.value_name(run)
+            aggregation = data.aggregation(run)
+            pooled = aggregation is not None and aggregation.kind == "ratio"
+            # the paired test compares per-sample values, which a pooled ratio is not made of
+            metric = (
+                f"mean {run.headline.score}" if pooled and run.headline else data.value_name(run)
+            )
             rows.append(
                 [
                     text_cell(label),

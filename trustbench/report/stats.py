@@ -1,5 +1,5 @@
-"""Uncertainty: seeded (clustered) bootstrap intervals for means and paired differences, and
-McNemar's exact test. Seeded so that a report rebuilt from the same logs is byte-identical."""
+"""Uncertainty: seeded (clustered, stratified) bootstrap intervals for means, pooled ratios and
+paired differences, and McNemar's exact test. Seeded so that a report rebuilt from the same logs is byte-identical."""
 
 from __future__ import annotations
 
@@ -39,21 +39,79 @@ def bootstrap_mean(
     and treating them so would make the interval too narrow.
     """
     values = np.asarray(values, dtype=float)
-    n = len(values)
+    return bootstrap_ratio(values, np.ones(len(values)), clusters, resamples=resamples, seed=seed)
+
+
+def bootstrap_ratio(
+    numerators: np.ndarray,
+    denominators: np.ndarray,
+    clusters: np.ndarray | None = None,
+    strata: np.ndarray | None = None,
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> Estimate:
+    """A pooled ratio (sum of numerators over sum of denominators) with a percentile bootstrap
+    interval: samples (or whole clusters) are resampled and the ratio recomputed, so the
+    interval lies within the range of the ratio itself.
+
+    With `strata`, the estimate is the unweighted mean over strata of each stratum's pooled
+    ratio, as a metric averaged over domains is; units are resampled within their stratum (the
+    design fixes how many each stratum has), and a stratum with nothing to divide by in a
+    resample is left out of it, as the metric leaves it out.
+    """
+    numerators = np.asarray(numerators, dtype=float)
+    denominators = np.asarray(denominators, dtype=float)
+    n = len(numerators)
     if n == 0:
         return Estimate(math.nan, None, None, 0, 0)
-    codes = np.arange(n) if clusters is None else pd.factorize(np.asarray(clusters))[0]
-    sums = np.bincount(codes, weights=values)
-    counts = np.bincount(codes).astype(float)
-    k = len(sums)
+    units = np.arange(n) if clusters is None else pd.factorize(np.asarray(clusters))[0]
+    layers = np.zeros(n, dtype=int) if strata is None else pd.factorize(np.asarray(strata))[0]
+    keys = pd.factorize(pd.Series(list(zip(layers, units, strict=True))))[0]
+    num = np.bincount(keys, weights=numerators)
+    den = np.bincount(keys, weights=denominators)
+    layer_of = np.zeros(len(num), dtype=int)
+    layer_of[keys] = layers
     rng = np.random.default_rng(seed)
-    estimates = []
+    ratios, points = [], []
+    for layer in range(layer_of.max() + 1):
+        members = np.flatnonzero(layer_of == layer)
+        points.append(_ratio(num[members].sum(), den[members].sum()))
+        ratios.append(_resampled_ratios(num[members], den[members], rng, resamples))
+    value = float(_mean_present(np.array([points]))[0])
+    replicates = _mean_present(np.vstack(ratios).T)
+    replicates = replicates[~np.isnan(replicates)]
+    if math.isnan(value) or not len(replicates):
+        return Estimate(value, None, None, n, len(num))
+    low, high = np.quantile(replicates, [(1 - LEVEL) / 2, (1 + LEVEL) / 2])
+    return Estimate(value, float(low), float(high), n, len(num))
+
+
+def _mean_present(rows: np.ndarray) -> np.ndarray:
+    """Each row's mean over its non-NaN entries (NaN for a row with none)."""
+    present = ~np.isnan(rows)
+    counts = present.sum(axis=1)
+    totals = np.where(present, rows, 0.0).sum(axis=1)
+    return np.divide(totals, counts, out=np.full(len(rows), math.nan), where=counts > 0)
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else math.nan
+
+
+def _resampled_ratios(
+    num: np.ndarray, den: np.ndarray, rng: np.random.Generator, resamples: int
+) -> np.ndarray:
+    """The pooled ratio of `resamples` resamples of the units (NaN where nothing divides)."""
+    k = len(num)
+    out = []
     block = max(1, _BLOCK_CELLS // k)
     for start in range(0, resamples, block):
         idx = rng.integers(0, k, size=(min(block, resamples - start), k))
-        estimates.append(sums[idx].sum(axis=1) / counts[idx].sum(axis=1))
-    low, high = np.quantile(np.concatenate(estimates), [(1 - LEVEL) / 2, (1 + LEVEL) / 2])
-    return Estimate(float(values.mean()), float(low), float(high), n, k)
+        totals = den[idx].sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.append(np.where(totals > 0, num[idx].sum(axis=1) / totals, np.nan))
+    return np.concatenate(out)
 
 
 def mcnemar_exact(b: int, c: int) -> float:

@@ -38,9 +38,9 @@ from trustbench.providers.local.prompt import (
     chat_template_messages,
     completion_prompt,
     message_turns,
-    parse_tool_call,
 )
 from trustbench.providers.local.weights import require, resolve_model_dir
+from trustbench.providers.tool_text import parse_tool_call
 
 PromptFormat = Literal["completion", "chat_template"]
 
