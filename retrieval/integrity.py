@@ -7,6 +7,7 @@ record is read, exported, imported or verified.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,7 @@ MAX_UNPACKED_BYTES = 512 * 1024**2
 """No stored frame may claim to unpack to more: a hostile snapshot cannot make a reader allocate
 without bound."""
 
-_COMPRESSOR = zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True)
+_local = threading.local()
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,13 @@ def check_digest(row: Mapping[str, Any], table: Table) -> None:
 
 def pack(data: bytes) -> bytes:
     """A zstd frame with a checksum and the content size."""
-    return _COMPRESSOR.compress(data)
+    # A compressor must not be shared between threads; the store is written from several.
+    compressor = getattr(_local, "compressor", None)
+    if compressor is None:
+        compressor = _local.compressor = zstandard.ZstdCompressor(
+            level=ZSTD_LEVEL, write_checksum=True
+        )
+    return compressor.compress(data)
 
 
 def unpack(frame: bytes, size: int | None = None) -> bytes:

@@ -78,10 +78,10 @@ def run_tag(value: str) -> str:
         return value
     from inspect_ai.log import list_eval_logs, read_eval_log
 
-    files = [path] if path.is_file() else [Path(i.name) for i in list_eval_logs(str(path))]
+    logs = [str(path)] if path.is_file() else list_eval_logs(str(path))
     tags = set()
-    for file in files:
-        header = read_eval_log(str(file), header_only=True).eval
+    for log in logs:
+        header = read_eval_log(log, header_only=True).eval
         tags.add(header.eval_set_id or header.run_id)
     if len(tags) != 1:
         found = ", ".join(sorted(tags)) or "no eval logs"

@@ -805,3 +805,16 @@ async def test_unresolvable_host_is_a_connection_error() -> None:
         result = await fetcher.fetch("http://nowhere.test/")
     assert result.error and result.error.kind == FetchErrorKind.connection
     assert "cannot resolve nowhere.test" in result.error.reason
+
+
+async def test_an_allow_list_entry_with_a_port_admits_that_port_only() -> None:
+    async with (
+        Server({"/": respond(200, HTML)}) as allowed,
+        Server({"/": respond(200, HTML)}) as other,
+    ):
+        async with make_fetcher(allow_networks=[f"127.0.0.1:{allowed.port}"]) as fetcher:
+            ok = await fetcher.fetch(allowed.url("/"))
+            refused = await fetcher.fetch(other.url("/"))
+    assert ok.ok, ok.error
+    assert refused.error is not None and refused.error.kind == FetchErrorKind.blocked
+    assert other.connections == 0
