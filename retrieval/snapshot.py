@@ -30,7 +30,7 @@ from trustbench.retrieval.store import (
     TABLES,
     EvidenceStore,
 )
-from trustbench.retrieval.types import EvidenceStoreError, RetrievalError
+from trustbench.retrieval.types import CorruptRecords, EvidenceStoreError, RetrievalError
 
 _DROP_ORPHANS = (
     (
@@ -115,9 +115,10 @@ def _refuse_if_corrupt(store: EvidenceStore, holder: str, consequence: str) -> N
     problems = store.verify()
     if problems:
         listed = "; ".join(map(str, problems[:3])) + ("; …" if len(problems) > 3 else "")
-        raise EvidenceStoreError(
+        raise CorruptRecords(
             f"{holder} {len(problems)} corrupt record(s), so {consequence}: {listed}. "
-            f"`trustbench evidence verify --store {store.path}` lists them all."
+            f"`trustbench evidence verify --store {store.path}` lists them all.",
+            problems,
         )
 
 

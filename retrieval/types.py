@@ -3,6 +3,7 @@ can be stored, exported and compared exactly."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -151,3 +152,12 @@ class EvidenceCorrupt(EvidenceMissing):
 class EvidenceStoreError(RetrievalError):
     """The evidence store or snapshot file cannot be used at all (not SQLite, damaged, locked
     past the timeout, from a newer version); the message says what to do."""
+
+
+class CorruptRecords(EvidenceStoreError):
+    """An export or import refused because records fail their checks; `problems` lists them
+    (`store.Problem`: table, key, reason)."""
+
+    def __init__(self, message: str, problems: Sequence[object]) -> None:
+        super().__init__(message)
+        self.problems = list(problems)

@@ -34,7 +34,7 @@ from trustbench.retrieval.types import FetchErrorKind, FetchResult
 
 T = TypeVar("T")
 PROPERTY = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 

@@ -22,6 +22,7 @@ from trustbench.retrieval.integrity import pack
 from trustbench.retrieval.snapshot import export_snapshot, import_snapshot
 from trustbench.retrieval.store import SCHEMA_VERSION, EvidenceStore
 from trustbench.retrieval.types import (
+    CorruptRecords,
     Document,
     EvidenceCorrupt,
     EvidenceMissing,
@@ -270,10 +271,12 @@ def test_a_tampered_but_well_formed_export_is_refused(original, export, tmp_path
         db.execute("UPDATE blobs SET data = ? WHERE sha256 = ?", (pack(b"<html>lies</html>"), sha))
     with EvidenceStore(tmp_path / "into.sqlite") as store:
         with pytest.raises(
-            EvidenceStoreError, match=r"1 corrupt record\(s\), so nothing was imported"
-        ):
+            CorruptRecords, match=r"1 corrupt record\(s\), so nothing was imported"
+        ) as info:
             import_snapshot(store, export)
     assert rows(tmp_path / "into.sqlite") == 0
+    [problem] = info.value.problems
+    assert (problem.table, problem.key) == ("blobs", (sha,))
 
 
 def test_garbage_then_the_good_export_leaves_an_intact_store(original, export, tmp_path):
