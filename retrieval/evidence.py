@@ -3,8 +3,11 @@ through the evidence store so that a judged number can be replayed exactly.
 
 Modes:
 - `live`: read-through. A stored answer is used as is; a miss goes to the provider or the fetcher
-  and is stored (failed fetches too, so a replay reproduces the failure).
-- `replay`: the store alone; a miss raises `EvidenceMissing`.
+  and is stored (failed fetches too, so a replay reproduces the failure). A stored transient
+  failure (connection, timeout, 429, 5xx) is tried again once `retry_failures_after_s` have passed
+  or when another session (run) meets it; a corrupt record is fetched again.
+- `replay`: the store alone, exactly as stored; a miss raises `EvidenceMissing` (a corrupt record,
+  `EvidenceCorrupt`, counts as one).
 - `offline`: searches go to the local corpus (`CorpusSearch`); documents come from the corpus or
   the store; nothing touches the network.
 """
@@ -12,23 +15,32 @@ Modes:
 from __future__ import annotations
 
 import asyncio
+import time
+import uuid
 from collections.abc import Callable, Hashable
+from datetime import UTC, datetime
 from typing import Any, Literal, Protocol, get_args
 from weakref import WeakValueDictionary
 
 from trustbench.retrieval.extract.errors import ExtractionFailed
 from trustbench.retrieval.search.base import SearchProvider
 from trustbench.retrieval.search.registry import make_provider
-from trustbench.retrieval.store import EvidenceStore
+from trustbench.retrieval.ssrf import MAX_URL_LENGTH
+from trustbench.retrieval.store import EvidenceStore, StoredFetch
 from trustbench.retrieval.types import (
     Document,
+    EvidenceCorrupt,
     EvidenceMissing,
+    FetchError,
+    FetchErrorKind,
     FetchResult,
     RetrievalError,
     SearchResult,
 )
 
 Mode = Literal["live", "replay", "offline"]
+MODES: tuple[Mode, ...] = get_args(Mode)
+RETRY_FAILURES_AFTER_S = 3600.0
 Extractor = Callable[[FetchResult], Document]
 """Turns a successful fetch into a Document (e.g. `trustbench.retrieval.extract.extract`)."""
 
@@ -49,7 +61,9 @@ class Evidence:
     (e.g. after upgrading trafilatura) re-extracts. Without it, extractions are stored under the
     document's own extractor fields and any stored extraction of the same body is used. `run`
     tags everything this Evidence uses, so `export_snapshot(run_filter=run)` ships exactly that
-    run's evidence.
+    run's evidence. `session` (by default `run`, else one of its own) names who stored a failed
+    fetch: a transient failure stored by another session is tried again, as is one older than
+    `retry_failures_after_s`.
     """
 
     def __init__(
@@ -62,9 +76,11 @@ class Evidence:
         extractor: Extractor | None = None,
         extractor_id: tuple[str, str] | None = None,
         run: str | None = None,
+        session: str | None = None,
+        retry_failures_after_s: float = RETRY_FAILURES_AFTER_S,
     ) -> None:
-        if mode not in get_args(Mode):
-            raise ValueError(f"mode must be one of {', '.join(get_args(Mode))}, not {mode!r}")
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         if isinstance(search, str) and mode == "live":
             search = make_provider(search)
         if isinstance(search, str) and mode == "offline":
@@ -78,6 +94,8 @@ class Evidence:
         self._extractor = extractor
         self._extractor_id = extractor_id
         self._run = run if mode != "replay" else None
+        self._session = session or run or uuid.uuid4().hex
+        self._retry_after_s = retry_failures_after_s
         self._locks: WeakValueDictionary[Hashable, asyncio.Lock] = WeakValueDictionary()
         self._noted: set[Hashable] = set()
         """Keys already tagged with `run` by this object, so a repeated hit costs no write."""
@@ -88,9 +106,17 @@ class Evidence:
             raise RetrievalError(f"Evidence in {self.mode} mode was given no search provider.")
         if self.mode == "offline":
             return await self._provider.search(query, k)
+        if not _storable(query):
+            raise RetrievalError(f"The search query {query!r} is not valid Unicode text.")
         key = ("search", provider, query, k)
         async with self._lock(key):
-            stored = await asyncio.to_thread(self.store.get_search, provider, query, k)
+            try:
+                stored = await asyncio.to_thread(self.store.get_search, provider, query, k)
+            except EvidenceCorrupt:
+                if self.mode != "live" or self._provider is None:
+                    raise
+                await asyncio.to_thread(self.store.drop_search, provider, query, k)
+                stored = None
             if stored is not None:
                 await self._note(key)
                 return stored
@@ -105,13 +131,22 @@ class Evidence:
             )
 
     async def fetch(self, url: str) -> FetchResult:
-        """The page at `url` with its raw body; failures are in `.error`, never raised."""
+        """The page at `url` with its raw body; failures are in `.error`, never raised (replay
+        and offline mode raise `EvidenceMissing` for what the store lacks)."""
+        if not _storable(url) or len(url) > MAX_URL_LENGTH:
+            return _invalid(url)
         key = ("fetch", url)
         async with self._lock(key):
-            stored = await asyncio.to_thread(self.store.get_fetch, url)
-            if stored is not None:
+            try:
+                stored = await asyncio.to_thread(self.store.lookup_fetch, url)
+            except EvidenceCorrupt:
+                if self.mode != "live":
+                    raise
+                await asyncio.to_thread(self.store.drop_fetch, url)
+                stored = None
+            if stored is not None and not self._retry(stored):
                 await self._note(key)
-                return stored
+                return stored.result
             if self.mode != "live":
                 raise EvidenceMissing(f"No stored fetch of {url} in {self.store.path}.")
             if self._fetcher is None:
@@ -120,7 +155,21 @@ class Evidence:
             self._noted.add(key)
             # Stored under the URL asked for, which is what the next lookup uses.
             result = result.model_copy(update={"url": url})
-            return await asyncio.to_thread(self.store.put_fetch, result, run=self._run)
+            return await asyncio.to_thread(
+                self.store.put_fetch,
+                result,
+                run=self._run,
+                session=self._session,
+                replace=stored is not None,
+            )
+
+    def _retry(self, stored: StoredFetch) -> bool:
+        """Whether live mode fetches a stored fetch again: a transient failure that another
+        session stored, or that is older than the retry interval."""
+        if self.mode != "live" or not stored.result.transient_failure:
+            return False
+        age = time.time() - stored.stored_at
+        return stored.session != self._session or age >= self._retry_after_s
 
     async def document(self, url: str) -> Document | None:
         """The text of the page at `url`, or None when its fetch failed (`fetch(url)`, now a
@@ -134,17 +183,30 @@ class Evidence:
         if not result.ok or result.sha256 is None:
             return None
         async with self._lock(("document", result.sha256)):
-            stored = await asyncio.to_thread(
-                self.store.get_document, result.sha256, self._extractor_id
-            )
+            try:
+                stored = await asyncio.to_thread(
+                    self.store.get_document, result.sha256, self._extractor_id
+                )
+            except EvidenceCorrupt as corrupt:
+                if self.mode != "live":
+                    raise
+                extractor = (str(corrupt.key[1]), str(corrupt.key[2]))
+                await asyncio.to_thread(self.store.drop_document, result.sha256, extractor)
+                stored = None
             if stored is None:
                 stored = await self._extract(result, result.sha256)
         return _addressed(stored, result)
 
     async def _extract(self, result: FetchResult, sha256: str) -> Document:
-        failure = await asyncio.to_thread(
-            self.store.get_extraction_failure, sha256, self._extractor_id
-        )
+        try:
+            failure = await asyncio.to_thread(
+                self.store.get_extraction_failure, sha256, self._extractor_id
+            )
+        except EvidenceCorrupt:
+            if self.mode != "live":
+                raise
+            await asyncio.to_thread(self.store.drop_extraction_failure, sha256, self._extractor_id)
+            failure = None
         if failure is not None:
             raise ExtractionFailed(failure, url=result.url)
         if self.mode != "live":
@@ -181,6 +243,29 @@ class Evidence:
             await asyncio.to_thread(self.store.add_run_fetch, self._run, *key[1:])
         else:
             await asyncio.to_thread(self.store.add_run_search, self._run, *key[1:])
+
+
+def _storable(text: str) -> bool:
+    """Whether the store can key on `text` (a model may cite a string with lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _invalid(url: str) -> FetchResult:
+    """The failure of a string that no store or network could take as a URL."""
+    reason = (
+        f"URL of {len(url)} characters, over the {MAX_URL_LENGTH}-character cap"
+        if len(url) > MAX_URL_LENGTH
+        else "the URL is not valid Unicode text"
+    )
+    return FetchResult(
+        url=url,
+        fetched_at=datetime.now(UTC),
+        error=FetchError(kind=FetchErrorKind.invalid_url, reason=reason),
+    )
 
 
 def _addressed(document: Document, result: FetchResult) -> Document:

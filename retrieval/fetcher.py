@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Annotated
 
 import brotli
 import certifi
@@ -29,15 +30,17 @@ import httpcore
 import httpx
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
-    IPvAnyNetwork,
     NonNegativeInt,
+    PlainSerializer,
     PositiveFloat,
     PositiveInt,
 )
 
 from trustbench.retrieval.sniff import SNIFF_WINDOW, detect_charset, sniff_kind
 from trustbench.retrieval.ssrf import (
+    AllowedNetwork,
     BlockedAddress,
     InvalidURL,
     IPAddress,
@@ -55,7 +58,9 @@ ACCEPT_ENCODING = "gzip, deflate, br"
 """Exactly the codings `_Decoder` undoes."""
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 503})
-CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+CROSS_ORIGIN_HEADERS = frozenset({"accept-language", "cache-control", "pragma"})
+"""The only caller headers that follow a redirect to another origin: anything else (Authorization,
+Cookie, X-Api-Key, a token under any name) goes only to the origin it was meant for."""
 DECODE_STEP = 65536
 """Most bytes one decompression call may produce, so a bomb is caught within this much."""
 
@@ -84,9 +89,12 @@ class FetchConfig(BaseModel):
     max_concurrency: PositiveInt = 16
     per_host_concurrency: PositiveInt = 4
     """Simultaneous requests to one host name (any port)."""
-    allow_networks: list[IPvAnyNetwork] = []
-    """Exceptions to the SSRF policy: addresses in these networks may be reached although they are
-    private or loopback (tests use ["127.0.0.1/32"]); see `ssrf.refusal_reason`."""
+    allow_networks: list[
+        Annotated[AllowedNetwork, BeforeValidator(AllowedNetwork.parse), PlainSerializer(str)]
+    ] = []
+    """Exceptions to the SSRF policy: addresses in these networks (on one port, if named) may be
+    reached although they are private or loopback (tests use ["127.0.0.1/32"]; a deployment
+    might admit ["10.2.0.7:8080"]); see `ssrf.AllowedNetwork` and `ssrf.refusal_reason`."""
     verify_tls: bool = True
     ca_file: Path | None = None
     """Extra trusted CA certificates (PEM), added to certifi's, e.g. for a TLS-inspecting proxy."""
@@ -319,8 +327,8 @@ class Fetcher:
 
     async def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> FetchResult:
         """GETs `url`, following redirects. Never raises for network, HTTP or content faults.
-        `headers` are added to the request; Authorization, Cookie and Proxy-Authorization among
-        them (and credentials in the URL) go only to the original scheme, host and port."""
+        `headers` are added to the request; on a redirect to another scheme, host or port only
+        those in `CROSS_ORIGIN_HEADERS` follow (credentials in the URL never do)."""
         if self._transport is None:
             raise RuntimeError("Fetcher.fetch needs `async with Fetcher(...) as fetcher`")
         result = FetchResult(url=url, fetched_at=datetime.now(UTC))
@@ -370,7 +378,7 @@ class Fetcher:
             token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
             headers["Authorization"] = f"Basic {token}"
         for name, value in extra.items():
-            if trusted or name.lower() not in CREDENTIAL_HEADERS:
+            if trusted or name.lower() in CROSS_ORIGIN_HEADERS:
                 headers[name] = value
         headers["Accept-Encoding"] = ACCEPT_ENCODING
         return headers
@@ -422,6 +430,9 @@ class Fetcher:
         except OSError as error:
             reason = f"cannot resolve {target.host}: {error}"
             raise _Failure(FetchErrorKind.connection, reason) from error
+        except (UnicodeError, ValueError) as error:  # getaddrinfo cannot encode the name
+            reason = f"{target.host} is not a name the resolver accepts: {error}"
+            raise _Failure(FetchErrorKind.invalid_url, reason) from error
 
     @asynccontextmanager
     async def _open(

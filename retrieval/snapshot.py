@@ -1,20 +1,36 @@
 """Moving and trimming evidence: a snapshot is one self-contained SQLite file with the store's
 schema, made with SQLite's online backup (safe while other processes write). Importing it into
 another store lets that machine re-judge the run in replay mode with identical evidence.
+
+Both directions check every record (`EvidenceStore.verify`): an export that would ship a corrupt
+record is not written, and an import with one is refused whole before anything is written. The
+same pair merges stores: export each worker's store, import each file into one.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import time
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
-from trustbench.retrieval.store import SCHEMA_VERSION, TABLES, EvidenceStore
-from trustbench.retrieval.types import RetrievalError
+from pydantic import ValidationError
+
+from trustbench.retrieval.integrity import Corrupt
+from trustbench.retrieval.store import (
+    KEYS,
+    ROW_CHECKS,
+    SCHEMA_VERSION,
+    TABLES,
+    EvidenceStore,
+)
+from trustbench.retrieval.types import CorruptRecords, EvidenceStoreError, RetrievalError
 
 _DROP_ORPHANS = (
     (
@@ -45,25 +61,35 @@ _DROP_ORPHANS = (
 def export_snapshot(
     store: EvidenceStore, path: str | Path, *, run_filter: str | None = None
 ) -> dict[str, int]:
-    """Writes the store, or only what run `run_filter` used, to the file `path`. Returns the
-    row count of each table written."""
+    """Writes the store, or only what run `run_filter` used, to the file `path`, then checks
+    every record of the file; nothing is written if one is corrupt. Returns the row count of
+    each table written."""
     path = Path(path)
     if run_filter is not None and run_filter not in _runs(store):
-        raise RetrievalError(f"No evidence in {store.path} is tagged with run {run_filter!r}.")
+        raise RetrievalError(
+            f"No evidence in {store.path} is tagged with run {run_filter!r}; "
+            "`trustbench evidence stats` lists the runs it holds."
+        )
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
-    snapshot = sqlite3.connect(partial, isolation_level=None)
     try:
-        with store.connection() as db:
-            db.backup(snapshot)
-        # One file that needs no -wal beside it.
-        snapshot.execute("PRAGMA journal_mode = DELETE")
-        if run_filter is not None:
-            _keep_only_run(snapshot, run_filter)
-        snapshot.execute("VACUUM")
-        counts = _counts(snapshot)
-    finally:
-        snapshot.close()
+        snapshot = sqlite3.connect(partial, isolation_level=None)
+        try:
+            with store.connection() as db:
+                db.backup(snapshot)
+            # One file that needs no -wal beside it.
+            snapshot.execute("PRAGMA journal_mode = DELETE")
+            if run_filter is not None:
+                _keep_only_run(snapshot, run_filter)
+            snapshot.execute("VACUUM")
+            counts = _counts(snapshot)
+        finally:
+            snapshot.close()
+        with EvidenceStore(partial, read_only=True) as written:
+            _refuse_if_corrupt(written, f"{store.path} has", "nothing was exported")
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(path)
     return counts
 
@@ -85,46 +111,103 @@ def _keep_only_run(db: sqlite3.Connection, run: str) -> None:
     db.execute("COMMIT")
 
 
-def import_snapshot(store: EvidenceStore, path: str | Path) -> dict[str, int]:
-    """Adds a snapshot's records to the store; records the store already has for the same key
-    are kept. Returns the number of rows added to each table."""
+def _refuse_if_corrupt(store: EvidenceStore, holder: str, consequence: str) -> None:
+    problems = store.verify()
+    if problems:
+        listed = "; ".join(map(str, problems[:3])) + ("; …" if len(problems) > 3 else "")
+        raise CorruptRecords(
+            f"{holder} {len(problems)} corrupt record(s), so {consequence}: {listed}. "
+            f"`trustbench evidence verify --store {store.path}` lists them all.",
+            problems,
+        )
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What `import_snapshot` did, per table: rows added, and corrupt rows of the store
+    replaced by the snapshot's good copy."""
+
+    added: dict[str, int]
+    repaired: dict[str, int]
+
+
+def import_snapshot(store: EvidenceStore, path: str | Path) -> Imported:
+    """Adds a snapshot's records to the store, all or nothing: every record of the snapshot is
+    checked first, and one corrupt record refuses the whole file. A record the store already has
+    is kept, unless it fails its check: then the snapshot's copy replaces it."""
     path = Path(path)
     if not path.is_file():
         raise RetrievalError(f"No snapshot at {path}.")
-    with store.connection() as db:
-        _attach(db, path)
-        try:
-            added = {}
-            with store.transaction():
-                for table in TABLES:
-                    added[table] = db.execute(
-                        f"INSERT OR IGNORE INTO main.{table} SELECT * FROM snapshot.{table}"
-                    ).rowcount
-        finally:
-            db.execute("DETACH DATABASE snapshot")
-    return added
+    with TemporaryDirectory(prefix="trustbench-import-") as scratch:
+        source = _readable_snapshot(path, Path(scratch))
+        with EvidenceStore(source, read_only=True) as snapshot:
+            _refuse_if_corrupt(snapshot, f"{path} has", "nothing was imported")
+        with store.connection() as db:
+            db.execute("ATTACH DATABASE ? AS snapshot", (str(source),))
+            try:
+                with store.transaction():
+                    repaired = {table: _repair(db, table) for table in TABLES}
+                    added = {table: _add(db, table) for table in TABLES}
+            finally:
+                db.execute("DETACH DATABASE snapshot")
+    return Imported(added, repaired)
 
 
-def _attach(db: sqlite3.Connection, path: Path) -> None:
-    """Attaches `path` as schema `snapshot` once it proves to be one of ours."""
+def _readable_snapshot(path: Path, scratch: Path) -> Path:
+    """`path` if it is a snapshot of this schema; a migrated copy if of an older one."""
     try:
-        db.execute("ATTACH DATABASE ? AS snapshot", (str(path),))
-    except sqlite3.DatabaseError as ex:
-        raise RetrievalError(f"{path} is not an evidence snapshot: {ex}.") from ex
-    try:
-        version = db.execute("PRAGMA snapshot.user_version").fetchone()[0]
-        tables = {
-            row[0]
-            for row in db.execute("SELECT name FROM snapshot.sqlite_master WHERE type = 'table'")
-        }
-    except sqlite3.DatabaseError as ex:
-        version, tables = f"unreadable: {ex}", set()
-    if version != SCHEMA_VERSION or not set(TABLES) <= tables:
-        db.execute("DETACH DATABASE snapshot")
-        raise RetrievalError(
-            f"{path} is not an evidence snapshot of schema {SCHEMA_VERSION} (schema {version}); "
-            "export it again with this trustbench version."
+        with EvidenceStore(path, read_only=True) as snapshot:
+            version = snapshot.schema_version
+            with snapshot.connection() as db:
+                tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+    except EvidenceStoreError as error:
+        raise EvidenceStoreError(f"{path} is not an evidence snapshot: {error}") from error
+    if version not in (1, SCHEMA_VERSION) or not set(TABLES) <= tables:
+        raise EvidenceStoreError(
+            f"{path} is not an evidence snapshot (schema {version}, tables "
+            f"{', '.join(sorted(tables)) or 'none'}); export it with `trustbench evidence export`."
         )
+    if version == SCHEMA_VERSION:
+        return path
+    copy = scratch / path.name
+    shutil.copyfile(path, copy)
+    EvidenceStore(copy).close()  # adds the digests of schema 2
+    return copy
+
+
+def _columns(db: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in db.execute(f"PRAGMA main.table_info({table})")]
+
+
+def _add(db: sqlite3.Connection, table: str) -> int:
+    columns = ", ".join(_columns(db, table))
+    return db.execute(
+        f"INSERT OR IGNORE INTO main.{table} ({columns}) SELECT {columns} FROM snapshot.{table}"
+    ).rowcount
+
+
+def _repair(db: sqlite3.Connection, table: str) -> int:
+    """Replaces the store's corrupt copies of records the snapshot also holds."""
+    check = ROW_CHECKS.get(table)
+    if check is None:
+        return 0
+    key = KEYS[table]
+    joined = " AND ".join(f"m.{c} = s.{c}" for c in key)
+    bad = []
+    for row in db.execute(f"SELECT m.* FROM main.{table} m JOIN snapshot.{table} s ON {joined}"):
+        try:
+            check(row)
+        except (Corrupt, ValidationError):
+            bad.append(tuple(row[c] for c in key))
+    columns = ", ".join(_columns(db, table))
+    where = " AND ".join(f"{c} = ?" for c in key)
+    for values in bad:
+        db.execute(
+            f"INSERT OR REPLACE INTO main.{table} ({columns}) "
+            f"SELECT {columns} FROM snapshot.{table} WHERE {where}",
+            values,
+        )
+    return len(bad)
 
 
 def stats(store: EvidenceStore) -> dict[str, Any]:
@@ -193,25 +276,32 @@ def prune(
     older_than: timedelta | None = None,
     *,
     keep_runs: Collection[str] = (),
+    failures: bool = False,
 ) -> dict[str, int]:
-    """Deletes searches and fetches stored more than `older_than` ago (all ages when None is
-    given: then only orphans go) except those used by a run in `keep_runs`, then the bodies and
-    extractions no fetch points at, then VACUUMs. Returns the rows deleted per table."""
+    """Deletes searches and fetches stored more than `older_than` ago and, with `failures`, every
+    stored failed fetch (transient or not), except what a run in `keep_runs` used; then the
+    bodies and extractions no fetch points at, then VACUUMs. Returns the rows deleted per
+    table."""
     deleted = dict.fromkeys(TABLES, 0)
+    kept = json.dumps(sorted(keep_runs))
+    unkept = (
+        "url NOT IN (SELECT url FROM run_fetches WHERE run IN (SELECT value FROM json_each(?)))"
+    )
     with store.transaction() as db:
+        if failures:
+            deleted["fetches"] = db.execute(
+                f"DELETE FROM fetches WHERE error_kind IS NOT NULL AND {unkept}", (kept,)
+            ).rowcount
         if older_than is not None:
             cutoff = time.time() - older_than.total_seconds()
-            kept = json.dumps(sorted(keep_runs))
             deleted["searches"] = db.execute(
                 "DELETE FROM searches WHERE stored_at < ? AND NOT EXISTS (SELECT 1 FROM "
                 "run_searches r WHERE r.run IN (SELECT value FROM json_each(?)) AND "
                 "r.provider = searches.provider AND r.query = searches.query AND r.k = searches.k)",
                 (cutoff, kept),
             ).rowcount
-            deleted["fetches"] = db.execute(
-                "DELETE FROM fetches WHERE stored_at < ? AND url NOT IN (SELECT url FROM "
-                "run_fetches WHERE run IN (SELECT value FROM json_each(?)))",
-                (cutoff, kept),
+            deleted["fetches"] += db.execute(
+                f"DELETE FROM fetches WHERE stored_at < ? AND {unkept}", (cutoff, kept)
             ).rowcount
         for table, statement in _DROP_ORPHANS:
             deleted[table] = db.execute(statement).rowcount

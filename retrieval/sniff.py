@@ -1,8 +1,9 @@
 """What a fetched body is (HTML, PDF, text, other) and how its text is encoded.
 
 Servers mislabel: PDFs come as application/octet-stream or with no type, HTML with no type or as
-text/plain, and charsets are missing or wrong. Unambiguous bytes (the PDF magic, an HTML start, a
-byte-order mark) win over the header; the header wins over guessing.
+text/plain, and charsets are missing or wrong. Unambiguous bytes (the PDF magic at offset 0, an
+HTML start, a byte-order mark) win over the header; the header wins over guessing. A page that
+merely mentions `%PDF-` is not a PDF.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from trustbench.retrieval.types import ContentKind
 
 PDF_MAGIC = b"%PDF-"
 SNIFF_WINDOW = 1024
-"""PDF readers accept the magic anywhere in the first KiB; HTML sniffing looks as far."""
+"""How far HTML sniffing looks for a start tag."""
 CHARSET_WINDOW = 4096
 GUESS_WINDOW = 65536
 """charset-normalizer is slow on big bodies and a prefix decides as well."""
@@ -79,8 +80,10 @@ def sniff_kind(content_type: str | None, body_prefix: bytes, url: str) -> Conten
     """The kind of a body from its Content-Type, its first bytes and, for an empty unlabelled
     body, the URL's extension."""
     declared = media_type(content_type)
-    if PDF_MAGIC in body_prefix[:SNIFF_WINDOW] or declared in PDF_TYPES:
+    if body_prefix.startswith(PDF_MAGIC):
         return "pdf"
+    if declared in PDF_TYPES:
+        return "html" if _looks_like_html(body_prefix) else "pdf"
     if declared in HTML_TYPES:
         return "html"
     if declared in UNLABELLED_TYPES or declared == "text/plain":
@@ -94,6 +97,20 @@ def sniff_kind(content_type: str | None, body_prefix: bytes, url: str) -> Conten
     if _is_textual(declared):
         return "text"
     return "other"
+
+
+def refine_kind(kind: ContentKind | None, body: bytes, url: str = "") -> ContentKind:
+    """The kind a body was labelled with (by `sniff_kind` when fetched, or by a file's extension),
+    corrected where its first bytes say otherwise: a PDF served as HTML, an HTML error page
+    served as a PDF, or no label at all."""
+    prefix = body[:SNIFF_WINDOW]
+    if prefix.startswith(PDF_MAGIC):
+        return "pdf"
+    if kind is None or kind == "other":
+        return sniff_kind(None, prefix, url)
+    if kind == "pdf" and _looks_like_html(prefix):
+        return "html"
+    return kind
 
 
 def _looks_like_html(prefix: bytes) -> bool:

@@ -12,7 +12,9 @@ import socket
 import string
 import unicodedata
 from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from ipaddress import (
     IPv4Address,
     IPv4Network,
@@ -33,8 +35,18 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 """Maps (host, port) to IP address strings; injected by tests so no DNS query leaves the machine."""
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_URL_LENGTH = 8192
+"""Longer strings are refused as URLs: servers reject them anyway, and the store keys on them."""
+MAX_LABEL_LENGTH = 63
+MAX_HOST_LENGTH = 253
+"""DNS limits (RFC 1035); longer names make getaddrinfo raise instead of answering."""
+MAX_IPV4_DIGITS = 11
+"""The most significant digits a part of an IPv4 address can have (2**32 - 1 in octal)."""
+DNS_THREADS = 16
+"""Lookups in flight at once; a hung resolver ties up these threads and nothing else."""
 SHARED_ADDRESS_SPACE = IPv4Network("100.64.0.0/10")
 NAT64_PREFIX = IPv6Network("64:ff9b::/96")
+SITE_LOCAL = IPv6Network("fec0::/10")
 LOOPBACK_NAMES = ("localhost",)
 # Characters no host may contain once percent-decoded (the WHATWG forbidden domain code points).
 FORBIDDEN_HOST_CHARS = frozenset(" #%/:<>?@[\\]^|\x7f") | {chr(c) for c in range(0x20)}
@@ -49,6 +61,53 @@ class BlockedAddress(RetrievalError):
 
 class InvalidURL(RetrievalError):
     """The URL cannot be parsed into scheme, host and port."""
+
+
+@dataclass(frozen=True)
+class AllowedNetwork:
+    """An exception to the SSRF policy: a network, and optionally the one port allowed in it.
+    Written `10.0.0.0/8`, `127.0.0.1:8080`, `10.1.0.0/16:443`, `::1`, `[::1]:8080` or
+    `[fd00::/8]:443`."""
+
+    network: IPNetwork
+    port: int | None = None
+
+    @classmethod
+    def parse(cls, value: object) -> AllowedNetwork:
+        """From its text, an `ipaddress` network or address, or itself; `ValueError` names what
+        is wrong."""
+        if isinstance(value, AllowedNetwork):
+            return value
+        if isinstance(value, IPv4Network | IPv6Network | IPv4Address | IPv6Address):
+            return cls(ip_network(value))
+        if not isinstance(value, str):
+            raise ValueError(f"an allowed network is a string like 10.0.0.0/8:443, not {value!r}")
+        text, port = value.strip(), None
+        if text.startswith("["):
+            text, closed, rest = text[1:].partition("]")
+            if not closed or (rest and not rest.startswith(":")):
+                raise ValueError(f"{value!r}: a bracketed IPv6 network needs a closing ]")
+            port = rest[1:] or None
+        elif text.count(":") == 1:
+            text, _, port = text.partition(":")
+        try:
+            network = ip_network(text, strict=False)
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not a network like 10.0.0.0/8 or [::1]:8080") from error
+        if port is None:
+            return cls(network)
+        if not (port.isascii() and port.isdigit() and len(port) <= 5 and 0 < int(port) < 65536):
+            raise ValueError(f"{value!r}: the port must be a number from 1 to 65535")
+        return cls(network, int(port))
+
+    def admits(self, address: IPAddress, port: int | None) -> bool:
+        return address in self.network and (self.port is None or self.port == port)
+
+    def __str__(self) -> str:
+        if self.port is None:
+            return str(self.network)
+        text = str(self.network) if self.network.version == 4 else f"[{self.network}]"
+        return f"{text}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -69,7 +128,10 @@ class Target:
 
 
 def parse_target(url: str) -> Target:
-    """Parses `url`; raises `BlockedAddress` for a scheme other than http(s), else `InvalidURL`."""
+    """Parses `url`; raises `BlockedAddress` for a scheme other than http(s), else `InvalidURL`
+    for anything that is not a URL the network could serve (whatever the string holds)."""
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidURL(f"URL of {len(url)} characters, over the {MAX_URL_LENGTH}-character cap")
     try:
         parts = urlsplit(url.strip())
     except ValueError as error:
@@ -86,12 +148,15 @@ def parse_target(url: str) -> Target:
     query = f"?{parts.query}" if parts.query else ""
     try:
         rebuilt = httpx.URL(f"{scheme}://{netloc}{parts.path or '/'}{query}")
-    except httpx.InvalidURL as error:
+    except (httpx.InvalidURL, UnicodeError) as error:
         raise InvalidURL(f"invalid URL {url!r}: {error}") from error
+    host = rebuilt.raw_host.decode("ascii")
+    if not bracketed:
+        _check_dns_name(host, url)
     return Target(
         url=rebuilt,
         scheme=scheme,
-        host=rebuilt.raw_host.decode("ascii"),
+        host=host,
         port=port,
         userinfo=unquote(userinfo),
     )
@@ -116,7 +181,8 @@ def _split_port(hostport: str, url: str) -> tuple[str, bool, int | None]:
         bracketed = False
     if not port_text:
         return host, bracketed, None
-    if not (port_text.isascii() and port_text.isdigit()) or int(port_text) > 65535:
+    digits = port_text.lstrip("0") or "0"
+    if not (port_text.isascii() and port_text.isdigit()) or len(digits) > 5 or int(digits) > 65535:
         raise InvalidURL(f"invalid port {port_text!r} in {url!r}")
     return host, bracketed, int(port_text)
 
@@ -142,6 +208,18 @@ def _canonical_host(text: str, bracketed: bool, url: str) -> str:
     if _ends_in_number(labels[-1]):
         return str(_parse_ipv4(labels, url))
     return text
+
+
+def _check_dns_name(host: str, url: str) -> None:
+    """A name the resolver can take: labels of 1 to 63 characters, 253 in all (IP literals pass)."""
+    if len(host) > MAX_HOST_LENGTH:
+        raise InvalidURL(
+            f"host name of {len(host)} characters (at most {MAX_HOST_LENGTH}) in {url!r}"
+        )
+    if any(not 0 < len(label) <= MAX_LABEL_LENGTH for label in host.split(".")):
+        raise InvalidURL(
+            f"host name with a label longer than {MAX_LABEL_LENGTH} characters in {url!r}"
+        )
 
 
 def _ends_in_number(label: str) -> bool:
@@ -174,14 +252,28 @@ def _ipv4_number(label: str, url: str) -> int:
         digits, base = label[1:], 8
     else:
         digits, base = label, 10
-    if not set(digits) <= DIGITS[base]:
+    if not set(digits) <= DIGITS[base] or len(digits.lstrip("0")) > MAX_IPV4_DIGITS:
         raise InvalidURL(f"invalid IPv4 address in {url!r}")
     return int(digits, base) if digits else 0
 
 
+_dns_pool: ThreadPoolExecutor | None = None
+
+
+def _dns_executor() -> ThreadPoolExecutor:
+    """Lookups get threads of their own, so a hung resolver never delays the store reads and
+    other work queued on the event loop's default executor."""
+    global _dns_pool
+    if _dns_pool is None:
+        _dns_pool = ThreadPoolExecutor(DNS_THREADS, thread_name_prefix="trustbench-dns")
+    return _dns_pool
+
+
 async def system_resolver(host: str, port: int) -> list[str]:
-    """The default resolver: the event loop's getaddrinfo."""
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    """The default resolver: getaddrinfo on the DNS threads. The caller bounds the wait (a
+    queued lookup counts against it too)."""
+    lookup = partial(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+    infos = await asyncio.get_running_loop().run_in_executor(_dns_executor(), lookup)
     return [str(info[4][0]) for info in infos]
 
 
@@ -189,16 +281,17 @@ async def resolve_and_check(
     host: str,
     port: int,
     *,
-    allow_networks: Iterable[IPNetwork | str] = (),
+    allow_networks: Iterable[AllowedNetwork | IPNetwork | str] = (),
     resolver: Resolver = system_resolver,
 ) -> list[IPAddress]:
     """The addresses of `host` (as `parse_host` returns it), all of them allowed, or
     `BlockedAddress` naming the first refused one: one bad answer taints the name. IP literals and
-    `localhost` are not sent to the resolver. Resolver failures (OSError) propagate."""
-    networks = [ip_network(n) if isinstance(n, str) else n for n in allow_networks]
+    `localhost` are not sent to the resolver. Resolver failures (OSError, and the UnicodeError or
+    ValueError getaddrinfo raises for a name it cannot encode) propagate."""
+    allowed = [AllowedNetwork.parse(n) for n in allow_networks]
     addresses = await _addresses(host, port, resolver)
     for address in addresses:
-        reason = refusal_reason(address, networks)
+        reason = refusal_reason(address, allowed, port)
         if reason is not None:
             name = host if str(address) == host else f"{host} (resolves to {address})"
             raise BlockedAddress(f"refused {name}: {reason}")
@@ -226,11 +319,14 @@ async def _addresses(host: str, port: int, resolver: Resolver) -> list[IPAddress
     return addresses
 
 
-def refusal_reason(address: IPAddress, allow_networks: list[IPNetwork]) -> str | None:
-    """Why `address` may not be reached, or None. The allow-list makes explicit exceptions to the
-    policy (tests admit 127.0.0.1/32, a deployment its intranet); everything else is judged as
-    usual, so public addresses stay reachable and unlisted private ones stay refused."""
-    if any(address in network for network in allow_networks):
+def refusal_reason(
+    address: IPAddress, allow_networks: Iterable[AllowedNetwork], port: int | None = None
+) -> str | None:
+    """Why `address` (on `port`) may not be reached, or None. The allow-list makes explicit
+    exceptions to the policy (tests admit 127.0.0.1/32, a deployment its intranet or one service
+    on it); everything else is judged as usual, so public addresses stay reachable and unlisted
+    private ones stay refused."""
+    if any(allowed.admits(address, port) for allowed in allow_networks):
         return None
     embedded = _embedded_ipv4(address)
     if embedded is not None:
@@ -259,6 +355,8 @@ def _special_use(address: IPAddress) -> str | None:
         return "loopback address"
     if address.is_link_local:
         return "link-local address"
+    if address in SITE_LOCAL:
+        return "site-local address (fec0::/10, deprecated)"
     if address.is_multicast:
         return "multicast address"
     if address.is_private:

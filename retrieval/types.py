@@ -3,6 +3,7 @@ can be stored, exported and compared exactly."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -64,6 +65,17 @@ class FetchResult(BaseModel):
     def ok(self) -> bool:
         return self.error is None
 
+    @property
+    def transient_failure(self) -> bool:
+        """A failure that may well not happen again (the server was down, slow or overloaded),
+        as opposed to one the URL itself causes (404, blocked, invalid URL, too large)."""
+        if self.error is None:
+            return False
+        if self.error.kind in (FetchErrorKind.connection, FetchErrorKind.timeout):
+            return True
+        status = self.status or 0
+        return self.error.kind == FetchErrorKind.http_status and (status == 429 or status >= 500)
+
 
 class CitationMetadata(BaseModel):
     """What a page says about the work it shows: used to check that a cited work exists."""
@@ -107,6 +119,10 @@ class RetrievalError(Exception):
     """Base class of the retrieval layer's errors; messages say what to do."""
 
 
+class InvalidSetting(RetrievalError, ValueError):
+    """A retrieval setting a user passed (a mode, an option) that cannot be used as given."""
+
+
 class MissingAPIKey(RetrievalError):
     def __init__(self, provider: str, variable: str) -> None:
         self.variable = variable
@@ -120,3 +136,28 @@ class SearchFailed(RetrievalError):
 class EvidenceMissing(RetrievalError):
     """Replay mode found no stored evidence for a request: the judge records a verification
     error for that claim instead of fetching."""
+
+
+class EvidenceCorrupt(EvidenceMissing):
+    """A stored record failed its check (its digest, its body's sha256, a zstd checksum) and
+    is treated as missing: live mode fetches it again, replay mode reports it. `table` and
+    `key` name the record."""
+
+    def __init__(self, where: str, table: str, key: tuple[object, ...], reason: str) -> None:
+        self.table, self.key, self.reason = table, key, reason
+        shown = ", ".join(repr(part) for part in key)
+        super().__init__(f"Corrupt evidence in {where}: {table} record ({shown}): {reason}.")
+
+
+class EvidenceStoreError(RetrievalError):
+    """The evidence store or snapshot file cannot be used at all (not SQLite, damaged, locked
+    past the timeout, from a newer version); the message says what to do."""
+
+
+class CorruptRecords(EvidenceStoreError):
+    """An export or import refused because records fail their checks; `problems` lists them
+    (`store.Problem`: table, key, reason)."""
+
+    def __init__(self, message: str, problems: Sequence[object]) -> None:
+        super().__init__(message)
+        self.problems = list(problems)

@@ -66,7 +66,10 @@ def default_queries(claim: Claim, steps: int) -> list[str]:
     planner loop, and what an unreadable plan falls back to."""
     queries = []
     if claim.cited_url:
-        parts = urlsplit(claim.cited_url)
+        try:
+            parts = urlsplit(claim.cited_url)
+        except ValueError:  # a cited string that is no URL (e.g. `https://[::1/x`)
+            parts = urlsplit("")
         site = parts.hostname.removeprefix("www.").split(".")[0] if parts.hostname else ""
         ident = parts.path.rstrip("/").rsplit("/", 1)[-1]
         if parts.hostname in ("doi.org", "dx.doi.org"):
@@ -243,7 +246,10 @@ class Bundle:
 
 
 def is_pdf_url(url: str) -> bool:
-    path = urlsplit(url).path.lower()
+    try:
+        path = urlsplit(url).path.lower()
+    except ValueError:  # a search result's URL that is no URL
+        return False
     return path.endswith(".pdf") or "/pdf/" in path
 
 

@@ -16,6 +16,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+GUESS_WINDOW = 65536
+"""charset-normalizer guesses from this much of the body: it is slow on big bodies, and a prefix
+decides as well."""
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 
 
@@ -48,9 +51,10 @@ def decode_body(body: bytes, declared: str | None, *, html: bool = False) -> Dec
         return Decoded(body.decode("utf-8"), "utf-8", warnings)
     except UnicodeDecodeError:
         pass
-    best = from_bytes(body).best()
+    best = from_bytes(body[:GUESS_WINDOW]).best()
     if best is not None:
         warnings.append(f"charset guessed by charset-normalizer: {best.encoding}")
-        return Decoded(str(best), best.encoding, warnings)
+        text = body.decode(best.encoding, errors="replace")
+        return Decoded(text, best.encoding, warnings)
     warnings.append("no charset decodes the body; undecodable bytes were replaced")
     return Decoded(body.decode("utf-8", errors="replace"), "utf-8", warnings)

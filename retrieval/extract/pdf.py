@@ -29,7 +29,9 @@ def extract_pdf(
         raise ExtractionFailed(error, url=url)
     head: dict[str, Any] = next((m["head"] for m in messages if "head" in m), {})
     pages = [m["page"] for m in messages if "page" in m]
+    unreadable = [m["unreadable"] for m in messages if "unreadable" in m]
     warnings = [m["warning"] for m in messages if "warning" in m]
+    warnings += [f"unreadable {reason}" for reason in unreadable]
     truncated = False
     if not any("done" in m for m in messages):
         if timed_out:
@@ -44,7 +46,13 @@ def extract_pdf(
         truncated = True
         warnings.append(f"page cap: read the first {max_pages} of {head['pages']} pages")
     if not any(pages):
-        warnings.append("no text layer found (a scanned PDF?)")
+        if pages and len(unreadable) == len(pages):
+            reason = f"no page of the PDF could be read ({unreadable[0]})"
+        elif pages:
+            reason = "the PDF has no text layer (a scanned PDF?)"
+        else:
+            reason = "the PDF has no pages"
+        raise ExtractionFailed(reason, url=url)
     return Document(
         url=url,
         title=head.get("title"),

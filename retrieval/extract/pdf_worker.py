@@ -1,7 +1,7 @@
 """The PDF parser's own process (started by `pdf.py` as a script, so it imports nothing but the
 standard library and pypdf). Reads one PDF on stdin and writes JSON lines to stdout as it goes:
-`{"head": …}` once, then `{"page": text}` per page, `{"warning": …}` and finally `{"done": true}`,
-or `{"error": reason}`. Streaming lets the parent keep the pages read before it had to kill us."""
+`{"head": …}` once, then per page `{"page": text}` (or `{"page": "", "unreadable": reason}`),
+`{"warning": …}` and finally `{"done": true}`, or `{"error": reason}`. Streaming lets the parent keep the pages read before it had to kill us."""
 
 from __future__ import annotations
 
@@ -82,8 +82,8 @@ def main(max_pages: int) -> None:
         try:
             text = reader.pages[number].extract_text()
         except Exception as exc:  # noqa: BLE001 - see above
-            emit(warning=f"page {number + 1} unreadable: {type(exc).__name__}: {exc}")
-            text = ""
+            emit(page="", unreadable=f"page {number + 1}: {type(exc).__name__}: {exc}")
+            continue
         emit(page=text.strip())
     emit(done=True)
 

@@ -22,7 +22,7 @@ import bm25s
 import numpy as np
 
 from trustbench.retrieval.extract import ExtractionFailed, extract_bytes
-from trustbench.retrieval.extract.webpage import canonical_url
+from trustbench.retrieval.extract.webpage_reader import canonical_url
 from trustbench.retrieval.passages import chunk_text, sentence_spans, tokenize
 from trustbench.retrieval.types import ContentKind, Document, SearchResult
 

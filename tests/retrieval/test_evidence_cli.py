@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -81,7 +82,7 @@ def test_bad_duration(filled: Path) -> None:
 
 def test_missing_store_is_one_clear_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(evidence, ["stats", "--store", str(tmp_path / "none.sqlite")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "No evidence store at" in result.output and "Traceback" not in result.output
 
 
@@ -89,12 +90,57 @@ def test_import_of_junk_is_one_clear_line(filled: Path, tmp_path: Path) -> None:
     junk = tmp_path / "junk"
     junk.write_text("hello " * 200)
     result = CliRunner().invoke(evidence, ["import", str(junk), "--store", str(filled)])
-    assert result.exit_code == 1 and "not an evidence snapshot" in result.output
+    assert result.exit_code == 2 and "not an evidence snapshot" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("command", [[], ["stats"], ["export"], ["import"], ["prune"]])
+@pytest.mark.parametrize("command", [[], ["stats"], ["verify"], ["export"], ["import"], ["prune"]])
 def test_help(command: list[str]) -> None:
     text = run(*command, "--help")
     assert "Usage:" in text
     if command:
         assert "--store" in text
+
+
+def test_verify_a_clean_store(filled: Path) -> None:
+    assert "every record is intact" in run("verify", "--store", str(filled))
+
+
+def test_verify_lists_bad_records_then_drops_them(filled: Path) -> None:
+    with sqlite3.connect(filled) as db:
+        db.execute("UPDATE blobs SET data = x'28b52ffd00'")
+        db.execute("UPDATE searches SET results = replace(results, '\"t\"', '\"u\"')")
+    result = CliRunner().invoke(evidence, ["verify", "--store", str(filled)])
+    assert result.exit_code == 1
+    assert "bad: blobs (" in result.output and "bad: searches ('serper', 'q', 1)" in result.output
+    assert "2 bad record(s)" in result.output
+    dropped = run("verify", "--store", str(filled), "--drop")
+    assert "Deleted 2 bad record(s)" in dropped
+    assert "every record is intact" in run("verify", "--store", str(filled))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["verify"], ["export", "out.evidence"], ["import", "SNAPSHOT"], ["prune"]],
+)
+def test_a_store_that_is_not_a_store_is_one_clear_line_in_every_verb(
+    command: list[str], filled: Path, tmp_path: Path
+) -> None:
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"\x00garbage" * 1000)
+    snapshot = tmp_path / "ok.evidence"
+    run("export", str(snapshot), "--store", str(filled))
+    args = [
+        str(snapshot) if a == "SNAPSHOT" else str(tmp_path / a) if "." in a else a for a in command
+    ]
+    result = CliRunner().invoke(evidence, [*args, "--store", str(junk)])
+    assert result.exit_code == 2, result.output
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("Error: ") and str(junk) in line and "Traceback" not in line
+
+
+def test_export_of_an_unknown_run_says_where_runs_are_listed(filled: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        evidence, ["export", str(tmp_path / "x.evidence"), "--run", "nope", "--store", str(filled)]
+    )
+    assert result.exit_code == 2 and "evidence stats" in result.output

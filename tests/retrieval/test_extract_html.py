@@ -1,18 +1,19 @@
 """HTML extraction: main text without boilerplate, title, absolute links, citation metadata,
-charsets, the beautifulsoup4 fallback and empty pages."""
+charsets, the linear lxml fallback, empty pages, and the bounds: size and depth caps before
+parsing, and a worker process killed at its time budget."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
 
-import bs4
+import lxml
 import pytest
 import trafilatura
 from lxml import etree
 
-from trustbench.retrieval.extract import ExtractionFailed, extract, extract_bytes, webpage
-from trustbench.retrieval.extract.webpage import canonical_url
+from trustbench.retrieval.extract import ExtractionFailed, extract, extract_bytes, webpage_reader
+from trustbench.retrieval.extract.webpage_reader import canonical_url, read_html
 from trustbench.retrieval.types import FetchError, FetchErrorKind, FetchResult
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -126,22 +127,24 @@ def test_wrong_declared_charset_is_reported_and_recovered():
     assert any("charset-normalizer" in w for w in doc.warnings)
 
 
-def test_trafilatura_empty_page_uses_bs4_fallback():
-    assert trafilatura.extract(COMMENTS_ONLY.decode(), **webpage.TRAFILATURA_OPTIONS) is None
+def test_trafilatura_empty_page_uses_the_lxml_fallback():
+    assert trafilatura.extract(COMMENTS_ONLY.decode(), **webpage_reader.TRAFILATURA_OPTIONS) is None
     doc = extract_bytes("https://museum.example/", COMMENTS_ONLY, "html")
-    assert doc.extractor == "beautifulsoup4"
-    assert doc.extractor_version == bs4.__version__
+    assert doc.extractor == "lxml"
+    assert doc.extractor_version == lxml.__version__
     assert "opens at nine in the morning" in doc.text
     assert any("fallback" in w for w in doc.warnings)
 
 
-def test_trafilatura_failure_uses_bs4_fallback(monkeypatch):
+def test_trafilatura_failure_uses_the_lxml_fallback(monkeypatch):
     def broken(*args, **kwargs):
         raise etree.ParserError("document is malformed")
 
-    monkeypatch.setattr(webpage.trafilatura, "extract", broken)
-    doc = extract(fetched((FIXTURES / "article.html").read_bytes()))
-    assert doc.extractor == "beautifulsoup4"
+    # In this process: the reader is what the worker runs.
+    monkeypatch.setattr(webpage_reader.trafilatura, "extract", broken)
+    body = (FIXTURES / "article.html").read_bytes()
+    doc = read_html(ARTICLE_URL, body, None, base_url=ARTICLE_URL, sha256=None)
+    assert doc.extractor == "lxml"
     assert "4.2 degree heating weeks" in doc.text
     assert "FOOTER-COPYRIGHT" not in doc.text and "NAVIGATION-MENU" not in doc.text
     assert any("trafilatura failed: ParserError" in w for w in doc.warnings)

@@ -126,3 +126,23 @@ def test_crashing_worker_keeps_pages_and_reports_the_exit(tmp_path, monkeypatch)
     doc = extract_bytes(URL, three_pages(), "pdf")
     assert doc.pages == ["first"] and doc.truncated
     assert any("exited with code 139: Segmentation fault" in w for w in doc.warnings)
+
+
+BROKEN_PAGE = b"BT /F1 12 Tf [ ( ] TJ ET"
+"""A content stream pypdf cannot parse (it raises on the page)."""
+
+
+def test_a_pdf_whose_pages_all_fail_is_a_typed_failure():
+    with pytest.raises(ExtractionFailed, match=r"no page of the PDF could be read \(page 1: "):
+        extract_bytes(URL, pdfs.make_pdf([BROKEN_PAGE, BROKEN_PAGE]), "pdf")
+
+
+def test_a_pdf_without_text_is_a_typed_failure_not_an_empty_document():
+    with pytest.raises(ExtractionFailed, match="no text layer"):
+        extract_bytes(URL, pdfs.make_pdf([b"", b"0 0 m 10 10 l S"]), "pdf")
+
+
+def test_one_unreadable_page_is_a_warning():
+    doc = extract_bytes(URL, pdfs.make_pdf([BROKEN_PAGE, "Readable lava text."]), "pdf")
+    assert doc.pages == ["", "Readable lava text."]
+    assert any(w.startswith("unreadable page 1: ") for w in doc.warnings)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from trustbench.retrieval.extract import ExtractionFailed, extract_bytes, sniff_kind
+from trustbench.retrieval.extract import ExtractionFailed, extract_bytes
 from trustbench.retrieval.extract.plaintext import plaintext_version
+from trustbench.retrieval.sniff import refine_kind
 
 
 def test_markdown_title_and_text():
@@ -39,10 +40,11 @@ def test_empty_text_is_a_document_with_a_warning():
         (b"<html><body>x</body></html>", None, "html"),
         (b"just some words", "other", "text"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "other", "other"),
+        (b"<html><body>Save as PDF: files start with %PDF-1.7</body></html>", "html", "html"),
     ],
 )
-def test_sniff_kind(body, declared, expected):
-    assert sniff_kind(body, declared) == expected
+def test_the_declared_kind_is_corrected_by_the_first_bytes(body, declared, expected):
+    assert refine_kind(declared, body) == expected
 
 
 def test_binary_content_is_refused():

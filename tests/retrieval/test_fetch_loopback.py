@@ -398,12 +398,18 @@ async def test_redirect_to_a_private_address_is_blocked_before_connecting(locati
     assert server.connections == 1
 
 
-async def test_cross_host_redirect_drops_credentials() -> None:
+async def test_cross_host_redirect_sends_only_allow_listed_headers() -> None:
     async with Server({}) as first, Server({"/landing": respond(200, HTML)}) as second:
         first.routes["/start"] = redirect("/next", headers={"Set-Cookie": "a=1; Path=/"})
         first.routes["/next"] = redirect(second.url("/landing"))
         url = f"http://user:s%3Acret@127.0.0.1:{first.port}/start"
-        headers = {"Cookie": "session=1", "Proxy-Authorization": "Basic eDp5", "X-Trace": "t"}
+        headers = {
+            "Cookie": "session=1",
+            "Proxy-Authorization": "Basic eDp5",
+            "X-Api-Key": "secret",
+            "X-Trace": "t",
+            "Accept-Language": "de",
+        }
         async with make_fetcher() as fetcher:
             result = await fetcher.fetch(url, headers=headers)
     assert result.ok, result.error
@@ -412,9 +418,11 @@ async def test_cross_host_redirect_drops_credentials() -> None:
     assert start.headers["authorization"] == f"Basic {token}"
     assert following.headers["authorization"] == f"Basic {token}"  # same host: kept
     assert following.headers["cookie"] == "session=1"  # the caller's Cookie wins over the jar
+    assert following.headers["x-api-key"] == "secret"  # same origin: every header
     landing = second.requests[0].headers
     assert not {"authorization", "cookie", "proxy-authorization"} & landing.keys()
-    assert landing["x-trace"] == "t"
+    assert not {"x-api-key", "x-trace"} & landing.keys()  # not on the allow-list
+    assert landing["accept-language"] == "de"
     assert "user" not in (result.final_url or "")
 
 
@@ -797,3 +805,16 @@ async def test_unresolvable_host_is_a_connection_error() -> None:
         result = await fetcher.fetch("http://nowhere.test/")
     assert result.error and result.error.kind == FetchErrorKind.connection
     assert "cannot resolve nowhere.test" in result.error.reason
+
+
+async def test_an_allow_list_entry_with_a_port_admits_that_port_only() -> None:
+    async with (
+        Server({"/": respond(200, HTML)}) as allowed,
+        Server({"/": respond(200, HTML)}) as other,
+    ):
+        async with make_fetcher(allow_networks=[f"127.0.0.1:{allowed.port}"]) as fetcher:
+            ok = await fetcher.fetch(allowed.url("/"))
+            refused = await fetcher.fetch(other.url("/"))
+    assert ok.ok, ok.error
+    assert refused.error is not None and refused.error.kind == FetchErrorKind.blocked
+    assert other.connections == 0

@@ -124,6 +124,8 @@ def test_only_http_and_https_are_allowed(url: str) -> None:
         ("::1", "loopback"),
         ("::", "unspecified"),
         ("fe80::1", "link-local"),
+        ("fec0::1", "site-local"),
+        ("feff:ffff::1", "site-local"),
         ("fc00::1", "private"),
         ("fd12:3456::1", "private"),
         ("ff02::1", "multicast"),
@@ -202,8 +204,26 @@ async def test_system_resolver_uses_getaddrinfo() -> None:
 
 
 def test_allow_networks_are_validated() -> None:
-    assert [str(n) for n in FetchConfig(allow_networks=["127.0.0.1/32"]).allow_networks] == [
-        "127.0.0.1/32"
+    written = ["127.0.0.1/32", "10.2.0.7:8080", "10.1.0.0/16:443", "::1", "[fd00::/8]:443"]
+    config = FetchConfig(allow_networks=[*written, "[::1]"])
+    assert [str(n) for n in config.allow_networks] == [
+        "127.0.0.1/32",
+        "10.2.0.7/32:8080",
+        "10.1.0.0/16:443",
+        "::1/128",
+        "[fd00::/8]:443",
+        "::1/128",
     ]
-    with pytest.raises(ValidationError):
-        FetchConfig(allow_networks=["not a network"])
+    assert config.model_dump()["allow_networks"][1] == "10.2.0.7/32:8080"
+    for bad in ["not a network", "10.0.0.1:0", "10.0.0.1:70000", "[::1", "[::1]x", "1.2.3.4:http"]:
+        with pytest.raises(ValidationError):
+            FetchConfig(allow_networks=[bad])
+
+
+async def test_an_allowed_network_may_be_limited_to_one_port() -> None:
+    resolver = TableResolver(intranet_test=["10.2.0.7"])
+    allow = ["10.2.0.7:8080"]
+    found = await resolve_and_check("intranet.test", 8080, allow_networks=allow, resolver=resolver)
+    assert [str(a) for a in found] == ["10.2.0.7"]
+    with pytest.raises(BlockedAddress, match="private"):
+        await resolve_and_check("intranet.test", 22, allow_networks=allow, resolver=resolver)

@@ -1,13 +1,17 @@
-"""Several processes writing the evidence store at once (parallel eval workers)."""
+"""Several processes, and several threads, writing the evidence store at once."""
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 from trustbench.retrieval.store import EvidenceStore
+from trustbench.retrieval.types import FetchResult
 
 WRITERS = 4
 RECORDS = 200
@@ -68,3 +72,25 @@ def test_concurrent_writer_processes(tmp_path: Path) -> None:
             page = store.get_fetch(f"https://w{writer}.example/{last}")
             assert page.body == f"shared body {last // 2 % 10}".encode()
             assert store.get_search("serper", f"w{writer} q1", 5) is not None
+
+
+def test_concurrent_writer_threads(tmp_path: Path) -> None:
+    """Evidence writes from worker threads (asyncio.to_thread): every body is packed and stored
+    intact, however the threads interleave."""
+    words = ["claim", "court", "page", "study", "trial"]
+    bodies = [" ".join(random.Random(n).choices(words, k=40_000)).encode() for n in range(64)]
+    with EvidenceStore(tmp_path / "threads.sqlite") as store:
+
+        def put(n: int) -> None:
+            result = FetchResult(
+                url=f"https://t.example/{n}",
+                status=200,
+                body=bodies[n],
+                fetched_at=datetime.now(UTC),
+            )
+            store.put_fetch(result)
+
+        with ThreadPoolExecutor(16) as pool:
+            list(pool.map(put, range(len(bodies))))
+        assert store.verify() == []
+        assert [store.get_fetch(f"https://t.example/{n}").body for n in range(64)] == bodies
