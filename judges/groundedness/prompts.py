@@ -382,7 +382,10 @@ def planner_prompt(
 
 
 def _url_fields(url: str) -> dict[str, str]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a cited string that is no URL (e.g. `https://[::1/x`)
+        parts = urlsplit("")
     domain = parts.netloc.replace("www.", "")
     pieces = [p for p in parts.path.split("/") if p]
     identifier = pieces[-1] if pieces else ""
