@@ -113,7 +113,13 @@ def test_heuristic_judging_offline_on_the_bundled_corpus():
         "packaged",
     )
     assert meta["headline"] == "hallucination_rate" and meta["breakdowns"] == ["domain", "language"]
-    assert meta["aggregation"]["kind"] == "pooled_ratio"
+    assert meta["report"]["aggregation"] == {
+        "kind": "ratio",
+        "numerator": "hallucinated",
+        "denominator": "judged",
+        "strata": "domain",
+        "bounds": [0.0, 1.0],
+    }
     assert meta["prompts"]["set"] == "trustbench"  # the default with the sample data
     assert [t["origin"] for t in meta["prompts"]["texts"]] == ["trustbench", "trustbench"]
     assert set(meta["dataset_version"]) == {
