@@ -1,37 +1,24 @@
-"""Prompt text for the eight strategies, in our own words.
+"""Prompt text for the eight strategies, in our own words (`-T prompts=trustbench`).
 
 The structure follows upstream (which strategies have a system message, how options are laid
 out, what answer line is asked for); the wording is ours. Prompts are in English for every
-course, as upstream's default.
+course, as upstream's default. No prompt shows an answer the scorer would accept: the answer
+lines asked for use placeholders the extractor refuses (`[option letter]`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any
 
-from trustbench.tasks.epfl_courses.records import LETTERS, Question
-
-Layout = Literal["numbered", "lettered", "bracketed"]
-"""Upstream's three option layouts: `1. text` (zero/one-shot, experts), `A: text` (CoT,
-self-refine), `[A]: text` (tree of thought, metacognitive)."""
-
-
-def options_block(options: Sequence[str], layout: Layout) -> str:
-    if layout == "numbered":
-        return "\n".join(f"{i + 1}. {text}" for i, text in enumerate(options))
-    if layout == "lettered":
-        return "\n".join(f"{LETTERS[i]}: {text}" for i, text in enumerate(options))
-    return "\n".join(f"[{LETTERS[i]}]: {text}" for i, text in enumerate(options))
-
-
-def expert_system(course_name: str) -> str:
-    return f"You are an expert in {course_name}."
-
-
-def professor_system(course_name: str) -> str:
-    return f"You are a professor of {course_name}."
-
+from trustbench.judges.rubric import OUR_GRADING, GradingWording
+from trustbench.tasks.epfl_courses.prompt_set import (
+    PromptSet,
+    lettered_answer,
+    options_block,
+    variant,
+)
+from trustbench.tasks.epfl_courses.records import Question
 
 # Zero-shot, one-shot and the expert answers: instruction, body, numbered options.
 BASE = {
@@ -43,24 +30,11 @@ BASE = {
 }
 
 
-def variant(question: Question) -> str:
-    if question.kind == "open_answer":
-        return "open"
-    return "multi" if question.multiple else "single"
-
-
-def base_prompt(question: Question) -> str:
+def _base(question: Question) -> str:
     text = f"{BASE[variant(question)]}\n{question.body}"
     if question.kind == "mcq":
         text += "\n" + options_block(question.options, "numbered")
     return text
-
-
-def numbered_answer(question: Question) -> str:
-    """A demonstration's answer: the reference, or the correct options as numbered lines."""
-    if question.kind == "open_answer":
-        return question.reference
-    return "\n".join(f"{i + 1}. {question.options[i]}" for i in question.answer_index)
 
 
 # Chain of thought (zero- and four-shot).
@@ -73,19 +47,16 @@ COT = {
 }
 
 
-def cot_prompt(question: Question) -> str:
+def _cot(question: Question) -> str:
     text = f"{COT[variant(question)]}\nQuestion: {question.body}"
     if question.kind == "mcq":
         text += "\nAnswer options:\n" + options_block(question.options, "lettered")
     return text
 
 
-def cot_demo_answer(question: Question) -> str:
+def _cot_demo_answer(question: Question) -> str:
     """Worked reasoning when the record has an explanation; otherwise the answer alone."""
-    if question.kind == "open_answer":
-        answer = question.reference
-    else:
-        answer = "\n".join(f"{LETTERS[i]}. {question.options[i]}" for i in question.answer_index)
+    answer = lettered_answer(question)
     if question.explanation:
         return f"Explanation: {question.explanation}\nAnswer: {answer}"
     return f"Answer: {answer}"
@@ -93,9 +64,10 @@ def cot_demo_answer(question: Question) -> str:
 
 # Tree of thought and metacognitive prompting share the answer line and bracketed options.
 FINAL_LINE = {
-    "single": 'End your reply with "Final answer is [X]", where X is the option you chose.',
-    "multi": 'End your reply with "Final correct answers are [X, Y]", listing every option '
-    "you chose.",
+    "single": 'End your reply with "Final answer is [option letter]", with the letter of the '
+    "option you chose.",
+    "multi": 'End your reply with "Final correct answers are [option letters]", listing the '
+    "letter of every option you chose.",
     "open": 'End your reply with "Final answer is " followed by your answer.',
 }
 
@@ -122,7 +94,7 @@ def _question_with_choices(question: Question) -> str:
     return text
 
 
-def tree_of_thought_prompt(question: Question) -> str:
+def _tree_of_thought(question: Question) -> str:
     open_answer = question.kind == "open_answer"
     intro = TREE_OF_THOUGHT.format(
         kind="open-answer" if open_answer else "multiple-choice",
@@ -147,7 +119,7 @@ problem again.
 4. Settle on your final answer and explain why you chose it."""
 
 
-def metacognitive_prompt(question: Question) -> str:
+def _metacognitive(question: Question) -> str:
     v = variant(question)
     return "\n\n".join(
         [
@@ -176,14 +148,14 @@ CRITIQUE = (
 
 REVISE = {
     "mcq": "Now write an improved answer that fixes the problems you found and keeps what was "
-    'right. End with a line "Final answer: " followed by the letter(s) of the option(s) you '
-    "chose.",
+    'right. End with a line "Final answer: [option letters]", giving the letter of every option '
+    "you chose.",
     "open_answer": "Now write an improved answer that fixes the problems you found and keeps "
     'what was right. End with a line "Final answer: " followed by your answer.',
 }
 
 
-def draft_prompt(question: Question) -> str:
+def _draft(question: Question) -> str:
     text = f"{DRAFT[variant(question)]}\nQuestion: {question.body}"
     if question.kind == "mcq":
         text += "\n" + options_block(question.options, "lettered")
@@ -205,21 +177,88 @@ FALLBACK_EXPERTS = (
 """Used when the model's list of experts cannot be read."""
 
 
-def name_experts_prompt(question: Question) -> str:
+def _name_experts(question: Question) -> str:
     text = f"{NAME_EXPERTS}\nQuestion: {question.body}"
     if question.kind == "mcq":
         text += "\n" + options_block(question.options, "numbered")
     return text
 
 
-def expert_system_for(expert: str) -> str:
-    return f"You are {expert}."
-
-
-def pick_best_prompt(question: Question, answers: Sequence[str]) -> str:
+def _pick_best(question: Question, answers: Sequence[str]) -> str:
     lines = [
         f"Three experts answered the question below.\nQuestion: {question.body}",
         *(f"Expert {i + 1}: {answer}" for i, answer in enumerate(answers)),
         "Which expert gave the best answer? Reply with that expert's number.",
     ]
     return "\n".join(lines)
+
+
+def _expert(course: str) -> str:
+    return f"You are an expert in {course}."
+
+
+class TrustbenchPrompts(PromptSet):
+    """Our wording."""
+
+    name = "trustbench"
+
+    def record(self) -> dict[str, Any]:
+        return {"prompts": self.name}
+
+    def base(self, question: Question) -> str:
+        return _base(question)
+
+    def cot_system(self, course: str) -> str:
+        return _expert(course)
+
+    def cot(self, question: Question) -> str:
+        return _cot(question)
+
+    def cot_demo_answer(self, question: Question) -> str:
+        return _cot_demo_answer(question)
+
+    def tot_system(self, course: str) -> str:
+        return _expert(course)
+
+    def tree_of_thought(self, question: Question) -> str:
+        return _tree_of_thought(question)
+
+    def metacog_system(self, course: str) -> str:
+        return _expert(course)
+
+    def metacognitive(self, question: Question) -> str:
+        return _metacognitive(question)
+
+    def refine_system(self, course: str) -> str:
+        return _expert(course)
+
+    def draft(self, question: Question) -> str:
+        return _draft(question)
+
+    def critique(self) -> str:
+        return CRITIQUE
+
+    def revise(self, question: Question) -> str:
+        return REVISE[question.kind]
+
+    def professor_system(self, course: str) -> str:
+        return f"You are a professor of {course}."
+
+    def name_experts(self, question: Question) -> str:
+        return _name_experts(question)
+
+    def expert_system(self, expert: str) -> str:
+        return f"You are {expert}."
+
+    def fallback_experts(self, course: str) -> list[str]:
+        return [expert.format(course=course) for expert in FALLBACK_EXPERTS]
+
+    def pick_best(self, question: Question, answers: Sequence[str]) -> str:
+        return _pick_best(question, answers)
+
+    @property
+    def grading(self) -> GradingWording:
+        return OUR_GRADING
+
+
+TRUSTBENCH = TrustbenchPrompts()
