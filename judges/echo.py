@@ -10,8 +10,10 @@ left is an echo: a format failure, never an answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser
 
 MIN_COPIED_CHARS = 20
 """A copied run shorter than this (an "Answer:" line, a map row) is left in place."""
@@ -27,6 +29,11 @@ class OwnWords:
     def only_echo(self) -> bool:
         """The reply repeats the prompt and adds nothing."""
         return self.copied_lines > 0 and not self.text.strip()
+
+
+def prompt_texts(messages: Sequence[ChatMessage]) -> list[str]:
+    """What the model was told (system and user turns): what its answer must not copy."""
+    return [m.text for m in messages if isinstance(m, ChatMessageSystem | ChatMessageUser)]
 
 
 def squash(line: str) -> str:

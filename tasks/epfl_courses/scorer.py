@@ -14,19 +14,11 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from inspect_ai.model import (
-    ChatMessage,
-    ChatMessageSystem,
-    ChatMessageUser,
-    GenerateConfig,
-    Model,
-    get_model,
-    model_roles,
-)
+from inspect_ai.model import GenerateConfig, Model, get_model, model_roles
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
-from trustbench.judges.echo import own_words
+from trustbench.judges.echo import own_words, prompt_texts
 from trustbench.judges.rubric import (
     RubricLabel,
     grade_answer,
@@ -47,11 +39,6 @@ _OPTION_LINE = re.compile(r"^[-*•]?\s*\[?(?:[A-Za-z]|\d{1,2})\]?\s*[.:)]\s*(.+
 def bound_grader() -> Model | None:
     """The model bound to the grader role, or None when the run binds none."""
     return get_model(role=GRADER_ROLE) if GRADER_ROLE in model_roles() else None
-
-
-def prompt_texts(messages: Sequence[ChatMessage]) -> list[str]:
-    """What the model was told (system and user turns), which its answer must not copy."""
-    return [m.text for m in messages if isinstance(m, ChatMessageSystem | ChatMessageUser)]
 
 
 def names_an_option(options: Sequence[str]) -> Callable[[str], bool]:

@@ -82,6 +82,19 @@ def test_planning_view_splits_id_ood_raw_and_controlled(planning):
     assert "accuracy by map size" in md and "Plan quality (as logged)" in md
 
 
+def test_planning_view_shows_upstream_s_parser_beside_ours(planning):
+    rows = {
+        (r["model"], r["metric"], r["group"]): r["value"] for r in tidy(planning, section="parsers")
+    }
+    assert rows[(BFS, "upstream parser", "maps=all maps")] == 1.0
+    assert rows[(BFS, "upstream parser", "maps=OOD controlled")] == 1.0
+    assert rows[(SMALL, "ours parser", "maps=ID")] == 1.0
+    assert rows[(SMALL, "upstream parser", "maps=OOD raw")] == 0.0
+    assert rows[(BFS, "disagreement parser", "maps=all maps")] == 0.0
+    md = planning.files["md"].read_text()
+    assert "visual_planning: success by parser" in md and "| trustbench |" in md
+
+
 def test_generic_breakdowns_follow_the_declared_fields(planning):
     groups = {r["group"]: r["value"] for r in tidy(planning, model=SMALL, section="breakdown")}
     assert groups["size=3"] == 1.0 and groups["size=7"] == 0.0

@@ -22,6 +22,7 @@ class RunFacts:
     roles: str
     judge_mode: str
     evidence_mode: str
+    prompts: str
     dataset_version: str
     task_version: str
     trustbench: str
@@ -36,6 +37,14 @@ def _seconds(started: str, completed: str) -> float | None:
     if not started or not completed:
         return None
     return (datetime.fromisoformat(completed) - datetime.fromisoformat(started)).total_seconds()
+
+
+def _prompts(recorded: object) -> str:
+    """Which wording ran (`upstream` or `trustbench`), from the task's `prompts` metadata: the
+    name, or a record whose `prompts` key names it."""
+    if isinstance(recorded, dict):
+        recorded = recorded.get("prompts")
+    return UNKNOWN if recorded is None else str(recorded)
 
 
 def run_facts(run: Run) -> RunFacts:
@@ -61,6 +70,7 @@ def run_facts(run: Run) -> RunFacts:
         roles="; ".join(roles) or "none",
         judge_mode=str(meta.get("judge_mode", UNKNOWN)),
         evidence_mode=str(meta.get("evidence_mode", UNKNOWN)),
+        prompts=_prompts(meta.get("prompts")),
         dataset_version=str(meta.get("dataset_version", meta.get("data_version", UNKNOWN))),
         task_version=str(spec.task_version),
         trustbench=packages.get("trustbench", UNKNOWN),
@@ -79,6 +89,7 @@ ACROSS_TASK = {
     "task_version": "task version",
     "judge_mode": "judge mode",
     "evidence_mode": "evidence mode",
+    "prompts": "prompts",
     "roles": "grader/roles",
 }
 """Facts that must agree between the models compared on one task."""
@@ -140,6 +151,7 @@ FACT_COLUMNS = {
     "roles": "grader/roles",
     "judge_mode": "judge mode",
     "evidence_mode": "evidence mode",
+    "prompts": "prompts",
     "dataset_version": "dataset version",
     "task_version": "task version",
     "trustbench": "trustbench",
