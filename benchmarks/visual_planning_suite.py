@@ -1,6 +1,7 @@
 """The whole ID + OOD text suite (evals/visual_planning.yaml: 4 representations × 600 maps) on the
 BFS oracle and the random walker, through `trustbench run`. Prints wall time, samples per second
-and each model's accuracy, measured in one run."""
+and each model's accuracy by both parsers (ours and upstream's) and their disagreement, measured
+in one run."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from inspect_ai.log import read_eval_log
 
 from trustbench.results_table import read_rows
 
@@ -45,7 +48,14 @@ def main() -> None:
         f"wall time: {elapsed:.1f} s  ({samples / elapsed:.0f} samples/s, process start included)"
     )
     for row in rows:
-        print(f"  {row.model:28s} {row.args:45s} accuracy {row.shown_value}")
+        metrics = read_eval_log(row.log, header_only=True).results.scores[0].metrics
+        upstream, disagreement = (
+            metrics[name].value for name in ("upstream_accuracy", "parser_disagreement")
+        )
+        print(
+            f"  {row.model:28s} {row.args:45s} accuracy {row.shown_value}  "
+            f"upstream {upstream:.3f}  disagreement {disagreement:.3f}"
+        )
 
 
 if __name__ == "__main__":

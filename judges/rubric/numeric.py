@@ -33,11 +33,9 @@ DEFAULT_ZERO_TOL = 1e-9
 """For a reference of exactly zero: how far from zero, in the reference's unit, still counts."""
 
 _BOXED = re.compile(r"\\boxed\s*\{")
-_CUE = re.compile(
-    r"(?:final\s+answer|the\s+answer|answer|result|solution|réponse(?:\s+finale)?"
-    r"|résultat|resultat)[\s*_]*(?:is|est|would\s+be|sera|:|=)",
-    re.IGNORECASE,
-)
+_CUE_WORDS = ("answer", "result", "solution", "réponse", "reponse", "résultat", "resultat")
+_CUE_TAIL = re.compile(r"(?:\s+finale?)?[\s*_]*(?:is|est|would\s+be|sera|:|=)", re.IGNORECASE)
+"""An answer cue is a cue word ("answer", "réponse", ...) followed by "is", "est", ":" or "="."""
 _LAST_LINE_CHARS = 400
 SHORT_REPLY = 200
 """A reply this short is read whole when no other place gives an answer."""
@@ -84,11 +82,29 @@ def _boxed(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _last_cue_end(text: str) -> int | None:
+    """Where the last answer cue ends. Found from the end with `str.rfind` (the words are few,
+    the replies long): a regular expression scanning 6 kB of reasoning for every cue was the
+    grader's main cost."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a character whose lower case is longer: offsets differ
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    best = None
+    for word in _CUE_WORDS:
+        end = len(lower)
+        while (start := lower.rfind(word, 0, end)) >= 0:
+            cue = _CUE_TAIL.match(text, start + len(word))
+            if cue and (start == 0 or not lower[start - 1].isalpha()):
+                best = max(best or 0, cue.end())
+                break
+            end = start
+    return best
+
+
 def _after_last_cue(text: str) -> str | None:
-    cues = list(_CUE.finditer(text))
-    if not cues:
+    end = _last_cue_end(text)
+    if end is None:
         return None
-    end = cues[-1].end()
     line_end = text.find("\n", end)
     rest = text[end : None if line_end < 0 else line_end]
     if rest.strip(" \t*_:-"):
@@ -136,15 +152,21 @@ def read_answer(reply: str, language: str | None = None) -> Reading:
         quantity, problem = _pick(cue[:_LAST_LINE_CHARS], language, unique=False)
         if quantity is not None or problem != "no number":
             return Reading(quantity, "cue", problem)
-    lines = [line for line in reply.splitlines() if line.strip()]
-    if lines:
-        quantity, problem = _pick(lines[-1][-_LAST_LINE_CHARS:], language, unique=True)
+    last = _last_line(reply)
+    if last:
+        quantity, problem = _pick(last[-_LAST_LINE_CHARS:], language, unique=True)
         if quantity is not None or problem != "no number":
             return Reading(quantity, "last_line", problem)
     if 0 < len(reply) <= SHORT_REPLY:
         quantity, problem = _pick(reply, language, unique=True)
         return Reading(quantity, "short_reply", problem)
     return Reading(None, "none", "no final answer with a number was found")
+
+
+def _last_line(text: str) -> str:
+    """The last line that is not blank."""
+    end = len(text.rstrip())
+    return text[text.rfind("\n", 0, end) + 1 : end]
 
 
 def _with_unit_after(quantity: Quantity, tail: str, language: str | None) -> Quantity:
