@@ -212,12 +212,17 @@ def grade_numeric(
 
 def _comparable(answer: Quantity, reference: Quantity) -> tuple[float, float, str]:
     """Both values in one unit: the reference's (kelvin for temperatures). A bare number is
-    taken in the reference's unit; a percentage against a pure number is converted."""
+    taken in the reference's unit, except against a percentage (or ‰, ppm), where `0.38` and
+    `38` both say 38 %; a percentage against a pure number is converted."""
     unit = reference.unit
     if not unit:
         if is_fraction(answer.unit):
             return convert(answer.value, answer.unit, ""), reference.value, ""
         return answer.value, reference.value, ""
+    if is_fraction(unit) and not answer.unit:
+        as_fraction = convert(reference.value, unit, "")
+        if abs(answer.value - as_fraction) < abs(answer.value - reference.value):
+            return answer.value, as_fraction, ""
     target = "kelvin" if is_temperature(unit) else unit
     want = convert(reference.value, unit, target)
     got = convert(answer.value, answer.unit or unit, target)

@@ -32,7 +32,8 @@ _SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _BRACED_POWER = re.compile(r"\^\s*\{([^{}]*)\}")
 _SUBSCRIPT = re.compile(r"_\s*(?:\{[^{}]*\}|\w)")
-_MICRO = re.compile(r"µ\s+(?=[A-Za-zΩ])")
+_PREFIX_SPACE = re.compile(r"(µ)\s+(?=[A-Za-zΩ])|(?<![A-Za-z])([kMGmn])\s+(?=Ω)")
+"""`\\mu \\mathrm{m}` and `\\mathrm{k} \\Omega` leave a space between a prefix and its unit."""
 _REPLACEMENTS = [
     (re.compile(r"\{,\}"), ","),
     (re.compile(r"\{\.\}"), "."),
@@ -43,6 +44,7 @@ _REPLACEMENTS = [
     (re.compile(r"\\pm|\+/-|\+-"), " ± "),
     (re.compile(r"\\approx|\\simeq|\\cong|[≈≃≅]|\\Rightarrow|\\implies|⇒"), " ≈ "),
     (re.compile(r"\\(?:mu|micro)\b|μ"), "µ"),
+    (re.compile(r"\\pi\b"), "π"),
     (re.compile(r"\\Omega|Ω"), "Ω"),
     (re.compile(r"\\AA|\\mathring\s*\{?A\}?|Å"), "Å"),
     (re.compile(r"℃"), "°C"),
@@ -67,7 +69,7 @@ def normalize(text: str) -> str:
     text = _BRACED_POWER.sub(r"^(\1)", text)
     text = _SUBSCRIPT.sub("", text)
     text = text.replace("{", " ").replace("}", " ")
-    return _MICRO.sub("µ", text)
+    return _PREFIX_SPACE.sub(lambda m: m.group(1) or m.group(2), text)
 
 
 def _closing(text: str, start: int) -> int | None:
@@ -112,7 +114,7 @@ Kind = Literal[
 ]
 
 _TOKEN = re.compile(
-    r"""(?P<num>(?:\d+(?:[.,'’]\d+)*|[.,]\d+)(?:[eE][-+]?\d+)?)
+    r"""(?P<num>(?:\d+(?:[.,'’]\d+)*|[.,]\d+)(?:[eE][-+]?\d+)?|π)
     |(?P<pow>\^)|(?P<lp>\()|(?P<rp>\))|(?P<mul>[×·*])|(?P<div>/)|(?P<pm>±)
     |(?P<sep>=|≈|:)|(?P<sign>[-+])|(?P<word>[A-Za-zµΩÅ°%‰]+)|(?P<punct>[,;.!?])
     |(?P<space>\s+)|(?P<other>.)""",
@@ -176,6 +178,8 @@ def number_value(raw: str, language: str | None = None) -> float:
     groups thousands; a lone `1,234` is 1234 in English and 1.234 in French. Only points: a
     decimal point, unless several group thousands (`1.234.567`).
     """
+    if raw == "π":
+        return math.pi
     mantissa, _, exponent = re.sub(r"[ '’]", "", raw).replace("E", "e").partition("e")
     scale = 10 ** int(exponent) if exponent else 1
     commas, points = mantissa.count(","), mantissa.count(".")
@@ -221,12 +225,18 @@ _MATH_WORDS = frozenset("pi sqrt ln log exp sin cos tan arcsin arccos arctan fra
 _NOT_UNITS = frozenset({"x", "X"})
 
 
-class _Reader:
-    """Reads quantities from tokens; `at` is the position to read from."""
+REFERENCE_UNITS = {"c": "speed_of_light"}
+"""Symbols that are units only in a reference, where nothing but the quantity stands (`0.8 c`);
+in a reply `c` is as likely an option or a variable."""
 
-    def __init__(self, tokens: list[Token], language: str | None) -> None:
+
+class _Reader:
+    """Reads quantities from tokens."""
+
+    def __init__(self, tokens: list[Token], language: str | None, reference: bool = False) -> None:
         self.tokens = tokens
         self.language = language
+        self.reference = reference
 
     def kind(self, i: int) -> str | None:
         return self.tokens[i].kind if 0 <= i < len(self.tokens) else None
@@ -289,10 +299,12 @@ class _Reader:
             power, end = self._integer_power(i + 2)
             return 10.0**power, end
         value = self._number(i)
+        if self.text(i) != "π" and self.text(i + 1) == "π":  # 2π
+            value, i = value * math.pi, i + 1
         if (
             self.kind(i + 1) == "div"
             and self.kind(i + 2) == "num"
-            and self.text(i).isdigit()
+            and (self.text(i).isdigit() or self.text(i) == "π")
             and self.text(i + 2).isdigit()
             and int(self.text(i + 2)) != 0
         ):
@@ -394,7 +406,7 @@ class _Reader:
         word, end = self.text(i), i + 1
         if word == "°" and self.text(end) in ("C", "F"):
             word, end = "°" + self.text(end), end + 1
-        name = unit_name(word)
+        name = unit_name(word) or (REFERENCE_UNITS.get(word) if self.reference else None)
         if name is None:
             return None
         exponent, end = self._exponent(end)
@@ -430,7 +442,7 @@ class _Reader:
         operand_before = self.kind(start - 2) in ("num", "rp", "word")
         if before == "pow" or (before in ("mul", "div") and operand_before):
             return True
-        if before == "other" and self.text(start - 1) in ("\\", "√", "π"):
+        if before == "other" and self.text(start - 1) in ("\\", "√"):
             return True
         if before == "word" and self.text(start - 1) in _MATH_WORDS:
             return True
@@ -438,7 +450,7 @@ class _Reader:
             return True
         if after in ("mul", "div", "sign") and self.kind(end + 1) in ("num", "lp"):
             return True
-        if after == "other" and self.text(end) in ("\\", "√", "π"):
+        if after == "other" and self.text(end) in ("\\", "√"):
             return True
         return after == "word" and self.text(end) in _MATH_WORDS
 
@@ -496,7 +508,7 @@ def parse_quantity(text: str, language: str | None = None) -> Quantity | None:
     separators = [i for i, t in enumerate(tokens) if t.kind == "sep"]
     if separators and all(t.kind != "num" for t in tokens[: separators[0]]):
         start = separators[0] + 1  # "v = ...", "≈ ..."
-    reader = _Reader(tokens, language)
+    reader = _Reader(tokens, language, reference=True)
     if not reader.starts_quantity(start):
         return None
     try:

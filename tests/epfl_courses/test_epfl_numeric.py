@@ -62,6 +62,15 @@ def grade(reply: str, reference: str, language: str = "English"):
         ("The answer is 75 %", "0.75", "correct"),
         ("The answer is 12 m/s (43.2 km/h).", "12 m/s", "correct"),
         ("answer: 3 s", "3 m", "wrong"),
+        # a bare fraction against a percentage; the speed of light as a unit in a reference
+        ("Answer: 0.38", "38 %", "correct"),
+        ("Answer: 0.38 %", "38 %", "wrong"),
+        ("v = 0.8c", "0.8 c", "correct"),
+        ("v = 2.4e8 m/s", "0.8 c", "correct"),
+        # π, and a prefix set apart from its unit
+        ("Answer: 0.785", "$\\frac{\\pi}{4}$", "correct"),
+        ("\\boxed{2\\pi}", "6.283", "correct"),
+        ("Answer: 4700 ohm", "4.7 $\\mathrm{k} \\Omega$", "correct"),
     ],
 )
 def test_the_reported_misreadings_are_fixed(reply, reference, outcome):
