@@ -18,7 +18,12 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from trustbench.judges.rubric.quantities import Quantity, find_quantities, tokenize
+from trustbench.judges.rubric.quantities import (
+    Quantity,
+    closing_brace,
+    find_quantities,
+    tokenize,
+)
 from trustbench.judges.rubric.units import (
     IncompatibleUnits,
     convert,
@@ -68,17 +73,11 @@ class NumericVerdict:
 
 def _boxed(text: str) -> tuple[str, str] | None:
     """The last closed `\\boxed{...}` and the rest of its line (where a unit may follow)."""
-    starts = [m.end() for m in _BOXED.finditer(text)]
-    for start in reversed(starts):
-        depth = 0
-        for i in range(start, len(text)):
-            if text[i] == "{":
-                depth += 1
-            elif text[i] == "}":
-                if depth == 0:
-                    line_end = text.find("\n", i)
-                    return text[start:i], text[i + 1 : None if line_end < 0 else line_end]
-                depth -= 1
+    for match in reversed(list(_BOXED.finditer(text))):
+        end = closing_brace(text, match.end())
+        if end is not None:
+            line_end = text.find("\n", end)
+            return text[match.end() : end], text[end + 1 : None if line_end < 0 else line_end]
     return None
 
 

@@ -72,7 +72,7 @@ def normalize(text: str) -> str:
     return _PREFIX_SPACE.sub(lambda m: m.group(1) or m.group(2), text)
 
 
-def _closing(text: str, start: int) -> int | None:
+def closing_brace(text: str, start: int) -> int | None:
     """Index of the `}` that closes the group opened just before `start`."""
     depth = 0
     for i in range(start, len(text)):
@@ -88,7 +88,7 @@ def _closing(text: str, start: int) -> int | None:
 def _unwrap(text: str) -> str:
     """`\\mathrm{...}`, `\\text{...}` and kin replaced by their content, nested groups included."""
     while (match := _WRAPPER.search(text)) is not None:
-        end = _closing(text, match.end())
+        end = closing_brace(text, match.end())
         if end is None:
             return text[: match.start()] + text[match.end() :]
         text = text[: match.start()] + text[match.end() : end] + text[end + 1 :]
@@ -98,10 +98,10 @@ def _unwrap(text: str) -> str:
 def _fractions(text: str) -> str:
     """`\\frac{a}{b}` → `(a)/(b)`, innermost first."""
     while (match := _FRACTION.search(text)) is not None:
-        top_end = _closing(text, match.end())
+        top_end = closing_brace(text, match.end())
         if top_end is None or not text.startswith("{", top_end + 1):
             return text
-        bottom_end = _closing(text, top_end + 2)
+        bottom_end = closing_brace(text, top_end + 2)
         if bottom_end is None:
             return text
         top, bottom = text[match.end() : top_end], text[top_end + 2 : bottom_end]
@@ -269,17 +269,21 @@ class _Reader:
     def quantity(self, i: int) -> tuple[Quantity, int]:
         """The quantity starting at `i`, and the position after it; raises `AmbiguousNumber`."""
         start = i
+        value, i = self._signed_value(i)
+        factors, i = self._unit(i)
+        unit = compose(factors) if factors else ""
+        written = " ".join(t.text for t in self.tokens[start:i])
+        return Quantity(value, unit, written), i
+
+    def _signed_value(self, i: int) -> tuple[float, int]:
+        """`[sign] value [× 10^k] [± uncertainty]`: the value, and the position after it."""
         sign = 1.0
         if self.kind(i) == "sign":
             sign = -1.0 if self.text(i) == "-" else 1.0
             i += 1
         value, i = self._value(i)
         value, i = self._times_power_of_ten(value, i)
-        i = self._skip_uncertainty(i)
-        factors, i = self._unit(i)
-        unit = compose(factors) if factors else ""
-        written = " ".join(t.text for t in self.tokens[start:i])
-        return Quantity(sign * value, unit, written), i
+        return sign * value, self._skip_uncertainty(i)
 
     def _number(self, i: int) -> float:
         if self.kind(i) != "num":
@@ -313,17 +317,10 @@ class _Reader:
 
     def _group(self, i: int) -> tuple[float, int]:
         """`( [sign] value [× 10^k] [± value] )`, as `\\frac` and `(3.0 ± 0.2)` leave it."""
-        i += 1
-        sign = 1.0
-        if self.kind(i) == "sign":
-            sign = -1.0 if self.text(i) == "-" else 1.0
-            i += 1
-        value, i = self._value(i)
-        value, i = self._times_power_of_ten(value, i)
-        i = self._skip_uncertainty(i)
+        value, i = self._signed_value(i + 1)
         if self.kind(i) != "rp":
             raise AmbiguousNumber("an expression in brackets")
-        return sign * value, i + 1
+        return value, i + 1
 
     def _integer_power(self, i: int) -> tuple[int, int]:
         bracketed = self.kind(i) == "lp"

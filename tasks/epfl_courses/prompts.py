@@ -13,6 +13,7 @@ from typing import Any
 
 from trustbench.judges.rubric import OUR_GRADING, GradingWording
 from trustbench.tasks.epfl_courses.prompt_set import (
+    Layout,
     PromptSet,
     lettered_answer,
     options_block,
@@ -30,13 +31,6 @@ BASE = {
 }
 
 
-def _base(question: Question) -> str:
-    text = f"{BASE[variant(question)]}\n{question.body}"
-    if question.kind == "mcq":
-        text += "\n" + options_block(question.options, "numbered")
-    return text
-
-
 # Chain of thought (zero- and four-shot).
 COT = {
     "single": "Below is a question followed by its answer options. Exactly one option is "
@@ -45,21 +39,6 @@ COT = {
     "correct. Reason step by step first, then give every correct option.",
     "open": "Answer the following question. Reason step by step first, then give your answer.",
 }
-
-
-def _cot(question: Question) -> str:
-    text = f"{COT[variant(question)]}\nQuestion: {question.body}"
-    if question.kind == "mcq":
-        text += "\nAnswer options:\n" + options_block(question.options, "lettered")
-    return text
-
-
-def _cot_demo_answer(question: Question) -> str:
-    """Worked reasoning when the record has an explanation; otherwise the answer alone."""
-    answer = lettered_answer(question)
-    if question.explanation:
-        return f"Explanation: {question.explanation}\nAnswer: {answer}"
-    return f"Answer: {answer}"
 
 
 # Tree of thought and metacognitive prompting share the answer line and bracketed options.
@@ -87,23 +66,6 @@ Each expert says how likely they think their current answer is to be right. They
 they agree on the single most likely answer. {final}"""
 
 
-def _question_with_choices(question: Question) -> str:
-    text = f"The question is:\n{question.body}"
-    if question.kind == "mcq":
-        text += f"\n{CHOOSE[variant(question)]}\n" + options_block(question.options, "bracketed")
-    return text
-
-
-def _tree_of_thought(question: Question) -> str:
-    open_answer = question.kind == "open_answer"
-    intro = TREE_OF_THOUGHT.format(
-        kind="open-answer" if open_answer else "multiple-choice",
-        physics=" and the laws of physics" if open_answer else "",
-        final=FINAL_LINE[variant(question)],
-    )
-    return f"{intro}\n\n{_question_with_choices(question)}"
-
-
 METACOGNITIVE_TASK = {
     "single": "Answer the following multiple-choice question. Choose exactly one option.",
     "multi": "Answer the following multiple-choice question. You may choose several options.",
@@ -117,18 +79,6 @@ Work through it in four steps:
 3. Review that first analysis critically. If you are not sure it is right, work through the \
 problem again.
 4. Settle on your final answer and explain why you chose it."""
-
-
-def _metacognitive(question: Question) -> str:
-    v = variant(question)
-    return "\n\n".join(
-        [
-            METACOGNITIVE_TASK[v],
-            _question_with_choices(question),
-            METACOGNITIVE_STEPS,
-            FINAL_LINE[v],
-        ]
-    )
 
 
 # Self-refine: a reasoned draft, the model's own critique, a revision.
@@ -155,13 +105,6 @@ REVISE = {
 }
 
 
-def _draft(question: Question) -> str:
-    text = f"{DRAFT[variant(question)]}\nQuestion: {question.body}"
-    if question.kind == "mcq":
-        text += "\n" + options_block(question.options, "lettered")
-    return text
-
-
 # Expert prompting: name three experts, let each answer, then pick (open) or vote (MCQ).
 NAME_EXPERTS = (
     "Name the three kinds of expert best placed to answer the question below. Reply with a "
@@ -177,28 +120,8 @@ FALLBACK_EXPERTS = (
 """Used when the model's list of experts cannot be read."""
 
 
-def _name_experts(question: Question) -> str:
-    text = f"{NAME_EXPERTS}\nQuestion: {question.body}"
-    if question.kind == "mcq":
-        text += "\n" + options_block(question.options, "numbered")
-    return text
-
-
-def _pick_best(question: Question, answers: Sequence[str]) -> str:
-    lines = [
-        f"Three experts answered the question below.\nQuestion: {question.body}",
-        *(f"Expert {i + 1}: {answer}" for i, answer in enumerate(answers)),
-        "Which expert gave the best answer? Reply with that expert's number.",
-    ]
-    return "\n".join(lines)
-
-
-def _expert(course: str) -> str:
-    return f"You are an expert in {course}."
-
-
 class TrustbenchPrompts(PromptSet):
-    """Our wording."""
+    """Our wording; the layout around it follows upstream's code."""
 
     name = "trustbench"
 
@@ -206,34 +129,43 @@ class TrustbenchPrompts(PromptSet):
         return {"prompts": self.name}
 
     def base(self, question: Question) -> str:
-        return _base(question)
+        return _with_options(f"{BASE[variant(question)]}\n{question.body}", question, "numbered")
 
     def cot_system(self, course: str) -> str:
-        return _expert(course)
+        return f"You are an expert in {course}."
 
     def cot(self, question: Question) -> str:
-        return _cot(question)
+        text = f"{COT[variant(question)]}\nQuestion: {question.body}"
+        if question.kind == "mcq":
+            text += "\nAnswer options:\n" + options_block(question.options, "lettered")
+        return text
 
     def cot_demo_answer(self, question: Question) -> str:
-        return _cot_demo_answer(question)
+        """Worked reasoning when the record has an explanation; otherwise the answer alone."""
+        answer = lettered_answer(question)
+        if question.explanation:
+            return f"Explanation: {question.explanation}\nAnswer: {answer}"
+        return f"Answer: {answer}"
 
-    def tot_system(self, course: str) -> str:
-        return _expert(course)
+    tot_system = metacog_system = refine_system = cot_system
 
     def tree_of_thought(self, question: Question) -> str:
-        return _tree_of_thought(question)
-
-    def metacog_system(self, course: str) -> str:
-        return _expert(course)
+        open_answer = question.kind == "open_answer"
+        intro = TREE_OF_THOUGHT.format(
+            kind="open-answer" if open_answer else "multiple-choice",
+            physics=" and the laws of physics" if open_answer else "",
+            final=FINAL_LINE[variant(question)],
+        )
+        return f"{intro}\n\n{_question_with_choices(question)}"
 
     def metacognitive(self, question: Question) -> str:
-        return _metacognitive(question)
-
-    def refine_system(self, course: str) -> str:
-        return _expert(course)
+        kind = variant(question)
+        parts = [METACOGNITIVE_TASK[kind], _question_with_choices(question)]
+        return "\n\n".join([*parts, METACOGNITIVE_STEPS, FINAL_LINE[kind]])
 
     def draft(self, question: Question) -> str:
-        return _draft(question)
+        text = f"{DRAFT[variant(question)]}\nQuestion: {question.body}"
+        return _with_options(text, question, "lettered")
 
     def critique(self) -> str:
         return CRITIQUE
@@ -245,7 +177,7 @@ class TrustbenchPrompts(PromptSet):
         return f"You are a professor of {course}."
 
     def name_experts(self, question: Question) -> str:
-        return _name_experts(question)
+        return _with_options(f"{NAME_EXPERTS}\nQuestion: {question.body}", question, "numbered")
 
     def expert_system(self, expert: str) -> str:
         return f"You are {expert}."
@@ -254,11 +186,29 @@ class TrustbenchPrompts(PromptSet):
         return [expert.format(course=course) for expert in FALLBACK_EXPERTS]
 
     def pick_best(self, question: Question, answers: Sequence[str]) -> str:
-        return _pick_best(question, answers)
+        lines = [
+            f"Three experts answered the question below.\nQuestion: {question.body}",
+            *(f"Expert {i + 1}: {answer}" for i, answer in enumerate(answers)),
+            "Which expert gave the best answer? Reply with that expert's number.",
+        ]
+        return "\n".join(lines)
 
     @property
     def grading(self) -> GradingWording:
         return OUR_GRADING
+
+
+def _with_options(text: str, question: Question, layout: Layout) -> str:
+    if question.kind == "mcq":
+        text += "\n" + options_block(question.options, layout)
+    return text
+
+
+def _question_with_choices(question: Question) -> str:
+    text = f"The question is:\n{question.body}"
+    if question.kind == "mcq":
+        text += f"\n{CHOOSE[variant(question)]}\n" + options_block(question.options, "bracketed")
+    return text
 
 
 TRUSTBENCH = TrustbenchPrompts()
