@@ -2,7 +2,8 @@
 without an LLM, but only when the reply's final answer can be read with confidence.
 
 Where the answer is read, in order: the last `\\boxed{}`; after the last answer cue ("the answer
-is", "Final answer:", "réponse :", ...); the last line; the whole reply when it is short. Within
+is", "Final answer:", "réponse :", ...); the last line with a number (closing lines without one,
+"Hope this helps!", are passed over, three at most); the whole reply when it is short. Within
 that place, the value after the last `=`-like separator counts ("E = hc/λ = 3.98e-19 J"). In
 the last line or a short reply, that value must be the only one there (or all values there
 must agree), so that a stray number is never taken for the answer.
@@ -42,6 +43,8 @@ _CUE_WORDS = ("answer", "result", "solution", "réponse", "reponse", "résultat"
 _CUE_TAIL = re.compile(r"(?:\s+finale?)?[\s*_]*(?:is|est|would\s+be|sera|:|=)", re.IGNORECASE)
 """An answer cue is a cue word ("answer", "réponse", ...) followed by "is", "est", ":" or "="."""
 _LAST_LINE_CHARS = 400
+CLOSING_LINES = 3
+_DIGIT = re.compile(r"[0-9π⁰¹²³⁴⁵⁶⁷⁸⁹]")
 SHORT_REPLY = 200
 """A reply this short is read whole when no other place gives an answer."""
 
@@ -163,9 +166,20 @@ def read_answer(reply: str, language: str | None = None) -> Reading:
 
 
 def _last_line(text: str) -> str:
-    """The last line that is not blank."""
+    """The last line with a number in it, passing over up to `CLOSING_LINES` lines without one
+    at the end ("Hope this helps!"); else the last line that is not blank."""
     end = len(text.rstrip())
-    return text[text.rfind("\n", 0, end) + 1 : end]
+    last = None
+    for _ in range(CLOSING_LINES + 1):
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        last = line if last is None else last
+        if _DIGIT.search(line):
+            return line
+        if start == 0:
+            break
+        end = len(text[: start - 1].rstrip())
+    return last or ""
 
 
 def _with_unit_after(quantity: Quantity, tail: str, language: str | None) -> Quantity:

@@ -138,6 +138,8 @@ def test_a_reply_without_a_confident_value_is_unreadable_never_guessed(reply, wh
 def test_the_final_value_is_read_where_the_reply_states_it():
     long_work = "We use E = h c / λ with λ = 500 nm and h = 6.626e-34 J s. " * 80
     assert read_answer(long_work + "\nSo E = 3.97e-19 J.").quantity.value == pytest.approx(3.97e-19)
+    closing = read_answer(long_work + "\nSo E = 3.97e-19 J.\n\nI hope this helps!\nGood luck.")
+    assert closing.method == "last_line" and closing.quantity.value == pytest.approx(3.97e-19)
     reading = read_answer(long_work + "\n**Final answer:** 3.97 × 10⁻¹⁹ J\nHope this helps.")
     assert reading.method == "cue" and reading.quantity.value == pytest.approx(3.97e-19)
     reading = read_answer("Answer:\n\nE = hc/λ = 3.97e-19 J")
