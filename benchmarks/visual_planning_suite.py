@@ -18,6 +18,12 @@ from trustbench.results_table import read_rows
 BIN = Path(sys.executable).parent
 
 
+def _parsers(log: str) -> tuple[float, float]:
+    """Upstream's parser's accuracy, and how often the two parsers disagree, as logged."""
+    metrics = read_eval_log(log, header_only=True).results.scores[0].metrics
+    return metrics["upstream_accuracy"].value, metrics["parser_disagreement"].value
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as log_dir:
         start = time.perf_counter()
@@ -40,6 +46,7 @@ def main() -> None:
         )
         elapsed = time.perf_counter() - start
         rows = read_rows([log_dir])
+        parsers = [_parsers(row.log) for row in rows]
     samples = sum(int(r.samples.split("/")[0]) for r in rows)
     print(
         f"suite: 4 text representations x (ID 3-6 + OOD 7-8) x 100 maps, 2 models = {samples} samples"
@@ -47,11 +54,7 @@ def main() -> None:
     print(
         f"wall time: {elapsed:.1f} s  ({samples / elapsed:.0f} samples/s, process start included)"
     )
-    for row in rows:
-        metrics = read_eval_log(row.log, header_only=True).results.scores[0].metrics
-        upstream, disagreement = (
-            metrics[name].value for name in ("upstream_accuracy", "parser_disagreement")
-        )
+    for row, (upstream, disagreement) in zip(rows, parsers, strict=True):
         print(
             f"  {row.model:28s} {row.args:45s} accuracy {row.shown_value}  "
             f"upstream {upstream:.3f}  disagreement {disagreement:.3f}"
