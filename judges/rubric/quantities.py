@@ -96,7 +96,7 @@ def _unwrap(text: str) -> str:
 
 
 def _fractions(text: str) -> str:
-    """`\\frac{a}{b}` → `(a)/(b)`, innermost first."""
+    """`\\frac{a}{b}` → `(a)/(b)`, nested fractions included."""
     while (match := _FRACTION.search(text)) is not None:
         top_end = closing_brace(text, match.end())
         if top_end is None or not text.startswith("{", top_end + 1):
