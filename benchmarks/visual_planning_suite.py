@@ -1,6 +1,7 @@
 """The whole ID + OOD text suite (evals/visual_planning.yaml: 4 representations × 600 maps) on the
 BFS oracle and the random walker, through `trustbench run`. Prints wall time, samples per second
-and each model's accuracy, measured in one run."""
+and each model's accuracy by both parsers (ours and upstream's) and their disagreement, measured
+in one run."""
 
 from __future__ import annotations
 
@@ -10,9 +11,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from inspect_ai.log import read_eval_log
+
 from trustbench.results_table import read_rows
 
 BIN = Path(sys.executable).parent
+
+
+def _parsers(log: str) -> tuple[float, float]:
+    """Upstream's parser's accuracy, and how often the two parsers disagree, as logged."""
+    metrics = read_eval_log(log, header_only=True).results.scores[0].metrics
+    return metrics["upstream_accuracy"].value, metrics["parser_disagreement"].value
 
 
 def main() -> None:
@@ -37,6 +46,7 @@ def main() -> None:
         )
         elapsed = time.perf_counter() - start
         rows = read_rows([log_dir])
+        parsers = [_parsers(row.log) for row in rows]
     samples = sum(int(r.samples.split("/")[0]) for r in rows)
     print(
         f"suite: 4 text representations x (ID 3-6 + OOD 7-8) x 100 maps, 2 models = {samples} samples"
@@ -44,8 +54,11 @@ def main() -> None:
     print(
         f"wall time: {elapsed:.1f} s  ({samples / elapsed:.0f} samples/s, process start included)"
     )
-    for row in rows:
-        print(f"  {row.model:28s} {row.args:45s} accuracy {row.shown_value}")
+    for row, (upstream, disagreement) in zip(rows, parsers, strict=True):
+        print(
+            f"  {row.model:28s} {row.args:45s} accuracy {row.shown_value}  "
+            f"upstream {upstream:.3f}  disagreement {disagreement:.3f}"
+        )
 
 
 if __name__ == "__main__":

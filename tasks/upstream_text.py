@@ -8,9 +8,15 @@ the verified cache, else a download of the source at the pinned revision. Whatev
 the text is used only if its sha256 is the pinned one, so every route yields the same bytes.
 
 Strings inside Python sources are read with `ast`, never executed: a module constant (`NAME`),
-a function's returned string (`func`), or a variable assigned in a function (`func:var`).
-f-strings become `str.format` templates (literal braces doubled, each replacement field kept
-as written), which is how mirrors store them (`*.fmt.txt`).
+a function's returned string (`func`), or a variable assigned in a function (`func:var`, and
+`func:var@2` for its third binding, `+=` included). A subscript path reaches into a dict or
+list literal (`PROMPTS["english"][3]`, `func:messages[0]["content"]`). f-strings become
+`str.format` templates (literal braces doubled, each replacement field kept as written), which
+is how mirrors store them (`*.fmt.txt`). A source written for a newer Python (an f-string that
+reuses its own quotes inside a field, Python 3.12) is read all the same.
+
+A text inside a `.tar.gz` archive of JSON Lines is pinned as `member:line:field` (the field of
+the JSON object on that 1-based line of that member).
 
 The log records which text ran through `LoadedText.record()`: name, sha256 and origin.
 """
@@ -18,7 +24,12 @@ The log records which text ran through `LoadedText.record()`: name, sha256 and o
 from __future__ import annotations
 
 import ast
+import io
+import json
 import os
+import re
+import string
+import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +65,8 @@ class PinnedText:
     mirror_path: str
     """The extracted text, relative to the mirror root handed to `load_text`."""
     symbol: str | None = None
-    """Where the text sits in a Python source (`NAME`, `func`, `func:var`); None for a text file."""
+    """Where the text sits: in a Python source (`NAME`, `func`, `func:var@n`, with an optional
+    subscript path), in a `.tar.gz` of JSON Lines (`member:line:field`); None for a text file."""
 
 
 @dataclass(frozen=True)
@@ -106,37 +118,170 @@ def load_text(
             f"{pin.name} is neither in {looked}{cached}, and downloading {pin.url} failed "
             f"({ex}). {hint}".rstrip()
         ) from ex
-    source = _decode(response.content, pin.url, hint)
-    text = source if pin.symbol is None else python_string(source, pin.symbol, origin=pin.url)
+    text = _extract(pin, response.content, hint)
     _verify(text, pin, pin.url, hint)
     _write_atomically(cached, text)
     return LoadedText(pin.name, text, pin.sha256, f"download:{pin.url}")
+
+
+def fill_template(template: str, values: dict[str, str]) -> str:
+    """A `str.format` template from an f-string, filled field by field as written in the source
+    (`{prompt['problem']['course_name']}`, `{i + 1}`): `values` is keyed by that field text."""
+    pieces: list[str] = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        pieces.append(literal)
+        if field is not None:
+            if field not in values:
+                raise PromptExtractionError(f"no value for the field {{{field}}} of the template")
+            pieces.append(values[field])
+    return "".join(pieces)
+
+
+def _extract(pin: PinnedText, data: bytes, hint: str) -> str:
+    """The pinned text out of a downloaded source file."""
+    if pin.symbol is not None and pin.url.endswith((".tar.gz", ".tgz")):
+        return archive_field(data, pin.symbol, origin=pin.url)
+    source = _decode(data, pin.url, hint)
+    return source if pin.symbol is None else python_string(source, pin.symbol, origin=pin.url)
+
+
+def archive_field(data: bytes, symbol: str, *, origin: str = "<archive>") -> str:
+    """`member:line:field` of a `.tar.gz` of JSON Lines: a string field of one record."""
+    member, line, field = symbol.rsplit(":", 2)
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+            stream = archive.extractfile(member)
+            lines = stream.read().decode("utf-8").splitlines() if stream else []
+    except (tarfile.TarError, KeyError, UnicodeDecodeError) as ex:
+        raise PromptExtractionError(f"{origin}: cannot read {member} ({ex}).") from ex
+    number = int(line)
+    if not 1 <= number <= len(lines):
+        raise PromptExtractionError(f"{origin}: {member} has no line {number}.")
+    value = json.loads(lines[number - 1]).get(field)
+    if not isinstance(value, str):
+        raise PromptExtractionError(f"{origin}: {member}:{number} has no string field '{field}'.")
+    return value
+
+
+_SYMBOL = re.compile(
+    r"^(?P<name>\w+)(?::(?P<var>\w+)(?:@(?P<binding>\d+))?)?(?P<path>(?:\[[^\]]+\])*)$"
+)
 
 
 def python_string(source: str, symbol: str, *, origin: str = "<source>") -> str:
     """The string `symbol` names in Python `source`, read without running it.
 
     `NAME`: a module-level (or class-level) assignment. `func`: the string `func` returns.
-    `func:var`: the first assignment to `var` inside `func` (methods included). An f-string
-    field naming a module-level string constant is filled in, as Python would; other fields
-    stay as `str.format` fields.
+    `func:var`: the first binding of `var` inside `func` (methods included), in source order;
+    `func:var@n` the n-th (from 0), `+=` counting. A trailing `[key]...` path reaches into a
+    dict, list or tuple literal. An f-string field naming a module-level string constant is
+    filled in, as Python would; other fields stay as `str.format` fields.
     """
-    tree = ast.parse(source)
+    parsed = _SYMBOL.match(symbol)
+    if parsed is None:
+        raise PromptExtractionError(f"{origin}: '{symbol}' is not a symbol this loader reads.")
+    tree = _parse(source, origin)
     constants = _module_constants(tree)
-    function, _, variable = symbol.partition(":")
-    if not variable:
+    node = _find(tree, parsed["name"], parsed["var"], int(parsed["binding"] or 0))
+    if node is None:
+        raise PromptExtractionError(f"{origin} has no string at '{symbol}'.")
+    for key in re.findall(r"\[([^\]]+)\]", parsed["path"]):
+        node = _item(node, ast.literal_eval(key), origin, symbol)
+    return _string_of(node, constants, origin, symbol)
+
+
+def _find(tree: ast.Module, name: str, variable: str | None, binding: int) -> ast.expr | None:
+    if variable is None:
         for node in _assignments(tree.body):
-            if _assigns(node, function):
-                return _string_of(node.value, constants, origin, symbol)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == function:
-            for inner in ast.walk(node):
-                if variable and isinstance(inner, ast.Assign | ast.AnnAssign):
-                    if _assigns(inner, variable) and inner.value is not None:
-                        return _string_of(inner.value, constants, origin, symbol)
-                if not variable and isinstance(inner, ast.Return) and inner.value is not None:
-                    return _string_of(inner.value, constants, origin, symbol)
-    raise PromptExtractionError(f"{origin} has no string at '{symbol}'.")
+            if _assigns(node, name) and node.value is not None:
+                return node.value
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if function.name != name:
+            continue
+        if variable is None:
+            for inner in ast.walk(function):
+                if isinstance(inner, ast.Return) and inner.value is not None:
+                    return inner.value
+            continue
+        bindings = sorted(
+            (
+                inner
+                for inner in ast.walk(function)
+                if isinstance(inner, ast.Assign | ast.AnnAssign | ast.AugAssign)
+                and inner.value is not None
+                and _binds(inner, variable)
+            ),
+            key=lambda inner: (inner.lineno, inner.col_offset),
+        )
+        if binding < len(bindings):
+            return bindings[binding].value
+    return None
+
+
+def _binds(node: ast.Assign | ast.AnnAssign | ast.AugAssign, name: str) -> bool:
+    if isinstance(node, ast.AugAssign):
+        return isinstance(node.target, ast.Name) and node.target.id == name
+    return _assigns(node, name)
+
+
+def _item(node: ast.expr, key: object, origin: str, symbol: str) -> ast.expr:
+    """`node[key]` for a dict, list or tuple literal."""
+    if isinstance(node, ast.Dict):
+        for k, v in zip(node.keys, node.values, strict=True):
+            if isinstance(k, ast.Constant) and k.value == key:
+                return v
+    elif isinstance(node, ast.List | ast.Tuple) and isinstance(key, int):
+        if -len(node.elts) <= key < len(node.elts):
+            return node.elts[key]
+    raise PromptExtractionError(f"{origin}: '{symbol}' has no item {key!r}.")
+
+
+def _parse(source: str, origin: str) -> ast.Module:
+    """The module's syntax tree; a source for a newer Python has its f-strings rewritten first."""
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        pass
+    try:
+        return ast.parse(_older_fstrings(source))
+    except SyntaxError as ex:
+        raise PromptExtractionError(f"{origin} is not Python this loader can read: {ex}") from ex
+
+
+def _older_fstrings(source: str) -> str:
+    """Python 3.12 lets an f-string field reuse the string's own quote (`f"{d["k"]}"`); earlier
+    parsers do not. Such inner quotes become the other quote, which changes no text `ast`
+    yields (fields are unparsed, and unparsing normalises quotes)."""
+    out: list[str] = []
+    i = 0
+    while (match := _FSTRING_START.search(source, i)) is not None:
+        out.append(source[i : match.end()])
+        quote = match.group(1)
+        other = "'" if quote[0] == '"' else '"'
+        i, depth = match.end(), 0
+        while i < len(source) and not (depth == 0 and source.startswith(quote, i)):
+            if depth == 0 and source.startswith(("{{", "}}", "\\"), i):
+                out.append(source[i : i + 2])  # a literal brace, or an escape
+                i += 2
+                continue
+            char = source[i]
+            if char == "{":
+                depth += 1
+            elif char == "}" and depth:
+                depth -= 1
+            elif char == quote[0] and depth:
+                char = other
+            out.append(char)
+            i += 1
+        out.append(source[i : i + len(quote)])
+        i += len(quote)
+    out.append(source[i:])
+    return "".join(out)
+
+
+_FSTRING_START = re.compile(r"(?i)(?<!\w)[rb]?f[rb]?(\"\"\"|\'\'\'|\"|\')")
 
 
 def _assignments(body: list[ast.stmt]) -> list[ast.Assign | ast.AnnAssign]:

@@ -54,11 +54,22 @@ def _parse_entry(entry: Any, default_id: str, require_solvable: bool) -> tuple[G
 
 def _entries(path: Path) -> list[tuple[int, Any, str | None]]:
     """(line, decoded JSON, problem) per entry; problem is set when a JSONL line is not JSON.
+    The file is UTF-8, with or without a byte-order mark.
 
     A `.json` file that is not valid JSON as a whole cannot be skipped line by line, so it
     raises straight away.
     """
-    text = path.read_text(encoding="utf-8")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise MapFormatError(
+            f"not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}; save the file as "
+            "UTF-8 (with or without a byte-order mark)",
+            path=str(path),
+            line=line,
+        ) from err
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text)

@@ -1,7 +1,8 @@
 """Exam rubric grader: an open answer against its reference, as a four-label verdict.
 
 Knows nothing about tasks: it takes text (question, reference, answer) and a model, and returns
-verdicts. References that are plain numbers are graded numerically, with no model at all.
+verdicts. References that are one quantity (a number with or without a unit) are graded
+numerically with pint, with no model at all, whenever the reply's final value can be read.
 """
 
 from trustbench.judges.rubric.grader import GradingResult, grade_answer
@@ -12,31 +13,44 @@ from trustbench.judges.rubric.labels import (
     normalize_label,
 )
 from trustbench.judges.rubric.numeric import (
+    DEFAULT_REL_TOL,
+    DEFAULT_ZERO_TOL,
     NumericVerdict,
-    Quantity,
-    answer_quantity,
+    Reading,
     grade_numeric,
-    parse_quantity,
+    read_answer,
 )
-from trustbench.judges.rubric.prompt import ANSWER_TAG, QUESTION_TAG, REFERENCE_TAG
+from trustbench.judges.rubric.prompt import (
+    ANSWER_TAG,
+    OUR_GRADING,
+    QUESTION_TAG,
+    REFERENCE_TAG,
+    GradingWording,
+)
+from trustbench.judges.rubric.quantities import Quantity, parse_quantity
 from trustbench.judges.rubric.verdict import RubricVerdict, VerdictParseError, parse_verdict
 
 __all__ = [
     "ANSWER_TAG",
     "DEFAULT_LABEL_SCORES",
+    "DEFAULT_REL_TOL",
+    "DEFAULT_ZERO_TOL",
     "QUESTION_TAG",
     "REFERENCE_TAG",
+    "Reading",
     "GradingResult",
+    "GradingWording",
     "NumericVerdict",
+    "OUR_GRADING",
     "Quantity",
     "RubricLabel",
     "RubricVerdict",
     "VerdictParseError",
-    "answer_quantity",
     "grade_answer",
     "grade_numeric",
     "label_score_map",
     "normalize_label",
     "parse_quantity",
     "parse_verdict",
+    "read_answer",
 ]

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig, Model
 
-from trustbench.judges.asking import ask_again, ask_until_readable
-from trustbench.judges.rubric.prompt import RETRY, grading_request, system_message
+from trustbench.judges.asking import Unreadable, ask_again, ask_until_readable
+from trustbench.judges.rubric.labels import normalize_label
+from trustbench.judges.rubric.prompt import OUR_GRADING, GradingWording
 from trustbench.judges.rubric.verdict import RubricVerdict, parse_verdict
 
 
@@ -33,17 +34,28 @@ async def grade_answer(
     subject: str | None = None,
     retries: int = 1,
     config: GenerateConfig | None = None,
+    wording: GradingWording = OUR_GRADING,
 ) -> GradingResult:
     """Ask `model` for a rubric verdict; an unreadable reply is pointed out and asked again
     `retries` times, then reported as a failure (never guessed)."""
+
+    def read(text: str) -> RubricVerdict:
+        try:
+            return parse_verdict(text)
+        except Unreadable:
+            label = normalize_label(text) if wording.bare_label_retry else None
+            if label is None:
+                raise
+            return RubricVerdict(label=label)
+
     reply = await ask_until_readable(
         model,
         [
-            ChatMessageSystem(content=system_message(subject)),
-            ChatMessageUser(content=grading_request(question, reference, answer)),
+            ChatMessageSystem(content=wording.system(subject)),
+            ChatMessageUser(content=wording.request(question, reference, answer)),
         ],
-        lambda output: parse_verdict(output.completion),
-        ask_again(RETRY),
+        lambda output: read(output.completion),
+        ask_again(wording.retry),
         retries=retries,
         config=config or GenerateConfig(),
     )

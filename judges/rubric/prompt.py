@@ -1,10 +1,14 @@
-"""The grading request, in our own words: what the grader reads and the JSON it must return.
+"""The grading request: what the grader reads and the JSON it must return.
 
-The question, reference and student answer are wrapped in tags so the grader (and a scripted
-grader in tests) can tell them apart whatever they contain.
+`OUR_GRADING` is our wording: the question, reference and student answer are wrapped in tags
+so the grader (and a scripted grader in tests) can tell them apart whatever they contain. A
+task may bring another `GradingWording` (a paper's own, loaded at run time).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from trustbench.judges.rubric.labels import RubricLabel
 
@@ -50,3 +54,21 @@ def grading_request(question: str, reference: str, answer: str) -> str:
             REPLY_FORMAT,
         ]
     )
+
+
+@dataclass(frozen=True)
+class GradingWording:
+    """One wording of the grading conversation."""
+
+    name: str
+    system: Callable[[str | None], str]
+    """The system message, given the subject (course) when known."""
+    request: Callable[[str, str, str], str]
+    """The request, given the question, the reference and the student's answer."""
+    retry: str
+    """Sent when a reply cannot be read; may name the `{problem}`."""
+    bare_label_retry: bool = False
+    """Whether the retry asks for the label alone, with no JSON around it."""
+
+
+OUR_GRADING = GradingWording("trustbench", system_message, grading_request, RETRY)

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from trustbench.errors import TrustbenchError
 from trustbench.tasks import upstream_data
 
 
-class ExamDataError(ValueError):
+class ExamDataError(TrustbenchError, ValueError):
     """The question or course data cannot be used as given."""
+
+
+class ExamFileEncodingError(ExamDataError):
+    """An exam file that is not UTF-8: the message names the file and the first bad byte."""
+
+    def __init__(self, path: str, offset: int, byte: int, utf16: bool) -> None:
+        self.path = path
+        self.offset = offset
+        found = "UTF-16 text" if utf16 else f"byte 0x{byte:02x} at offset {offset}, not UTF-8"
+        super().__init__(
+            f"{path}: {found}. Save the file as UTF-8 (with or without a byte-order mark)."
+        )
 
 
 class InvalidQuestionError(ExamDataError):

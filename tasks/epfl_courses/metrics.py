@@ -6,9 +6,9 @@ drops them first and counts them as `unscored_samples`.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from inspect_ai.scorer import Metric, SampleScore, Value, accuracy, grouped, metric, value_to_float
+
+from trustbench.judges.rubric.exam_results import QuestionScore, view_result
 
 BREAKDOWNS = ["course", "program", "language", "level", "question_type"]
 
@@ -34,32 +34,33 @@ def format_failure_rate() -> Metric:
     return compute
 
 
-def course_accuracy(scores: list[SampleScore]) -> dict[str, tuple[str, float]]:
-    """Per course: its program and mean score."""
-    totals: dict[str, list[float]] = defaultdict(list)
-    program: dict[str, str] = {}
-    for s in scores:
-        meta = s.sample_metadata or {}
-        totals[meta["course"]].append(_to_float(s.score.value))
-        program[meta["course"]] = meta["program"]
-    return {c: (program[c], sum(v) / len(v)) for c, v in totals.items()}
+def _question_scores(scores: list[SampleScore]) -> list[QuestionScore]:
+    return [
+        QuestionScore(
+            question=str(s.sample_id),
+            strategy="this run",
+            score=_to_float(s.score.value),
+            course=str((s.sample_metadata or {})["course"]),
+            program=str((s.sample_metadata or {})["program"]),
+        )
+        for s in scores
+    ]
 
 
 @metric
 def courses_passed(threshold: float) -> Metric:
-    """Share of courses whose accuracy reaches `threshold`: over all courses, and per program."""
+    """Share of courses whose score reaches `threshold`, over all courses and per program: the
+    single-strategy view of `judges.rubric.exam_results`, which the report pools across runs."""
 
     def compute(scores: list[SampleScore]) -> Value:
-        courses = course_accuracy(scores)
-        by_program: dict[str, list[bool]] = defaultdict(list)
-        for program, score in courses.values():
-            by_program[program].append(score >= threshold)
-        passed = [p for results in by_program.values() for p in results]
-        result: dict[str, float] = {
-            "courses_passed/all": sum(passed) / len(passed) if passed else 0.0
-        }
-        for program, results in sorted(by_program.items()):
-            result[f"courses_passed/{program}"] = sum(results) / len(results)
+        records = _question_scores(scores)
+        if not records:
+            return {"courses_passed/all": 0.0}
+        where = {r.question: (r.course, r.program) for r in records}
+        values = {r.question: r.score for r in records}
+        view = view_result("this run", values, where, threshold)
+        result: dict[str, float] = {"courses_passed/all": view.courses_passed}
+        result.update({f"courses_passed/{p}": share for p, share in view.programs.items()})
         return result
 
     return compute

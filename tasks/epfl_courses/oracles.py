@@ -11,6 +11,7 @@ from typing import Any
 from inspect_ai.model import ChatMessage
 
 from trustbench.judges.rubric import ANSWER_TAG, REFERENCE_TAG, parse_quantity
+from trustbench.judges.rubric.units import symbol
 from trustbench.tasks.epfl_courses.records import LETTERS
 
 _ENGLISH = ("Final answer: {}", "The answer is {}.", "**{}**")
@@ -40,9 +41,9 @@ def wrong_answerer(
         others = [i for i in range(len(metadata["options"])) if i not in key]
         chosen = others if metadata["multiple_correct"] else others[:1]
         return _phrase([LETTERS[i] for i in chosen], metadata, rng)
-    quantity = parse_quantity(metadata["reference"])
+    quantity = parse_quantity(metadata["reference"], metadata["language"])
     if quantity is not None:
-        return f"The result is {quantity.value * 3 + 7:g} {quantity.unit}".strip()
+        return f"The result is {quantity.value * 3 + 7:g} {symbol(quantity.unit)}".strip()
     return "I do not know how to answer this question."
 
 

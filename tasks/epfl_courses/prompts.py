@@ -1,37 +1,25 @@
-"""Prompt text for the eight strategies, in our own words.
+"""Prompt text for the eight strategies, in our own words (`-T prompts=trustbench`).
 
 The structure follows upstream (which strategies have a system message, how options are laid
 out, what answer line is asked for); the wording is ours. Prompts are in English for every
-course, as upstream's default.
+course, as upstream's default. No prompt shows an answer the scorer would accept: the answer
+lines asked for use placeholders the extractor refuses (`[option letter]`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any
 
-from trustbench.tasks.epfl_courses.records import LETTERS, Question
-
-Layout = Literal["numbered", "lettered", "bracketed"]
-"""Upstream's three option layouts: `1. text` (zero/one-shot, experts), `A: text` (CoT,
-self-refine), `[A]: text` (tree of thought, metacognitive)."""
-
-
-def options_block(options: Sequence[str], layout: Layout) -> str:
-    if layout == "numbered":
-        return "\n".join(f"{i + 1}. {text}" for i, text in enumerate(options))
-    if layout == "lettered":
-        return "\n".join(f"{LETTERS[i]}: {text}" for i, text in enumerate(options))
-    return "\n".join(f"[{LETTERS[i]}]: {text}" for i, text in enumerate(options))
-
-
-def expert_system(course_name: str) -> str:
-    return f"You are an expert in {course_name}."
-
-
-def professor_system(course_name: str) -> str:
-    return f"You are a professor of {course_name}."
-
+from trustbench.judges.rubric import OUR_GRADING, GradingWording
+from trustbench.tasks.epfl_courses.prompt_set import (
+    Layout,
+    PromptSet,
+    lettered_answer,
+    options_block,
+    variant,
+)
+from trustbench.tasks.epfl_courses.records import Question
 
 # Zero-shot, one-shot and the expert answers: instruction, body, numbered options.
 BASE = {
@@ -41,26 +29,6 @@ BASE = {
     "correct. Give every correct option.",
     "open": "Answer the following question.",
 }
-
-
-def variant(question: Question) -> str:
-    if question.kind == "open_answer":
-        return "open"
-    return "multi" if question.multiple else "single"
-
-
-def base_prompt(question: Question) -> str:
-    text = f"{BASE[variant(question)]}\n{question.body}"
-    if question.kind == "mcq":
-        text += "\n" + options_block(question.options, "numbered")
-    return text
-
-
-def numbered_answer(question: Question) -> str:
-    """A demonstration's answer: the reference, or the correct options as numbered lines."""
-    if question.kind == "open_answer":
-        return question.reference
-    return "\n".join(f"{i + 1}. {question.options[i]}" for i in question.answer_index)
 
 
 # Chain of thought (zero- and four-shot).
@@ -73,29 +41,12 @@ COT = {
 }
 
 
-def cot_prompt(question: Question) -> str:
-    text = f"{COT[variant(question)]}\nQuestion: {question.body}"
-    if question.kind == "mcq":
-        text += "\nAnswer options:\n" + options_block(question.options, "lettered")
-    return text
-
-
-def cot_demo_answer(question: Question) -> str:
-    """Worked reasoning when the record has an explanation; otherwise the answer alone."""
-    if question.kind == "open_answer":
-        answer = question.reference
-    else:
-        answer = "\n".join(f"{LETTERS[i]}. {question.options[i]}" for i in question.answer_index)
-    if question.explanation:
-        return f"Explanation: {question.explanation}\nAnswer: {answer}"
-    return f"Answer: {answer}"
-
-
 # Tree of thought and metacognitive prompting share the answer line and bracketed options.
 FINAL_LINE = {
-    "single": 'End your reply with "Final answer is [X]", where X is the option you chose.',
-    "multi": 'End your reply with "Final correct answers are [X, Y]", listing every option '
-    "you chose.",
+    "single": 'End your reply with "Final answer is [option letter]", with the letter of the '
+    "option you chose.",
+    "multi": 'End your reply with "Final correct answers are [option letters]", listing the '
+    "letter of every option you chose.",
     "open": 'End your reply with "Final answer is " followed by your answer.',
 }
 
@@ -115,23 +66,6 @@ Each expert says how likely they think their current answer is to be right. They
 they agree on the single most likely answer. {final}"""
 
 
-def _question_with_choices(question: Question) -> str:
-    text = f"The question is:\n{question.body}"
-    if question.kind == "mcq":
-        text += f"\n{CHOOSE[variant(question)]}\n" + options_block(question.options, "bracketed")
-    return text
-
-
-def tree_of_thought_prompt(question: Question) -> str:
-    open_answer = question.kind == "open_answer"
-    intro = TREE_OF_THOUGHT.format(
-        kind="open-answer" if open_answer else "multiple-choice",
-        physics=" and the laws of physics" if open_answer else "",
-        final=FINAL_LINE[variant(question)],
-    )
-    return f"{intro}\n\n{_question_with_choices(question)}"
-
-
 METACOGNITIVE_TASK = {
     "single": "Answer the following multiple-choice question. Choose exactly one option.",
     "multi": "Answer the following multiple-choice question. You may choose several options.",
@@ -145,18 +79,6 @@ Work through it in four steps:
 3. Review that first analysis critically. If you are not sure it is right, work through the \
 problem again.
 4. Settle on your final answer and explain why you chose it."""
-
-
-def metacognitive_prompt(question: Question) -> str:
-    v = variant(question)
-    return "\n\n".join(
-        [
-            METACOGNITIVE_TASK[v],
-            _question_with_choices(question),
-            METACOGNITIVE_STEPS,
-            FINAL_LINE[v],
-        ]
-    )
 
 
 # Self-refine: a reasoned draft, the model's own critique, a revision.
@@ -176,18 +98,11 @@ CRITIQUE = (
 
 REVISE = {
     "mcq": "Now write an improved answer that fixes the problems you found and keeps what was "
-    'right. End with a line "Final answer: " followed by the letter(s) of the option(s) you '
-    "chose.",
+    'right. End with a line "Final answer: [option letters]", giving the letter of every option '
+    "you chose.",
     "open_answer": "Now write an improved answer that fixes the problems you found and keeps "
     'what was right. End with a line "Final answer: " followed by your answer.',
 }
-
-
-def draft_prompt(question: Question) -> str:
-    text = f"{DRAFT[variant(question)]}\nQuestion: {question.body}"
-    if question.kind == "mcq":
-        text += "\n" + options_block(question.options, "lettered")
-    return text
 
 
 # Expert prompting: name three experts, let each answer, then pick (open) or vote (MCQ).
@@ -205,21 +120,95 @@ FALLBACK_EXPERTS = (
 """Used when the model's list of experts cannot be read."""
 
 
-def name_experts_prompt(question: Question) -> str:
-    text = f"{NAME_EXPERTS}\nQuestion: {question.body}"
+class TrustbenchPrompts(PromptSet):
+    """Our wording; the layout around it follows upstream's code."""
+
+    name = "trustbench"
+
+    def record(self) -> dict[str, Any]:
+        return {"prompts": self.name}
+
+    def base(self, question: Question) -> str:
+        return _with_options(f"{BASE[variant(question)]}\n{question.body}", question, "numbered")
+
+    def cot_system(self, course: str) -> str:
+        return f"You are an expert in {course}."
+
+    def cot(self, question: Question) -> str:
+        text = f"{COT[variant(question)]}\nQuestion: {question.body}"
+        if question.kind == "mcq":
+            text += "\nAnswer options:\n" + options_block(question.options, "lettered")
+        return text
+
+    def cot_demo_answer(self, question: Question) -> str:
+        """Worked reasoning when the record has an explanation; otherwise the answer alone."""
+        answer = lettered_answer(question)
+        if question.explanation:
+            return f"Explanation: {question.explanation}\nAnswer: {answer}"
+        return f"Answer: {answer}"
+
+    tot_system = metacog_system = refine_system = cot_system
+
+    def tree_of_thought(self, question: Question) -> str:
+        open_answer = question.kind == "open_answer"
+        intro = TREE_OF_THOUGHT.format(
+            kind="open-answer" if open_answer else "multiple-choice",
+            physics=" and the laws of physics" if open_answer else "",
+            final=FINAL_LINE[variant(question)],
+        )
+        return f"{intro}\n\n{_question_with_choices(question)}"
+
+    def metacognitive(self, question: Question) -> str:
+        kind = variant(question)
+        parts = [METACOGNITIVE_TASK[kind], _question_with_choices(question)]
+        return "\n\n".join([*parts, METACOGNITIVE_STEPS, FINAL_LINE[kind]])
+
+    def draft(self, question: Question) -> str:
+        text = f"{DRAFT[variant(question)]}\nQuestion: {question.body}"
+        return _with_options(text, question, "lettered")
+
+    def critique(self) -> str:
+        return CRITIQUE
+
+    def revise(self, question: Question) -> str:
+        return REVISE[question.kind]
+
+    def professor_system(self, course: str) -> str:
+        return f"You are a professor of {course}."
+
+    def name_experts(self, question: Question) -> str:
+        return _with_options(f"{NAME_EXPERTS}\nQuestion: {question.body}", question, "numbered")
+
+    def expert_system(self, expert: str) -> str:
+        return f"You are {expert}."
+
+    def fallback_experts(self, course: str) -> list[str]:
+        return [expert.format(course=course) for expert in FALLBACK_EXPERTS]
+
+    def pick_best(self, question: Question, answers: Sequence[str]) -> str:
+        lines = [
+            f"Three experts answered the question below.\nQuestion: {question.body}",
+            *(f"Expert {i + 1}: {answer}" for i, answer in enumerate(answers)),
+            "Which expert gave the best answer? Reply with that expert's number.",
+        ]
+        return "\n".join(lines)
+
+    @property
+    def grading(self) -> GradingWording:
+        return OUR_GRADING
+
+
+def _with_options(text: str, question: Question, layout: Layout) -> str:
     if question.kind == "mcq":
-        text += "\n" + options_block(question.options, "numbered")
+        text += "\n" + options_block(question.options, layout)
     return text
 
 
-def expert_system_for(expert: str) -> str:
-    return f"You are {expert}."
+def _question_with_choices(question: Question) -> str:
+    text = f"The question is:\n{question.body}"
+    if question.kind == "mcq":
+        text += f"\n{CHOOSE[variant(question)]}\n" + options_block(question.options, "bracketed")
+    return text
 
 
-def pick_best_prompt(question: Question, answers: Sequence[str]) -> str:
-    lines = [
-        f"Three experts answered the question below.\nQuestion: {question.body}",
-        *(f"Expert {i + 1}: {answer}" for i, answer in enumerate(answers)),
-        "Which expert gave the best answer? Reply with that expert's number.",
-    ]
-    return "\n".join(lines)
+TRUSTBENCH = TrustbenchPrompts()

@@ -8,6 +8,7 @@ Anything that cannot be read is an `InvalidQuestionError` naming the question.
 from __future__ import annotations
 
 import ast
+import codecs
 import json
 import string
 from collections.abc import Iterable, Mapping
@@ -15,7 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from trustbench.tasks.epfl_courses.errors import ExamDataError, InvalidQuestionError
+from trustbench.tasks.epfl_courses.errors import (
+    ExamDataError,
+    ExamFileEncodingError,
+    InvalidQuestionError,
+)
 
 QuestionKind = Literal["mcq", "open_answer"]
 KINDS: tuple[str, ...] = ("mcq", "open_answer")
@@ -58,11 +63,23 @@ class Skipped:
     problem: str
 
 
-def read_json_list(path: Path, what: str) -> list[Any]:
+def read_text(path: Path, what: str) -> str:
+    """A file's text: UTF-8, with or without a byte-order mark; anything else is refused with
+    the offset of the first byte that is not UTF-8."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except OSError as ex:
         raise ExamDataError(f"Cannot read the {what} file {path}: {ex.strerror}.") from ex
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as ex:
+        utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        raise ExamFileEncodingError(str(path), ex.start, data[ex.start], utf16) from ex
+
+
+def read_json_list(path: Path, what: str) -> list[Any]:
+    try:
+        data = json.loads(read_text(path, what))
     except json.JSONDecodeError as ex:
         raise ExamDataError(
             f"{path}: not valid JSON ({ex}); the {what} file must be a JSON list."

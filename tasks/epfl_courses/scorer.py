@@ -1,19 +1,25 @@
 """Scoring: option sets for multiple choice; numbers, or the rubric grader, for open answers.
 
-Open answers with no grader bound are left unscored (`Score.unscored`, counted by Inspect as
-unscored samples), never guessed; so are answers the grader failed to grade twice.
+A reply is first stripped of what it copied from its prompt (`judges.echo`): a reply that only
+repeats the prompt scores 0 as a format failure, whatever the prompt contains. Open answers
+whose reference is one quantity are graded with pint when the reply's final value can be read
+with confidence; otherwise the grader decides, or with no grader bound the sample is left
+unscored (`Score.unscored`, counted by Inspect), never guessed. So are answers the grader
+failed to grade twice.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from inspect_ai.model import GenerateConfig, Model, get_model, model_roles
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
+from trustbench.judges.echo import own_words, prompt_texts
 from trustbench.judges.rubric import (
-    Quantity,
     RubricLabel,
     grade_answer,
     grade_numeric,
@@ -21,16 +27,39 @@ from trustbench.judges.rubric import (
     parse_quantity,
 )
 from trustbench.tasks.epfl_courses.extraction import extract_choices
+from trustbench.tasks.epfl_courses.prompt_set import PromptSet
 from trustbench.tasks.epfl_courses.records import LETTERS
 
 GRADER_ROLE = "grader"
 GRADER_CONFIG = GenerateConfig(temperature=0.0)
 """Deterministic grading (upstream sampled its GPT-4 grader at 0.8)."""
+_OPTION_LINE = re.compile(r"^[-*•]?\s*\[?(?:[A-Za-z]|\d{1,2})\]?\s*[.:)]\s*(.+)$")
 
 
 def bound_grader() -> Model | None:
     """The model bound to the grader role, or None when the run binds none."""
     return get_model(role=GRADER_ROLE) if GRADER_ROLE in model_roles() else None
+
+
+def names_an_option(options: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a line is one labelled option (`C: text`), which a reply may quote as its choice."""
+    texts = {" ".join(option.split()) for option in options}
+
+    def check(line: str) -> bool:
+        found = _OPTION_LINE.match(line)
+        return found is not None and found.group(1) in texts
+
+    return check
+
+
+def echo_score() -> Score:
+    return Score(
+        value=0.0,
+        answer=None,
+        explanation="the reply only repeats the prompt",
+        reason="invalid_response_format",
+        metadata={"scoring": "echo", "format_failure": True},
+    )
 
 
 def score_mcq(reply: str, metadata: dict[str, Any]) -> Score:
@@ -55,27 +84,42 @@ def score_mcq(reply: str, metadata: dict[str, Any]) -> Score:
     )
 
 
-def _quantity_text(quantity: Quantity | None) -> str | None:
-    return None if quantity is None else f"{quantity.value:g} {quantity.unit}".strip()
-
-
 async def score_open(
     reply: str,
+    own: str,
     metadata: dict[str, Any],
     label_scores: dict[RubricLabel, float],
     numeric_tolerance: float,
+    prompts: PromptSet,
 ) -> Score:
+    """`own` is the reply without what it copied from the prompt; the grader sees `reply`."""
     reference = metadata["reference"]
     grader = bound_grader()
-    quantity = parse_quantity(reference)
+    quantity = parse_quantity(reference, metadata["language"])
+    numeric_problem = None
     if quantity is not None:
-        numeric = grade_numeric(reply, quantity, numeric_tolerance)
-        if numeric.answer is not None or grader is None:
+        numeric = grade_numeric(
+            own, quantity, language=metadata["language"], rel_tol=numeric_tolerance
+        )
+        if numeric.outcome != "unreadable":
             return Score(
                 value=1.0 if numeric.correct else 0.0,
-                answer=_quantity_text(numeric.answer),
+                answer=str(numeric.answer),
                 explanation=numeric.reason,
-                metadata={"scoring": "numeric", "format_failure": False},
+                metadata={
+                    "scoring": "numeric",
+                    "format_failure": False,
+                    "read_from": numeric.method,
+                    "reference_quantity": str(quantity),
+                },
+            )
+        numeric_problem = f"{numeric.method}: {numeric.reason}"
+        if grader is None:
+            return Score.unscored(
+                reason="scoring_failed",
+                explanation=f"no numeric answer could be read with confidence ({numeric_problem});"
+                " bind a grader (--grader MODEL) to grade such replies",
+                metadata={"scoring": "numeric_unreadable", "read_from": numeric.method},
             )
     if grader is None:
         return Score.unscored(
@@ -91,6 +135,7 @@ async def score_open(
         answer=reply,
         subject=metadata["course_name"],
         config=GRADER_CONFIG,
+        wording=prompts.grading,
     )
     if result.verdict is None:
         return Score.unscored(
@@ -108,19 +153,30 @@ async def score_open(
             "format_failure": False,
             "label": str(verdict.label),
             "grader_replies": result.replies,
+            **({"numeric_unreadable": numeric_problem} if numeric_problem else {}),
         },
     )
 
 
 @scorer(metrics=[])
-def exam_scorer(label_scores: dict[str, float] | None, numeric_tolerance: float) -> Scorer:
+def exam_scorer(
+    label_scores: dict[str, float] | None, numeric_tolerance: float, prompts: PromptSet
+) -> Scorer:
     """`label_scores` overrides the rubric's label → score map (default 1, 2/3, 1/3, 0)."""
     scores = label_score_map(label_scores)
 
     async def score(state: TaskState, target: Target) -> Score:
         reply = state.output.completion
-        if state.metadata["question_type"] == "mcq":
-            return score_mcq(reply, state.metadata)
-        return await score_open(reply, state.metadata, scores, numeric_tolerance)
+        metadata = state.metadata
+        own = own_words(
+            reply,
+            prompt_texts(state.messages),
+            names_an_answer=names_an_option(metadata["options"]),
+        )
+        if own.only_echo:
+            return echo_score()
+        if metadata["question_type"] == "mcq":
+            return score_mcq(own.text, metadata)
+        return await score_open(reply, own.text, metadata, scores, numeric_tolerance, prompts)
 
     return score

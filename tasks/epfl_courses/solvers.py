@@ -10,25 +10,25 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from trustbench.judges.asking import Unreadable
 from trustbench.judges.replies import final_json
-from trustbench.tasks.epfl_courses import prompts
 from trustbench.tasks.epfl_courses.extraction import extract_choices
 from trustbench.tasks.epfl_courses.metadata import question_from_metadata
+from trustbench.tasks.epfl_courses.prompt_set import PromptSet
 
 EXPERTS = 3
 
 
 @solver
-def self_refine(rounds: int = 1) -> Solver:
+def self_refine(rounds: int, prompts: PromptSet) -> Solver:
     """Draft, then `rounds` times: the model critiques its answer and revises it (after Madaan
     et al., 2023). The last revision is what gets scored, for MCQ and open answers alike."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        kind = state.metadata["question_type"]
+        question = question_from_metadata(state.metadata)
         state = await generate(state)
         for _ in range(rounds):
-            state.messages.append(ChatMessageUser(content=prompts.CRITIQUE))
+            state.messages.append(ChatMessageUser(content=prompts.critique()))
             state = await generate(state)
-            state.messages.append(ChatMessageUser(content=prompts.REVISE[kind]))
+            state.messages.append(ChatMessageUser(content=prompts.revise(question)))
             state = await generate(state)
         return state
 
@@ -70,7 +70,7 @@ def picked_expert(text: str, count: int) -> tuple[int, str]:
 
 
 @solver
-def expert_prompting() -> Solver:
+def expert_prompting(prompts: PromptSet) -> Solver:
     """Ask for three experts, let each answer, then keep the majority answer (MCQ) or the
     one the model judges best (open answers). Each call is in the transcript."""
 
@@ -79,21 +79,21 @@ def expert_prompting() -> Solver:
         model = get_model()
         professor = ChatMessageSystem(content=prompts.professor_system(question.course.name))
         naming = await model.generate(
-            [professor, ChatMessageUser(content=prompts.name_experts_prompt(question))]
+            [professor, ChatMessageUser(content=prompts.name_experts(question))]
         )
         named = parse_experts(naming.completion)
-        experts = named or [e.format(course=question.course.name) for e in prompts.FALLBACK_EXPERTS]
-        asked = ChatMessageUser(content=prompts.base_prompt(question))
+        experts = named or prompts.fallback_experts(question.course.name)
+        asked = ChatMessageUser(content=prompts.base(question))
         outputs: list[ModelOutput] = []
         for expert in experts:
-            persona = ChatMessageSystem(content=prompts.expert_system_for(expert))
+            persona = ChatMessageSystem(content=prompts.expert_system(expert))
             outputs.append(await model.generate([persona, asked]))
         answers = [o.completion for o in outputs]
         if question.kind == "mcq":
             chosen, how = majority_answer(answers, list(question.options))
         else:
             pick = await model.generate(
-                [professor, ChatMessageUser(content=prompts.pick_best_prompt(question, answers))]
+                [professor, ChatMessageUser(content=prompts.pick_best(question, answers))]
             )
             chosen, how = picked_expert(pick.completion, len(answers))
         state.metadata["strategy_trace"] = {
@@ -103,7 +103,7 @@ def expert_prompting() -> Solver:
             "how": how,
         }
         final = outputs[chosen]
-        persona = ChatMessageSystem(content=prompts.expert_system_for(experts[chosen]))
+        persona = ChatMessageSystem(content=prompts.expert_system(experts[chosen]))
         state.messages = [persona, asked, final.message]
         state.output = final
         return state

@@ -18,11 +18,11 @@ from inspect_ai.model import (
 )
 from inspect_ai.solver import Solver, generate
 
-from trustbench.tasks.epfl_courses import prompts
+from trustbench.tasks.epfl_courses.prompt_set import PromptSet, numbered_answer
 from trustbench.tasks.epfl_courses.records import Question
 from trustbench.tasks.epfl_courses.solvers import expert_prompting, self_refine
 
-Messages = Callable[[Question, list[Question], int], list[ChatMessage]]
+Messages = Callable[[PromptSet, Question, list[Question], int], list[ChatMessage]]
 
 CHARS_PER_TOKEN = 4
 """Token estimate for the four-shot budget; exact counts would need the model's tokenizer."""
@@ -44,62 +44,70 @@ def _with_demos(
     return [*system, *(m for d in demos for m in d), *question]
 
 
-def zero_shot(q: Question, demos: list[Question], budget: int) -> list[ChatMessage]:
-    return [ChatMessageUser(content=prompts.base_prompt(q))]
+def zero_shot(p: PromptSet, q: Question, demos: list[Question], budget: int) -> list[ChatMessage]:
+    return [ChatMessageUser(content=p.base(q))]
 
 
-def one_shot(q: Question, demos: list[Question], budget: int) -> list[ChatMessage]:
+def one_shot(p: PromptSet, q: Question, demos: list[Question], budget: int) -> list[ChatMessage]:
     pairs: list[list[ChatMessage]] = [
         [
-            ChatMessageUser(content=prompts.base_prompt(d)),
-            ChatMessageAssistant(content=prompts.numbered_answer(d)),
+            ChatMessageUser(content=p.base(d)),
+            ChatMessageAssistant(content=numbered_answer(d)),
         ]
         for d in reversed(demos)
     ]
-    return _with_demos([], pairs, zero_shot(q, [], budget), budget)
+    return _with_demos([], pairs, zero_shot(p, q, [], budget), budget)
 
 
-def cot_zero_shot(q: Question, demos: list[Question], budget: int) -> list[ChatMessage]:
+def cot_zero_shot(
+    p: PromptSet, q: Question, demos: list[Question], budget: int
+) -> list[ChatMessage]:
     return [
-        ChatMessageSystem(content=prompts.expert_system(q.course.name)),
-        ChatMessageUser(content=prompts.cot_prompt(q)),
+        ChatMessageSystem(content=p.cot_system(q.course.name)),
+        ChatMessageUser(content=p.cot(q)),
     ]
 
 
-def cot_four_shot(q: Question, demos: list[Question], budget: int) -> list[ChatMessage]:
-    system, question = cot_zero_shot(q, [], budget)
+def cot_four_shot(
+    p: PromptSet, q: Question, demos: list[Question], budget: int
+) -> list[ChatMessage]:
+    system, question = cot_zero_shot(p, q, [], budget)
     pairs: list[list[ChatMessage]] = [
         [
-            ChatMessageUser(content=prompts.cot_prompt(d)),
-            ChatMessageAssistant(content=prompts.cot_demo_answer(d)),
+            ChatMessageUser(content=p.cot(d)),
+            ChatMessageAssistant(content=p.cot_demo_answer(d)),
         ]
         for d in reversed(demos)
     ]
     return _with_demos([system], pairs, [question], budget)
 
 
-def tree_of_thought(q: Question, demos: list[Question], budget: int) -> list[ChatMessage]:
+def tree_of_thought(
+    p: PromptSet, q: Question, demos: list[Question], budget: int
+) -> list[ChatMessage]:
     return [
-        ChatMessageSystem(content=prompts.expert_system(q.course.name)),
-        ChatMessageUser(content=prompts.tree_of_thought_prompt(q)),
+        ChatMessageSystem(content=p.tot_system(q.course.name)),
+        ChatMessageUser(content=p.tree_of_thought(q)),
     ]
 
 
-def metacog(q: Question, demos: list[Question], budget: int) -> list[ChatMessage]:
+def metacog(p: PromptSet, q: Question, demos: list[Question], budget: int) -> list[ChatMessage]:
     return [
-        ChatMessageSystem(content=prompts.expert_system(q.course.name)),
-        ChatMessageUser(content=prompts.metacognitive_prompt(q)),
+        ChatMessageSystem(content=p.metacog_system(q.course.name)),
+        ChatMessageUser(content=p.metacognitive(q)),
     ]
 
 
-def self_refine_draft(q: Question, demos: list[Question], budget: int) -> list[ChatMessage]:
+def self_refine_draft(
+    p: PromptSet, q: Question, demos: list[Question], budget: int
+) -> list[ChatMessage]:
     return [
-        ChatMessageSystem(content=prompts.expert_system(q.course.name)),
-        ChatMessageUser(content=prompts.draft_prompt(q)),
+        ChatMessageSystem(content=p.refine_system(q.course.name)),
+        ChatMessageUser(content=p.draft(q)),
     ]
 
 
-def _single_call(rounds: int) -> Solver:
+def _single_call(rounds: int, prompts: PromptSet) -> Solver:
     return generate()
 
 
@@ -109,8 +117,9 @@ class Strategy:
     shots: int
     """How many same-course neighbours to offer as demonstrations."""
     messages: Messages
-    solver: Callable[[int], Solver]
-    """Builds the solver, given the number of self-refine rounds (used by self-refine only)."""
+    solver: Callable[[int, PromptSet], Solver]
+    """Builds the solver, given the number of self-refine rounds (used by self-refine only)
+    and the prompt set (used by the multi-call strategies)."""
 
 
 STRATEGIES: dict[str, Strategy] = {
@@ -123,6 +132,6 @@ STRATEGIES: dict[str, Strategy] = {
         Strategy("tree_of_thought", 0, tree_of_thought, _single_call),
         Strategy("metacog", 0, metacog, _single_call),
         Strategy("self_refine", 0, self_refine_draft, self_refine),
-        Strategy("expert_prompting", 0, zero_shot, lambda rounds: expert_prompting()),
+        Strategy("expert_prompting", 0, zero_shot, lambda rounds, p: expert_prompting(p)),
     ]
 }

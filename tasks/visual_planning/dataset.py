@@ -9,28 +9,19 @@ from pathlib import Path
 from typing import Literal
 
 from inspect_ai.dataset import MemoryDataset, Sample
-from inspect_ai.model import (
-    ChatMessage,
-    ChatMessageAssistant,
-    ChatMessageUser,
-    ContentImage,
-    ContentText,
-)
+from inspect_ai.model import ChatMessage, ChatMessageAssistant
 
 from trustbench.environments.gridworld import (
-    TEXT_RENDERERS,
     GridMap,
     TraceFormat,
     fits_in_window,
     generate_maps,
     generate_splits,
     load_map_file,
-    png_data_uri,
     reasoning_trace,
-    render_png,
     shortest_path,
 )
-from trustbench.tasks.visual_planning.prompts import instructions
+from trustbench.tasks.visual_planning.prompts import PlanningPrompt
 
 Representation = Literal["image", "description", "table", "grid", "coordinates"]
 REPRESENTATIONS: tuple[str, ...] = ("image", "description", "table", "grid", "coordinates")
@@ -73,11 +64,37 @@ def generated_maps(
 
 
 def file_maps(
-    path: str | Path, id_max_size: int, on_invalid: Literal["error", "skip"]
-) -> tuple[list[PlanningMap], int]:
+    path: str | Path,
+    id_max_size: int,
+    on_invalid: Literal["error", "skip"],
+    *,
+    sizes: Sequence[int] | None,
+    n_per_size: int | None,
+    split: str,
+) -> tuple[list[PlanningMap], list[dict[str, str]]]:
+    """The file's maps that `sizes` and `split` select, at most `n_per_size` of each size in
+    file order; and every map left out, with the reason."""
     loaded = load_map_file(path, on_invalid=on_invalid)
-    maps = [PlanningMap(m.map, m.map_id, split_of(m.map.size, id_max_size)) for m in loaded.maps]
-    return maps, len(loaded.skipped)
+    left_out = [
+        {"map": f"{Path(path).name}:{item.line}", "reason": item.reason} for item in loaded.skipped
+    ]
+    kept: list[PlanningMap] = []
+    counts: Counter[int] = Counter()
+    for item in loaded.maps:
+        size = item.map.size
+        where = split_of(size, id_max_size)
+        if sizes is not None and size not in sizes:
+            reason = f"size {size} is not in sizes={list(sizes)}"
+        elif split != "all" and where != split:
+            reason = f"an {where.upper()} map, and split={split}"
+        elif n_per_size is not None and counts[size] >= n_per_size:
+            reason = f"beyond n_per_size={n_per_size} maps of size {size}"
+        else:
+            kept.append(PlanningMap(item.map, item.map_id, where))
+            counts[size] += 1
+            continue
+        left_out.append({"map": item.map_id, "reason": reason})
+    return kept, left_out
 
 
 def demonstration_maps(shots: int, seed: int, exclude: set[str]) -> list[GridMap]:
@@ -91,24 +108,13 @@ def demonstration_maps(shots: int, seed: int, exclude: set[str]) -> list[GridMap
     return maps
 
 
-def map_message(grid: GridMap, representation: str, cot: TraceFormat) -> ChatMessageUser:
-    preamble = instructions(representation, cot)
-    if representation == "image":
-        return ChatMessageUser(
-            content=[
-                ContentText(text=f"{preamble}\n\nHere is the map:"),
-                ContentImage(image=png_data_uri(render_png(grid))),
-            ]
-        )
-    rendered = TEXT_RENDERERS[representation](grid, None)
-    return ChatMessageUser(content=f"{preamble}\n\nHere is the map:\n{rendered}")
-
-
-def demonstration(grid: GridMap, representation: str, cot: TraceFormat) -> list[ChatMessage]:
+def demonstration(
+    grid: GridMap, representation: str, cot: TraceFormat, prompt: PlanningPrompt
+) -> list[ChatMessage]:
     plan = shortest_path(grid)
     assert plan is not None, "demonstration maps are generated solvable"
     return [
-        map_message(grid, representation, cot),
+        prompt.message(grid, representation, cot),
         ChatMessageAssistant(content=reasoning_trace(grid, plan, cot)),
     ]
 
@@ -119,14 +125,15 @@ def to_sample(
     cot: TraceFormat,
     demos: list[GridMap],
     id_max_size: int,
+    prompt: PlanningPrompt,
 ) -> Sample:
     plan = shortest_path(item.map)
     if plan is None:
         raise ValueError(f"map {item.map_id} is unsolvable")
     messages: list[ChatMessage] = []
     for demo in demos:
-        messages += demonstration(demo, representation, cot)
-    messages.append(map_message(item.map, representation, cot))
+        messages += demonstration(demo, representation, cot, prompt)
+    messages.append(prompt.message(item.map, representation, cot))
     trivial = item.split == "ood" and fits_in_window(item.map, id_max_size)
     return Sample(
         id=item.map_id,
@@ -150,8 +157,8 @@ def build_dataset(
     shots: int,
     seed: int,
     id_max_size: int,
-    name: str,
+    prompt: PlanningPrompt,
 ) -> MemoryDataset:
     demos = demonstration_maps(shots, seed, {m.map.key() for m in maps})
-    samples = [to_sample(m, representation, cot, demos, id_max_size) for m in maps]
-    return MemoryDataset(samples, name=name)
+    samples = [to_sample(m, representation, cot, demos, id_max_size, prompt) for m in maps]
+    return MemoryDataset(samples, name="visual_planning")

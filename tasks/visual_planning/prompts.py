@@ -1,12 +1,29 @@
-"""Prompt text for the visual planning task, in our own words.
+"""How a map is put to the model: in our own words (`-T prompts=trustbench`), or in upstream's
+text with the map where its `<image>` stands (`-T prompts=upstream`).
 
-The rules match the upstream FrozenLake planning prompt (moves, edge, holes, goal, fewest moves,
-answer in \\boxed{}); the map representation and the reasoning-format instruction are slotted in.
+Our rules match the upstream FrozenLake planning prompt (moves, edge, holes, goal, fewest moves,
+answer in \\boxed{}); the map representation and the reasoning-format instruction are slotted
+in. No prompt shows an answer the scorer would accept: the answer format names a placeholder
+(`\\boxed{<moves>}`) that neither parser reads as moves.
 """
 
 from __future__ import annotations
 
-from trustbench.environments.gridworld import LEGENDS, TraceFormat
+from dataclasses import dataclass
+from typing import Any
+
+from inspect_ai.model import ChatMessageUser, ContentImage, ContentText
+
+from trustbench.environments.gridworld import (
+    LEGENDS,
+    TEXT_RENDERERS,
+    GridMap,
+    TraceFormat,
+    png_data_uri,
+    render_png,
+)
+from trustbench.tasks.upstream_text import LoadedText
+from trustbench.tasks.visual_planning.upstream_prompt import MAP_PLACEHOLDER
 
 RULES = """\
 You are given a square grid map of a frozen lake. A player stands on one cell, a goal is on \
@@ -52,8 +69,8 @@ COT_INSTRUCTIONS: dict[TraceFormat, str] = {
 }
 
 ANSWER_FORMAT = (
-    "Write the final move sequence inside \\boxed{}, separated by commas, for example "
-    "\\boxed{R, R, D}."
+    "Write the final move sequence inside the box, as \\boxed{<moves>}, with the moves "
+    "(U, D, L or R) separated by commas."
 )
 
 
@@ -64,3 +81,50 @@ def legend(representation: str) -> str:
 def instructions(representation: str, cot: TraceFormat) -> str:
     """Everything but the map: rules, how the map is shown, how to reason and answer."""
     return "\n\n".join([RULES, legend(representation), COT_INSTRUCTIONS[cot], ANSWER_FORMAT])
+
+
+@dataclass(frozen=True)
+class PlanningPrompt:
+    """Our wording, or upstream's loaded text (`upstream`)."""
+
+    upstream: LoadedText | None = None
+
+    @property
+    def name(self) -> str:
+        return "trustbench" if self.upstream is None else "upstream"
+
+    def record(self) -> dict[str, Any]:
+        """What the log keeps: which wording ran, and for upstream's its sha256 and origin."""
+        if self.upstream is None:
+            return {"prompts": self.name}
+        return {"prompts": self.name, "texts": [self.upstream.record()]}
+
+    def message(self, grid: GridMap, representation: str, cot: TraceFormat) -> ChatMessageUser:
+        if self.upstream is not None:
+            return self._upstream(grid, representation)
+        preamble = instructions(representation, cot)
+        if representation == "image":
+            return ChatMessageUser(
+                content=[
+                    ContentText(text=f"{preamble}\n\nHere is the map:"),
+                    ContentImage(image=png_data_uri(render_png(grid))),
+                ]
+            )
+        rendered = TEXT_RENDERERS[representation](grid, None)
+        return ChatMessageUser(content=f"{preamble}\n\nHere is the map:\n{rendered}")
+
+    def _upstream(self, grid: GridMap, representation: str) -> ChatMessageUser:
+        """Upstream's text with the map in place of `<image>`; a text map comes with our
+        one-line legend (the paper's text-format prompts are in its unreleased data)."""
+        assert self.upstream is not None
+        before, after = self.upstream.text.split(MAP_PLACEHOLDER)
+        if representation == "image":
+            image = ContentImage(image=png_data_uri(render_png(grid)))
+            return ChatMessageUser(
+                content=[ContentText(text=before), image, ContentText(text=after)]
+            )
+        rendered = TEXT_RENDERERS[representation](grid, None)
+        return ChatMessageUser(content=f"{before}\n{LEGENDS[representation]}\n{rendered}{after}")
+
+
+OURS = PlanningPrompt()

@@ -11,6 +11,8 @@ from inspect_ai.solver import Generate, Solver, TaskState, generate, solver
 
 from trustbench.environments.gridworld import TraceFormat
 from trustbench.report_spec import ReportSpec
+from trustbench.tasks.upstream_data import mirror_root
+from trustbench.tasks.upstream_text import PROMPTS
 from trustbench.tasks.visual_planning.dataset import (
     REPRESENTATIONS,
     build_dataset,
@@ -18,12 +20,21 @@ from trustbench.tasks.visual_planning.dataset import (
     file_maps,
     generated_maps,
 )
+from trustbench.tasks.visual_planning.prompts import OURS, PlanningPrompt
 from trustbench.tasks.visual_planning.scorer import plan_success, planning_breakdown
+from trustbench.tasks.visual_planning.upstream_prompt import load_upstream_prompt
 
 TEXT_ONLY_PROVIDERS = ("local", "hf")
 """Providers that cannot take an image; an image run on them fails before any sample starts."""
 
 BREAKDOWNS = ["size", "split", "trivial"]
+UPSTREAM_SEED = 42
+"""Upstream's evaluation seed (`seed_everything(42)`), also our map generator's default."""
+MAX_TOKENS = {"text": 4096, "image": 16192}
+"""Upstream's `max_new_tokens`: 4,096 in its text-model evaluation, 16,192 in its
+vision-language one."""
+GENERATED_PER_SIZE = 100
+"""Maps generated per size when `n_per_size` is not given (VSP has 100 per level)."""
 
 
 @solver
@@ -43,13 +54,13 @@ def require_image_input() -> Solver:
     return solve
 
 
-def _sizes(sizes: list[int] | str | int | None, split: str) -> list[int]:
+def _sizes(sizes: list[int] | str | int | None) -> list[int] | None:
     if sizes is None:
-        return default_sizes(split)
+        return None
     if isinstance(sizes, int):
         return [sizes]
     if isinstance(sizes, str):
-        return [int(s) for s in sizes.replace(",", " ").split()]
+        return [int(s) for s in sizes.replace(",", " ").replace("[", " ").replace("]", " ").split()]
     return [int(s) for s in sizes]
 
 
@@ -62,58 +73,93 @@ def visual_planning(
     shots: int = 0,
     split: Literal["id", "ood", "all"] = "all",
     sizes: list[int] | str | None = None,
-    n_per_size: int = 100,
-    seed: int = 0,
+    n_per_size: int | None = None,
+    seed: int = UPSTREAM_SEED,
     map_file: str | None = None,
-    on_invalid_map: Literal["error", "skip"] = "error",
+    on_invalid: Literal["error", "skip"] = "error",
     ood_filter: Literal["none", "window"] = "none",
     id_max_size: int = 6,
+    prompts: Literal["upstream", "trustbench"] = "trustbench",
+    data_dir: str | None = None,
 ) -> Task:
     """Plan a safe move sequence on a grid map given as an image or text; ID vs OOD map sizes.
 
-    Maps up to `id_max_size` are in distribution, larger ones out of distribution. `sizes`
-    (default 3-6 for id, 7-8 for ood) and `n_per_size` control generated maps; `map_file`
-    evaluates maps in the upstream `map_desc` encoding instead. `ood_filter=window` drops OOD maps
-    whose start, goal and an optimal path fit in an ID-sized window; OOD success on the
-    remaining maps is always reported as `ood_controlled`.
+    Maps up to `id_max_size` are in distribution, larger ones out of distribution. Generated
+    maps: `sizes` (default 3-6 for id, 7-8 for ood), `n_per_size` of each (default 100), from
+    `seed`. `map_file` evaluates maps in the upstream `map_desc` encoding instead, filtered by
+    `sizes` and `split` and capped at `n_per_size` per size; every map left out is listed in
+    the log with its reason. `ood_filter=window` drops OOD maps whose start, goal and an optimal
+    path fit in an ID-sized window; OOD success on the remaining maps is always reported as
+    `ood_controlled`. `prompts=upstream` asks in upstream's words, loaded at run time.
     """
     if representation not in REPRESENTATIONS:
         raise ValueError(f"representation must be one of {REPRESENTATIONS}, not {representation!r}")
+    if prompts not in PROMPTS:
+        raise ValueError(f"prompts must be one of {', '.join(PROMPTS)}, not {prompts!r}")
+    if n_per_size is not None and n_per_size < 1:
+        raise ValueError(f"n_per_size must be at least 1, not {n_per_size}")
     trace = TraceFormat(cot)
+    prompt = OURS
+    if prompts == "upstream":
+        if trace is not TraceFormat.NONE and shots == 0:
+            raise ValueError(
+                f"prompts=upstream has no reasoning-format instruction (the paper fine-tunes on "
+                f"traces), so cot={cot} would change nothing: show the format with -T shots=N, "
+                "or use prompts=trustbench."
+            )
+        prompt = PlanningPrompt(load_upstream_prompt(mirror_root(data_dir)))
+    chosen_sizes = _sizes(sizes)
     if map_file is not None:
-        maps, skipped = file_maps(map_file, id_max_size, on_invalid_map)
-        if split != "all":
-            maps = [m for m in maps if m.split == split]
-        source = {"map_file": map_file, "skipped_maps": skipped}
+        maps, left_out = file_maps(
+            map_file,
+            id_max_size,
+            on_invalid,
+            sizes=chosen_sizes,
+            n_per_size=n_per_size,
+            split=split,
+        )
+        source = {"map_file": map_file}
     else:
-        maps = generated_maps(_sizes(sizes, split), n_per_size, seed, id_max_size)
-        source = {"generator_seed": seed, "n_per_size": n_per_size, "skipped_maps": 0}
-    dataset = build_dataset(
-        maps, representation, trace, shots, seed, id_max_size, "visual_planning"
-    )
-    removed = 0
+        per_size = n_per_size or GENERATED_PER_SIZE
+        maps = generated_maps(chosen_sizes or default_sizes(split), per_size, seed, id_max_size)
+        left_out = []
+        source = {"generator_seed": seed, "n_per_size": per_size}
+    dataset = build_dataset(maps, representation, trace, shots, seed, id_max_size, prompt)
+    trivial = []
     if ood_filter == "window":
-        kept = dataset.filter(lambda s: not (s.metadata or {}).get("trivial"))
-        removed = len(dataset) - len(kept)
-        dataset = kept
+        trivial = [s for s in dataset if (s.metadata or {}).get("trivial")]
+        left_out += [
+            {"map": str(s.id), "reason": f"OOD map inside a {id_max_size}x{id_max_size} window"}
+            for s in trivial
+        ]
+        dataset = dataset.filter(lambda s: not (s.metadata or {}).get("trivial"))
     if len(dataset) == 0:
         raise ValueError("No maps to evaluate: check split, sizes, map_file and ood_filter.")
     solvers = [generate()]
     if representation == "image":
         solvers.insert(0, require_image_input())
+    config = GenerateConfig(
+        temperature=0.7,
+        top_p=0.9,
+        seed=seed,
+        max_tokens=MAX_TOKENS["image" if representation == "image" else "text"],
+    )
     return Task(
         dataset=dataset,
         solver=solvers,
         scorer=plan_success(),
         metrics=[accuracy(), stderr(), planning_breakdown()],
-        config=GenerateConfig(temperature=0.7, top_p=0.9),
-        version=1,
+        config=config,
+        version=2,
         metadata={
             **ReportSpec().metadata(),
             "breakdowns": BREAKDOWNS,
             "headline": "accuracy",
             "ood_filter": ood_filter,
-            "trivial_removed": removed,
+            "trivial_removed": len(trivial),
+            "skipped_maps": len(left_out),
+            "skipped": left_out,
+            "prompts": prompt.record(),
             **source,
         },
     )

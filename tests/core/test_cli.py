@@ -36,7 +36,7 @@ def test_list_json_shows_tasks_needs_parameters_and_suites(example_plugin):
     planning = tasks["trustbench/visual_planning"]
     assert planning["needs"] == {"vision": "representation=image"}
     params = {p["name"]: p for p in planning["parameters"]}
-    assert params["n_per_size"]["default"] == 100
+    assert params["id_max_size"]["default"] == 6 and params["seed"]["default"] == 42
     assert tasks["trustbench_example_plugin/greeting"]["plugin"] == "example"
     assert {s["name"] for s in listing["suites"]} >= {"smoke", "visual_planning"}
 

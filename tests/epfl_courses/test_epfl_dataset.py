@@ -1,5 +1,6 @@
 """Loading exams: the sample set, files of your own, bad records, and the pinned upstream files."""
 
+import codecs
 import hashlib
 import json
 from pathlib import Path
@@ -7,16 +8,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from trustbench.errors import TrustbenchError
 from trustbench.tasks.epfl_courses import epfl_courses, upstream
 from trustbench.tasks.epfl_courses.errors import (
     ChecksumError,
     DataUnavailableError,
     ExamDataError,
+    ExamFileEncodingError,
     InvalidQuestionError,
 )
 from trustbench.tasks.epfl_courses.upstream import PinnedFile, git_blob_id, upstream_file
-
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 COURSES = [
     {
@@ -83,13 +84,13 @@ def test_a_file_of_your_own_is_read_in_the_upstream_schema(tmp_path):
     assert task.metadata["source"] == f"file:{path}" and task.metadata["skipped_questions"] == 0
 
 
-def test_upstream_course_metadata_is_usable(tmp_path):
+def test_upstream_course_metadata_is_usable(tmp_path, upstream_mirror):
     """The verbatim upstream courses.json, with questions of our own on two of its courses."""
     questions = [{**MCQ, "course_id": 10}, {**OPEN, "course_id": 4}]
     path = tmp_path / "questions.json"
     path.write_text(json.dumps(questions))
     task = epfl_courses(
-        data_file=str(path), courses_file=str(SHARED_DATA / "epfl_courses" / "courses.json")
+        data_file=str(path), courses_file=str(upstream_mirror / "epfl_courses" / "courses.json")
     )
     first, second = (s.metadata for s in task.dataset)
     assert (first["program"], first["language"], first["level"]) == (
@@ -137,6 +138,31 @@ def test_bad_records_can_be_skipped_and_counted(tmp_path):
     assert task.metadata["skipped"][-1] == {"question_id": "q1", "problem": "duplicate question_id"}
 
 
+def test_exam_files_are_utf8_with_or_without_a_byte_order_mark(tmp_path):
+    (tmp_path / "courses.json").write_bytes(codecs.BOM_UTF8 + json.dumps(COURSES).encode())
+    path = tmp_path / "questions.json"
+    path.write_bytes(codecs.BOM_UTF8 + json.dumps([OPEN], ensure_ascii=False).encode())
+    assert [s.id for s in epfl_courses(data_file=str(path)).dataset] == ["q2"]
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        ('[{"question_body": "Énergie ?"}]'.encode("latin-1"), "byte 0xc9 at offset 20"),
+        ('[{"question_body": "x"}]'.encode("utf-16"), "UTF-16 text"),
+        (b"[1, 2]\x81", "byte 0x81 at offset 6"),
+    ],
+)
+def test_any_other_encoding_names_the_file_and_the_byte(tmp_path, data, found):
+    path = write_exam(tmp_path, [])
+    path.write_bytes(data)
+    with pytest.raises(ExamFileEncodingError) as raised:
+        epfl_courses(data_file=str(path))
+    message = str(raised.value)
+    assert message.startswith(f"{path}: {found}") and "Save the file as UTF-8" in message
+    assert "\n" not in message and isinstance(raised.value, TrustbenchError)
+
+
 def test_missing_files_say_what_to_do(tmp_path):
     lonely = tmp_path / "exam.json"
     lonely.write_text("[]")
@@ -157,8 +183,8 @@ def test_git_blob_ids_match_git():
     assert git_blob_id(b"hello\n") == "ce013625030ba8dba906f756967f9e9ca394464a"
 
 
-def test_the_shared_upstream_courses_file_matches_the_pin():
-    data = (SHARED_DATA / "epfl_courses" / "courses.json").read_bytes()
+def test_the_mirrored_upstream_courses_file_matches_the_pin(upstream_mirror):
+    data = (upstream_mirror / "epfl_courses" / "courses.json").read_bytes()
     upstream.verify(data, upstream.COURSES, "shared copy")
     with pytest.raises(
         ChecksumError, match="is not courses.json at epfl-nlp/NLP4Education@6330c50"

@@ -118,3 +118,15 @@ def test_load_json_invalid(tmp_path):
     with pytest.raises(MapFormatError, match="invalid JSON") as info:
         load_map_file(path, on_invalid="skip")
     assert info.value.line == 3
+
+
+def test_map_files_are_utf8_with_or_without_a_byte_order_mark(tmp_path):
+    path = tmp_path / "maps.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode() + b"\n")
+    assert [m.map_id for m in load_map_file(path).maps] == ["17"]
+    path.write_bytes(GOOD.encode() + b"\n" + '{"map_id": "é"}'.encode("latin-1"))
+    with pytest.raises(
+        MapFormatError, match=r"maps.jsonl:2: not UTF-8: byte 0xe9 at offset"
+    ) as info:
+        load_map_file(path)
+    assert f"offset {len(GOOD) + 13}" in str(info.value)

@@ -82,6 +82,19 @@ def test_planning_view_splits_id_ood_raw_and_controlled(planning):
     assert "accuracy by map size" in md and "Plan quality (as logged)" in md
 
 
+def test_planning_view_shows_upstream_s_parser_beside_ours(planning):
+    rows = {
+        (r["model"], r["metric"], r["group"]): r["value"] for r in tidy(planning, section="parsers")
+    }
+    assert rows[(BFS, "upstream parser", "maps=all maps")] == 1.0
+    assert rows[(BFS, "upstream parser", "maps=OOD controlled")] == 1.0
+    assert rows[(SMALL, "ours parser", "maps=ID")] == 1.0
+    assert rows[(SMALL, "upstream parser", "maps=OOD raw")] == 0.0
+    assert rows[(BFS, "disagreement parser", "maps=all maps")] == 0.0
+    md = planning.files["md"].read_text()
+    assert "visual_planning: success by parser" in md and "| trustbench |" in md
+
+
 def test_generic_breakdowns_follow_the_declared_fields(planning):
     groups = {r["group"]: r["value"] for r in tidy(planning, model=SMALL, section="breakdown")}
     assert groups["size=3"] == 1.0 and groups["size=7"] == 0.0
@@ -147,20 +160,37 @@ def test_unknown_plugin_metrics_are_shown_generically(synthetic):
     assert (synthetic.out_dir / "plots" / "report-plugin-mean-table-by-turn.png").is_file()
 
 
-def test_cross_strategy_views_any_majority_and_by_course(synthetic):
+def test_cross_strategy_views_follow_the_readme_definitions(synthetic):
+    """Worked by hand from report_logs.STRATEGIES (threshold 0.5; physics = q1, q2, maths =
+    q3, q4; one program, bachelor). Any/majority count a question only when fully correct."""
     rows = {
         (r["metric"], r["group"]): r["value"]
-        for r in tidy(synthetic, task="report_exam", section="breakdown")
+        for r in tidy(synthetic, task="report_exam", section="strategies")
     }
-    assert rows[("pass rate", "view=strategy=cot")] == 0.5
-    assert rows[("pass rate", "view=strategy=direct")] == 0.5
-    assert rows[("pass rate", "view=strategy=few_shot")] == 0.25
-    assert rows[("pass rate", "view=any strategy")] == 0.75
-    assert rows[("pass rate", "view=majority vote")] == 0.5
-    assert rows[("pass rate (any strategy)", "course=physics")] == 1.0
-    assert rows[("pass rate (any strategy)", "course=maths")] == 0.5
-    assert rows[("pass rate (majority vote)", "course=physics")] == 0.5
-    assert rows[("pass rate (any strategy)", "program=bachelor")] == 0.75
+    score = {
+        "strategy=cot": 0.55,
+        "strategy=direct": 0.5,
+        "strategy=few_shot": 0.375,
+        "mean over strategies": 0.475,
+        "any strategy": 0.5,  # q1 (direct 1.0) and q4 (cot 1.0)
+        "majority vote": 0.0,  # no question fully correct under 2 of 3 strategies
+    }
+    passed = {
+        "strategy=cot": 1.0,  # physics 0.5, maths 0.6
+        "strategy=direct": 0.5,  # physics 0.8, maths 0.2
+        "strategy=few_shot": 0.5,  # physics 0.2, maths 0.55
+        "mean over strategies": 0.5,  # physics 0.5, maths 0.45
+        "any strategy": 1.0,  # physics 0.5, maths 0.5
+        "majority vote": 0.0,
+    }
+    for view, value in score.items():
+        assert rows[("question score", f"view={view}")] == pytest.approx(value), view
+        assert rows[("courses passed", f"view={view}")] == passed[view], view
+        assert rows[(f"program courses passed ({view})", "program=bachelor")] == passed[view]
+    assert rows[("course score (mean over strategies)", "course=maths")] == pytest.approx(0.45)
+    assert rows[("course passed (mean over strategies)", "course=maths")] == 0.0
+    assert rows[("course score (any strategy)", "course=physics")] == 0.5
+    assert rows[("course passed (any strategy)", "course=physics")] == 1.0
 
 
 def test_csv_and_json_hold_the_same_tidy_rows(synthetic):

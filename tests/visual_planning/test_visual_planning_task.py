@@ -146,5 +146,5 @@ def test_bad_map_file_errors_with_line_or_skips_and_counts(tmp_path):
     file = write_maps(tmp_path, [GOOD, NOT_SQUARE])
     with pytest.raises(MapFormatError, match=r"maps.jsonl:2: map is 2 rows x 3 columns"):
         visual_planning(map_file=str(file))
-    task = visual_planning(map_file=str(file), on_invalid_map="skip")
+    task = visual_planning(map_file=str(file), on_invalid="skip")
     assert len(task.dataset) == 1 and task.metadata["skipped_maps"] == 1

@@ -31,6 +31,7 @@ class RunFacts:
     roles: str
     judge_mode: str
     evidence_mode: str
+    prompts: str
     dataset_version: str
     task_version: str
     trustbench: str
@@ -62,6 +63,14 @@ def judge_mode_run(run: Run) -> str:
     return str(run.metadata.get("judge_mode", UNKNOWN))
 
 
+def _prompts(recorded: object) -> str:
+    """Which wording ran (`upstream` or `trustbench`), from the task's `prompts` metadata: the
+    name, or a record whose `set` (or `prompts`) key names it."""
+    if isinstance(recorded, dict):
+        recorded = recorded.get("set", recorded.get("prompts"))
+    return UNKNOWN if recorded is None else str(recorded)
+
+
 def run_facts(run: Run) -> RunFacts:
     spec = run.log.eval
     meta = run.metadata
@@ -91,6 +100,7 @@ def run_facts(run: Run) -> RunFacts:
         roles="; ".join(roles) or "none",
         judge_mode=judge_mode_run(run),
         evidence_mode=str(meta.get("evidence_mode", UNKNOWN)),
+        prompts=_prompts(meta.get("prompts")),
         dataset_version=str(meta.get("dataset_version", meta.get("data_version", UNKNOWN))),
         task_version=str(spec.task_version),
         trustbench=packages.get("trustbench", UNKNOWN),
@@ -117,6 +127,7 @@ ACROSS_TASK = {
     "task_version": "task version",
     "judge_mode": "judge mode",
     "evidence_mode": "evidence mode",
+    "prompts": "prompts",
     "roles": "grader/roles",
     "generation": "generation settings",
 }
@@ -185,6 +196,7 @@ FACT_COLUMNS = {
     "roles": "grader/roles",
     "judge_mode": "judge mode",
     "evidence_mode": "evidence mode",
+    "prompts": "prompts",
     "dataset_version": "dataset version",
     "task_version": "task version",
     "trustbench": "trustbench",

@@ -1,63 +1,79 @@
 """Runs of one task under several prompting strategies (eval metadata `strategy`), as the EPFL
-course exams are run: the pass rate per strategy, and per question across strategies (passed
-under any strategy, passed under a majority), overall and by course and program."""
+course exams are run. Each model's logs are joined on the sample id and pooled with
+`judges.rubric.exam_results`, the one implementation of the task README's definitions: per
+strategy and pooled (mean over strategies, any strategy, majority vote), the question score,
+each course's score and pass decision at the logs' `pass_threshold`, and each program's share
+of courses passed."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from typing import Any
 
-import pandas as pd
-
-from trustbench.report.breakdowns import Breakdown, breakdown_blocks
+from trustbench.judges.rubric.exam_results import QuestionScore, ViewResult, exam_results
+from trustbench.report.cells import estimate_cell, number, text_cell
 from trustbench.report.collect import ReportData, metadata_column
-from trustbench.report.model import Section, Text, slug
+from trustbench.report.model import Cell, Section, Table, Text, TidyRow, slug
 from trustbench.report.runs import Run
-from trustbench.report.stats import Estimate, bootstrap_mean
+from trustbench.report.stats import bootstrap_mean
 
-FIELDS = ("course", "program")
 DEFAULT_THRESHOLD = 0.5
-ANY = "any strategy"
-MAJORITY = "majority vote"
+NO_PROGRAM = "none"
 
 
 def has_strategies(runs: list[Run]) -> bool:
     return any("strategy" in run.metadata for run in runs)
 
 
-def _passes(data: ReportData, runs: list[Run]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Question × strategy → 1 passed, 0 failed, NaN not scored; and each question's fields.
-    A sample passes when its headline value reaches the task's `pass_threshold`."""
-    parts = []
+def question_scores(data: ReportData, runs: list[Run]) -> list[QuestionScore]:
+    """Every scored sample of the runs, as (question, strategy, score, course, program)."""
+    records = []
     for run in runs:
         samples = data.samples_of(run)
         scored = samples[samples["value"].notna()]
-        threshold = float(run.metadata.get("pass_threshold", DEFAULT_THRESHOLD))
-        parts.append(
-            pd.DataFrame(
-                {
-                    "id": scored["id"],
-                    "strategy": str(run.metadata["strategy"]),
-                    "passed": (scored["value"] >= threshold).astype(float),
-                    **{field: metadata_column(scored, field) for field in FIELDS},
-                }
+        courses = metadata_column(scored, "course")
+        programs = metadata_column(scored, "program")
+        for sample_id, value, course, program in zip(
+            scored["id"], scored["value"], courses, programs, strict=True
+        ):
+            records.append(
+                QuestionScore(
+                    question=str(sample_id),
+                    strategy=str(run.metadata["strategy"]),
+                    score=float(value),
+                    course=str(course) if course is not None else "(no course)",
+                    program=str(program) if program is not None else NO_PROGRAM,
+                )
             )
-        )
-    long = pd.concat(parts, ignore_index=True)
-    wide = long.pivot_table(index="id", columns="strategy", values="passed", aggfunc="mean")
-    fields = long.groupby("id")[list(FIELDS)].first().reindex(wide.index)
-    return wide, fields
+    return records
 
 
-def _views(wide: pd.DataFrame) -> dict[str, pd.Series]:
-    views = {f"strategy={strategy}": wide[strategy].dropna() for strategy in wide.columns}
-    views[ANY] = wide.max(axis=1)
-    views[MAJORITY] = (wide.sum(axis=1) > wide.count(axis=1) / 2).astype(float)
-    return views
+def _threshold(runs: list[Run]) -> tuple[float, str]:
+    values = {float(run.metadata.get("pass_threshold", DEFAULT_THRESHOLD)) for run in runs}
+    if len(values) > 1:
+        return min(
+            values
+        ), f" The logs use different thresholds ({sorted(values)}); the lowest applies."
+    return values.pop(), ""
 
 
-def _estimate(values: pd.Series) -> Estimate:
-    return bootstrap_mean(values.to_numpy(dtype=float))
+def _definitions(runs: list[Run], threshold: float, mixed: str) -> Text:
+    labels = {str(run.metadata["label_scores"]) for run in runs if "label_scores" in run.metadata}
+    scores = f" Rubric label scores: {'; '.join(sorted(labels))}." if labels else ""
+    return Text(
+        "Each question's score under a strategy is 1 or 0 (multiple choice, numeric answers) or "
+        "its rubric label's score. Mean over strategies: the mean of those scores; any "
+        "strategy: 1 when some strategy answered fully correctly; majority vote: 1 when more "
+        "than half of the strategies that scored the question answered it fully correctly. A "
+        f"course is passed when the mean over its questions reaches {threshold:g} (the logs' "
+        f"pass_threshold); a program's share is the share of its courses passed.{mixed}{scores}"
+    )
+
+
+def _passed_cell(result: ViewResult, href: str) -> Cell:
+    passed = sum(c.passed for c in result.courses.values())
+    total = len(result.courses)
+    return Cell(f"{number(result.courses_passed)} ({passed}/{total})", result.courses_passed, href)
 
 
 def strategy_view(data: ReportData, runs: list[Run]) -> list[Section]:
@@ -66,55 +82,101 @@ def strategy_view(data: ReportData, runs: list[Run]) -> list[Section]:
         if "strategy" in run.metadata:
             by_model[run.model].append(run)
     task = runs[0].task
+    threshold, mixed = _threshold([r for group in by_model.values() for r in group])
     columns = [group[0] for _, group in sorted(by_model.items())]
-    overall: dict[tuple[str, Any], Estimate] = {}
-    by_field: dict[str, dict[str, dict[tuple[str, Any], Estimate]]] = {
-        field: {ANY: {}, MAJORITY: {}} for field in FIELDS
+    results = {
+        column.model: exam_results(question_scores(data, by_model[column.model]), threshold)
+        for column in columns
     }
-    for column in columns:
-        wide, fields = _passes(data, by_model[column.model])
-        views = _views(wide)
-        for name, values in views.items():
-            overall[(column.key, name)] = _estimate(values)
-        for field in FIELDS:
-            keys = fields[field]
-            present = keys.notna()
-            for name in (ANY, MAJORITY) if present.any() else ():
-                values = views[name][present]
-                for group, members in values.groupby(keys[present].astype(str)):
-                    by_field[field][name][(column.key, group)] = _estimate(members)
-    strategies = sorted({g for (_, g) in overall if g.startswith("strategy=")})
+    views = list(dict.fromkeys(view for result in results.values() for view in result))
     section = Section(f"{task}: across strategies", slug(f"strategies-{task}"))
-    section.blocks.append(
-        Text(
-            "A question passes when its score reaches the task's pass threshold. Any strategy: "
-            "passed under at least one strategy; majority vote: passed under more than half of "
-            "the strategies that answered it."
-        )
-    )
-    groups = [*strategies, ANY, MAJORITY]
-    blocks, section.rows = breakdown_blocks(
-        data,
-        columns,
-        Breakdown("view", groups, overall, numeric=False),
-        task=task,
-        title=f"{task}: pass rate across strategies",
-        metric="pass rate",
-    )
-    section.blocks += blocks
-    for field in FIELDS:
-        for name, estimates in by_field[field].items():
-            groups = sorted({g for (_, g) in estimates})
-            if not groups:
+    section.blocks.append(_definitions(list(runs), threshold, mixed))
+    headers = ["view", *(column.model for column in columns)]
+    links = [None, *(data.href(column) for column in columns)]
+    score_rows, passed_rows = [], []
+    for view in views:
+        score_cells, passed_cells = [text_cell(view)], [text_cell(view)]
+        for column in columns:
+            result = results[column.model].get(view)
+            if result is None or not result.values:
+                score_cells.append(estimate_cell(None))
+                passed_cells.append(text_cell("-"))
                 continue
-            blocks, rows = breakdown_blocks(
-                data,
-                columns,
-                Breakdown(field, groups, estimates, numeric=False),
-                task=task,
-                title=f"{task}: {name} pass rate by {field}",
-                metric=f"pass rate ({name})",
-            )
-            section.blocks += blocks
-            section.rows += rows
+            estimate = bootstrap_mean(list(result.values.values()))
+            score_cells.append(estimate_cell(estimate, data.href(column)))
+            passed_cells.append(_passed_cell(result, data.href(column)))
+            section.rows += [
+                TidyRow(
+                    "strategies", task, column.model, "question score", f"view={view}",
+                    estimate.value, estimate.low, estimate.high, estimate.n,
+                ),
+                TidyRow(
+                    "strategies", task, column.model, "courses passed", f"view={view}",
+                    result.courses_passed, n=len(result.courses),
+                ),
+            ]  # fmt: skip
+        score_rows.append(score_cells)
+        passed_rows.append(passed_cells)
+    section.blocks.append(
+        Table(f"{task}: question score by view", headers, score_rows, column_links=links)
+    )
+    section.blocks.append(
+        Table(f"{task}: share of courses passed by view", headers, passed_rows, column_links=links)
+    )
+    for column in columns:
+        blocks, rows = _model_tables(task, column, results[column.model], data.href(column))
+        section.blocks += blocks
+        section.rows += rows
     return [section]
+
+
+def _model_tables(
+    task: str, run: Run, results: dict[str, ViewResult], href: str
+) -> tuple[list[Table], list[TidyRow]]:
+    """Per course (score, ✓ passed / ✗ not) and per program (share passed), one column a view."""
+    views = list(results)
+    courses = sorted({c for r in results.values() for c in r.courses})
+    programs = sorted({p for r in results.values() for p in r.programs})
+    rows: list[TidyRow] = []
+    course_rows = []
+    for course in courses:
+        cells = [text_cell(course)]
+        for view in views:
+            found = results[view].courses.get(course)
+            if found is None:
+                cells.append(text_cell("-"))
+                continue
+            mark = "✓" if found.passed else "✗"
+            cells.append(Cell(f"{number(found.score)} {mark}", found.score, href))
+            rows += [
+                TidyRow("strategies", task, run.model, f"course score ({view})",
+                        f"course={course}", found.score, n=found.questions),
+                TidyRow("strategies", task, run.model, f"course passed ({view})",
+                        f"course={course}", float(found.passed)),
+            ]  # fmt: skip
+        course_rows.append(cells)
+    program_rows = []
+    for program in programs:
+        cells = [text_cell(program)]
+        for view in views:
+            share = results[view].programs.get(program)
+            cells.append(Cell(number(share), share, href) if share is not None else text_cell("-"))
+            if share is not None and not math.isnan(share):
+                rows.append(
+                    TidyRow("strategies", task, run.model, f"program courses passed ({view})",
+                            f"program={program}", share)
+                )  # fmt: skip
+        program_rows.append(cells)
+    tables = [
+        Table(
+            f"{task} on {run.model}: course score and pass decision by view",
+            ["course", *views],
+            course_rows,
+        ),
+        Table(
+            f"{task} on {run.model}: share of each program's courses passed by view",
+            ["program", *views],
+            program_rows,
+        ),
+    ]
+    return tables, rows
