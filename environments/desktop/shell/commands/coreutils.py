@@ -564,7 +564,9 @@ def realpath(p: Proc) -> int:
 
 @command("ln")
 def ln(p: Proc) -> int:
-    return p.fail("links are not supported by this emulated file system; copy the file instead")
+    operands = [a for a in p.args if not a.startswith("-")]
+    target = operands[-1] if operands else ""
+    return p.fail(f"failed to create link '{target}': Operation not supported")
 
 
 @command("tree")
@@ -643,9 +645,7 @@ def gio(p: Proc) -> int:
     """`gio trash FILE`, `gio trash --empty`, `trash-put FILE`, `trash-empty`."""
     args = p.args[1:] if p.name == "gio" else p.args
     if p.name == "gio" and p.args[:1] not in (["trash"],):
-        return p.fail(
-            f"{' '.join(p.args[:1])}: unsupported gio command (emulator supports `gio trash`)"
-        )
+        return p.fail(f"Unknown command {' '.join(p.args[:1])}")
     if p.name == "trash-empty" or "--empty" in args:
         p.fs.empty_trash()
         return 0
