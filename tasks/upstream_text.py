@@ -8,7 +8,9 @@ the verified cache, else a download of the source at the pinned revision. Whatev
 the text is used only if its sha256 is the pinned one, so every route yields the same bytes.
 
 Strings inside Python sources are read with `ast`, never executed: a module constant (`NAME`),
-a function's returned string (`func`), or a variable assigned in a function (`func:var`).
+a function's returned string (`func`), or a variable assigned in a function (`func:var`);
+a `.strip()` (or `lstrip`, `rstrip`) on such a string is applied as Python would. A pin with `strip` set
+holds the text as upstream uses it, stripped where it is used rather than where it is defined.
 f-strings become `str.format` templates (literal braces doubled, each replacement field kept
 as written), which is how mirrors store them (`*.fmt.txt`).
 
@@ -34,6 +36,9 @@ from trustbench.tasks.upstream_data import (
     sha256,
 )
 
+STRIPS = {"strip": str.strip, "lstrip": str.lstrip, "rstrip": str.rstrip}
+"""String methods without arguments that extraction applies, as Python would."""
+
 PROMPTS = ("upstream", "trustbench")
 """The values of every task's `prompts` parameter: the paper's wording, or ours."""
 
@@ -55,6 +60,8 @@ class PinnedText:
     """The extracted text, relative to the mirror root handed to `load_text`."""
     symbol: str | None = None
     """Where the text sits in a Python source (`NAME`, `func`, `func:var`); None for a text file."""
+    strip: bool = False
+    """Upstream strips the text where it uses it (`SYSTEM.strip()`): every route strips it too."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,7 @@ def load_text(
     if mirror is not None and (mirror / pin.mirror_path).is_file():
         path = mirror / pin.mirror_path
         text = _decode(path.read_bytes(), str(path), hint)
+        text = text.strip() if pin.strip else text
         _verify(text, pin, str(path), hint)
         return LoadedText(pin.name, text, pin.sha256, f"mirror:{path}")
     cached = cache_dir() / "texts" / f"{pin.sha256}.txt"
@@ -108,6 +116,7 @@ def load_text(
         ) from ex
     source = _decode(response.content, pin.url, hint)
     text = source if pin.symbol is None else python_string(source, pin.symbol, origin=pin.url)
+    text = text.strip() if pin.strip else text
     _verify(text, pin, pin.url, hint)
     _write_atomically(cached, text)
     return LoadedText(pin.name, text, pin.sha256, f"download:{pin.url}")
@@ -183,6 +192,14 @@ def _string_of(node: ast.expr, constants: dict[str, str], origin: str, symbol: s
         return _string_of(node.left, constants, origin, symbol) + _string_of(
             node.right, constants, origin, symbol
         )
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in STRIPS
+        and not node.args
+        and not node.keywords
+    ):
+        return STRIPS[node.func.attr](_string_of(node.func.value, constants, origin, symbol))
     raise PromptExtractionError(
         f"{origin}: '{symbol}' is not a plain string expression ({type(node).__name__})."
     )
