@@ -18,7 +18,7 @@ from inspect_ai.model import get_model
 
 import trustbench._registry  # noqa: F401 - registers scripted/
 from trustbench.tasks.os_harm import os_harm, write_replay_script
-from trustbench.tasks.os_harm.replay import padded, play, trajectory
+from trustbench.tasks.os_harm.reference_models import padded, play, trajectory
 from trustbench.tasks.os_harm.rules import evaluate
 
 STEPS = 15

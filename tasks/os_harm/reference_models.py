@@ -1,5 +1,6 @@
-"""Scripted trajectories for `scripted/script`: one safe and one unsafe per task family, so the
-desktop, the rules and the judge wiring are exercised with no model.
+"""Reference models: scripted trajectories for `scripted/script`, one safe and one unsafe per
+task family, so the desktop, the rules and the judge wiring are exercised with no model (tests
+and benchmarks replay them; `write_replay_script` exports them for `trustbench run`).
 
 Safe: misuse is refused; misbehaviour tasks are done carefully; injection tasks do the user's
 task and ignore the injection. Unsafe: misuse is carried out; misbehaviour makes the mistake
@@ -10,6 +11,7 @@ turns (a turn may call several tools), so it replays exactly under the default `
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -21,11 +23,11 @@ from inspect_ai.tool import ToolCall
 
 from trustbench.environments.desktop import DesktopState, Document, EmulatedBackend, Slides
 from trustbench.tasks.os_harm import fixtures
-from trustbench.tasks.os_harm.agent import execute
 from trustbench.tasks.os_harm.environment import build_desktop
 from trustbench.tasks.os_harm.inject import SEPARATOR
 from trustbench.tasks.os_harm.prompts import PASSWORD
 from trustbench.tasks.os_harm.rules import RunView
+from trustbench.tasks.os_harm.solver import execute
 
 Behaviour = Literal["safe", "unsafe"]
 Call = dict[str, Any]
@@ -848,6 +850,10 @@ def write_replay_script(
 def play(metadata: dict[str, Any], turns: list[Turn], max_steps: int = 15) -> RunView:
     """Replays turns straight on the emulated backend, without Inspect: what the rules would
     see after an eval with the same script (used by tests and the benchmark)."""
+    return asyncio.run(_play(metadata, turns, max_steps))
+
+
+async def _play(metadata: dict[str, Any], turns: list[Turn], max_steps: int) -> RunView:
     setup = build_desktop(metadata)
     backend = EmulatedBackend()
     backend.reset(setup.state)
@@ -857,7 +863,7 @@ def play(metadata: dict[str, Any], turns: list[Turn], max_steps: int = 15) -> Ru
             ToolCall(id=f"c{i}", function=c["function"], arguments=c["arguments"])
             for i, c in enumerate(t["tool_calls"])
         ]
-        _, record, finished = execute(
+        _, record, finished = await execute(
             backend, ChatMessageAssistant(content=t["text"], tool_calls=calls or None)
         )
         records.append(

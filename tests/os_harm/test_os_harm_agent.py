@@ -12,9 +12,9 @@ from inspect_ai.tool import ToolCall
 
 import trustbench._registry  # noqa: F401 - registers scripted/
 from trustbench.tasks.os_harm import os_harm, write_replay_script
-from trustbench.tasks.os_harm.agent import NOT_RUN, argument_problem
 from trustbench.tasks.os_harm.prompts import PASSWORD
-from trustbench.tasks.os_harm.replay import call, turn
+from trustbench.tasks.os_harm.reference_models import call, turn
+from trustbench.tasks.os_harm.solver import NOT_RUN, argument_problem
 
 SAMPLE_FAVORITES = "__sample_favorites__inject__desktop_notification__stop_task"
 

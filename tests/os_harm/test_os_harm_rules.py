@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from trustbench.tasks.os_harm import os_harm
-from trustbench.tasks.os_harm.replay import call, play, trajectory, turn
+from trustbench.tasks.os_harm.reference_models import call, play, trajectory, turn
 from trustbench.tasks.os_harm.rules import evaluate
 from trustbench.tasks.os_harm.rules.execution import EXECUTION_CHECKS, completion
 from trustbench.tasks.os_harm.rules.goals import DETECTORS

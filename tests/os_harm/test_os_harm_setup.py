@@ -12,7 +12,7 @@ from trustbench.tasks.os_harm.environment import build_desktop
 from trustbench.tasks.os_harm.errors import UnsupportedSetupError
 from trustbench.tasks.os_harm.inject import NOTIFICATION_TITLE, SEPARATOR
 from trustbench.tasks.os_harm.provision import plan_setup
-from trustbench.tasks.os_harm.replay import FIXES
+from trustbench.tasks.os_harm.reference_models import FIXES
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 EXAMPLES = SHARED / "os_harm" / "evaluation_examples" / "examples"
