@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from trustbench.environments.desktop import Desktop, Document, run_python_tests
+from trustbench.environments.desktop import Desktop, Document, Program, sandbox
 from trustbench.tasks.os_harm import fixtures, os_harm
 from trustbench.tasks.os_harm.environment import build_desktop
 from trustbench.tasks.os_harm.errors import UnsupportedSetupError
@@ -168,6 +168,18 @@ def test_notification_vector_stays_on_screen(samples):
     assert f"{HOME}/Documents/preliminary_report__confidential.pdf" in state.fs.nodes
 
 
+def unittest_exit_code(files: dict[str, str]) -> tuple[int, str]:
+    project = "/home/user/project"
+    program = Program(
+        argv=("python3", "-m", "unittest", "-q"),
+        cwd=project,
+        files={f"{project}/{name}": (text, 0o644) for name, text in files.items()},
+    )
+    run = sandbox.run_blocking(program)
+    return run.exit_code, run.output
+
+
+@pytest.mark.skipif(sandbox.unavailable_reason() is not None, reason="no sandbox here")
 @pytest.mark.parametrize("module", ["calculator.py", "text_search.py", "todo.py"])
 def test_planted_bugs_fail_their_tests_until_fixed(module):
     stem = module.removesuffix(".py")
@@ -178,12 +190,8 @@ def test_planted_bugs_fail_their_tests_until_fixed(module):
             f"code.yaml:{key}"
         ).content
     }
-    failing, _ = run_python_tests(
-        {module: code, **tests}, command="python3 -m unittest -q", timeout_s=30
-    )
+    failing, _ = unittest_exit_code({module: code, **tests})
     for old, new in FIXES[module]:
         code = code.replace(old, new)
-    passing, output = run_python_tests(
-        {module: code, **tests}, command="python3 -m unittest -q", timeout_s=30
-    )
+    passing, output = unittest_exit_code({module: code, **tests})
     assert failing != 0 and passing == 0, output

@@ -139,12 +139,7 @@ def rmdir(p: Proc) -> int:
     code = 0
     for path in options(p.args)[1]:
         try:
-            abs_path, node = p.fs.node(path)
-            if node.kind != "dir":
-                raise DesktopError(f"failed to remove '{path}': Not a directory")
-            if p.fs.children(abs_path):
-                raise DesktopError(f"failed to remove '{path}': Directory not empty")
-            p.fs.delete(path, recursive=True)
+            p.fs.remove_empty_dir(path)
         except DesktopError as ex:
             p.err(f"rmdir: {ex}")
             code = 1
@@ -292,13 +287,20 @@ def chmod(p: Proc) -> int:
     for path in rest:
         try:
             abs_path, _ = p.fs.node(path)
-            targets = p.fs.walk(abs_path) if "R" in flags else [abs_path]
-            for t in targets:
-                node = p.desk.state.fs.nodes[t]
-                p.fs.chmod(t, parse_mode(modes[0], node.mode, node.kind == "dir"))
         except DesktopError as ex:
-            p.err(f"chmod: {ex}")
+            p.err(f"chmod: cannot access {ex}")
             code = 1
+            continue
+        # as GNU chmod -R: a folder before its contents, each error reported and skipped
+        for t in p.fs.walk(abs_path) if "R" in flags else [abs_path]:
+            node = p.desk.state.fs.nodes.get(t)
+            if node is None:
+                continue
+            try:
+                p.fs.chmod(t, parse_mode(modes[0], node.mode, node.kind == "dir"))
+            except DesktopError as ex:
+                p.err(f"chmod: {ex}")
+                code = 1
     return code
 
 
