@@ -31,6 +31,17 @@ def full_dataset(mirror: str) -> tuple[Sample, ...]:
 
 
 @pytest.fixture
+def bare_samples() -> list[Sample]:
+    return list(bare_dataset())
+
+
+@pytest.fixture
+def excerpt() -> Path:
+    """The committed excerpt of upstream's task files (`fixtures/upstream_excerpt`)."""
+    return EXCERPT
+
+
+@pytest.fixture
 def full_samples(upstream_mirror: Path) -> list[Sample]:
     """All 150 upstream samples (only with the mirror)."""
     return list(full_dataset(str(upstream_mirror)))
