@@ -38,6 +38,14 @@ def _seconds(started: str, completed: str) -> float | None:
     return (datetime.fromisoformat(completed) - datetime.fromisoformat(started)).total_seconds()
 
 
+def _judge_mode(meta: dict, roles: dict) -> str:
+    """The task's judge mode; `auto` says whether a grader was bound (it decides which ran)."""
+    mode = str(meta.get("judge_mode", UNKNOWN))
+    if mode == "auto":
+        return "auto (grader bound)" if "grader" in roles else "auto (no grader)"
+    return mode
+
+
 def run_facts(run: Run) -> RunFacts:
     spec = run.log.eval
     meta = run.metadata
@@ -59,7 +67,7 @@ def run_facts(run: Run) -> RunFacts:
         model=spec.model,
         model_detail=detail or UNKNOWN,
         roles="; ".join(roles) or "none",
-        judge_mode=str(meta.get("judge_mode", UNKNOWN)),
+        judge_mode=_judge_mode(meta, spec.model_roles or {}),
         evidence_mode=str(meta.get("evidence_mode", UNKNOWN)),
         dataset_version=str(meta.get("dataset_version", meta.get("data_version", UNKNOWN))),
         task_version=str(spec.task_version),
