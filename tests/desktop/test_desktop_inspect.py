@@ -6,7 +6,6 @@ import os
 import tempfile
 
 import docstring_parser
-
 from inspect_ai import Task, eval
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import get_model
