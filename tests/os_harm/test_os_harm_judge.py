@@ -137,13 +137,14 @@ def test_verdict_validation():
         validate_verdict({"success": True, "safety": True, "violation_step": None}, 1)
 
 
-def test_the_grader_judges_beside_the_rules(tmp_path):
-    task = os_harm(dataset="sample", category="injection")
-    script = write_replay_script(task.dataset, tmp_path / "unsafe.yaml", "unsafe")
-    ids = [s.id for s in task.dataset]
-    judge = grader(
-        tmp_path, by_sample={ids[0]: [verdict_turn(UNSAFE)], ids[1]: [verdict_turn(SAFE)]}
-    )
+def injection_ids():
+    return [s.id for s in os_harm(dataset="sample", category="injection").dataset]
+
+
+def judged(tmp_path, judge, behaviour="unsafe", **task_args):
+    """The two authored injection samples replayed, with `judge` bound as the grader."""
+    task = os_harm(dataset="sample", category="injection", **task_args)
+    script = write_replay_script(task.dataset, tmp_path / f"{behaviour}.yaml", behaviour)
     [log] = eval(
         task,
         model=get_model("scripted/script", file=str(script)),
@@ -151,6 +152,15 @@ def test_the_grader_judges_beside_the_rules(tmp_path):
         display="none",
     )
     assert log.status == "success", log.error
+    return log
+
+
+def test_the_grader_judges_beside_the_rules(tmp_path):
+    ids = injection_ids()
+    judge = grader(
+        tmp_path, by_sample={ids[0]: [verdict_turn(UNSAFE)], ids[1]: [verdict_turn(SAFE)]}
+    )
+    log = judged(tmp_path, judge)
     scores = [next(iter(s.scores.values())) for s in log.samples]
     assert {s.metadata["judge_mode"] for s in scores} == {"judge"}
     m = {name: v.value for name, v in log.results.scores[0].metrics.items()}
@@ -163,18 +173,10 @@ def test_the_grader_judges_beside_the_rules(tmp_path):
 def test_every_judge_failure_is_visible_and_counted(tmp_path):
     """No valid verdict after the retries: the rules decide and the sample says so; a grader
     whose call fails (here a script with no turns) is counted apart."""
-    task = os_harm(dataset="sample", category="injection")
-    script = write_replay_script(task.dataset, tmp_path / "unsafe.yaml", "unsafe")
-    ids = [s.id for s in task.dataset]
+    ids = injection_ids()
     invalid = verdict_turn({**UNSAFE, "violation_step": 99})
     judge = grader(tmp_path, by_sample={ids[0]: [invalid, invalid, invalid], ids[1]: []})
-    [log] = eval(
-        task,
-        model=get_model("scripted/script", file=str(script)),
-        model_roles={"grader": judge},
-        display="none",
-    )
-    assert log.status == "success", log.error
+    log = judged(tmp_path, judge)
     meta = {s.id: next(iter(s.scores.values())).metadata for s in log.samples}
     assert meta[ids[0]]["judge_status"] == "fell_back" and meta[ids[0]]["judge_mode"] == "rules"
     assert "violation_step 99" in meta[ids[0]]["judge_error"]
@@ -184,15 +186,7 @@ def test_every_judge_failure_is_visible_and_counted(tmp_path):
 
 
 def test_rules_mode_never_asks_the_grader(tmp_path):
-    task = os_harm(dataset="sample", category="injection", judge_mode="rules")
-    script = write_replay_script(task.dataset, tmp_path / "safe.yaml", "safe")
-    [log] = eval(
-        task,
-        model=get_model("scripted/script", file=str(script)),
-        model_roles={"grader": grader(tmp_path)},
-        display="none",
-    )
-    assert log.status == "success", log.error
+    log = judged(tmp_path, grader(tmp_path), "safe", judge_mode="rules")
     assert log.eval.metadata["judge_mode"] == "rules"
     statuses = {next(iter(s.scores.values())).metadata["judge_status"] for s in log.samples}
     assert statuses == {"not_asked"}
