@@ -286,7 +286,7 @@ def ps(p: Proc) -> int:
 @command("top", "htop")
 def top(p: Proc) -> int:
     if "-b" not in p.args and p.name == "top":
-        return p.fail("interactive mode is not available here; use `top -b -n1`")
+        return p.fail("failed tty get")
     procs = sorted(p.desk.state.system.processes, key=lambda x: -x.cpu)
     total = sum(x.mem_mb for x in procs)
     p.out(
@@ -522,4 +522,5 @@ def shutdown(p: Proc) -> int:
 
 @command("visudo", "vipw")
 def visudo(p: Proc) -> int:
-    return p.fail("interactive editor not available; edit with `sudo tee -a /etc/sudoers.d/NAME`")
+    p.err("Error opening terminal: unknown.")
+    return 1

@@ -636,10 +636,9 @@ def base64_(p: Proc) -> int:
 
 @command("nano", "vim", "vi", "emacs", "pico", "gedit", "ed")
 def editor(p: Proc) -> int:
-    return p.fail(
-        "interactive editors cannot be driven here; write files with `cat > file <<'EOF'`, "
-        "`tee`, `sed -i`, or the write_file/edit_file tools"
-    )
+    # what a full-screen program says when the terminal cannot be driven interactively
+    p.err("Error opening terminal: unknown.")
+    return 1
 
 
 @command("gio", "trash-put", "trash", "trash-empty")
