@@ -112,7 +112,7 @@ def load_text(
         looked = f"{mirror / pin.mirror_path} nor " if mirror is not None else ""
         raise DataUnavailableError(
             f"{pin.name} is neither in {looked}{cached}, and downloading {pin.url} failed "
-            f"({ex}). {hint}".rstrip()
+            f"({(str(ex).splitlines() or [type(ex).__name__])[0]}). {hint}".rstrip()
         ) from ex
     source = _decode(response.content, pin.url, hint)
     text = source if pin.symbol is None else python_string(source, pin.symbol, origin=pin.url)

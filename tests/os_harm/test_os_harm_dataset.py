@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 from click.testing import CliRunner
+from loopback_http import QuietHandler, serve
 
 from trustbench.cli import main
 from trustbench.tasks.os_harm import os_harm, upstream
@@ -218,3 +219,31 @@ def test_loader_reports_an_unknown_step_in_a_mirrored_file(tmp_path, monkeypatch
     monkeypatch.setattr(upstream, "file_pins", lambda: pins)
     with pytest.raises(UnknownSetupStepError, match=r"os/_ransomware: setup step 4 .*'reboot'"):
         os_harm(data_dir=str(tmp_path), category="misuse", prompts="trustbench")
+
+
+class NotFound(QuietHandler):
+    def do_GET(self) -> None:
+        self.send(404, b"not found", "text/plain")
+
+
+def test_missing_data_is_one_line_with_the_fix(tmp_path, monkeypatch):
+    """No mirror, no cache, and the pinned source answers 404 (a loopback stand-in for it)."""
+    monkeypatch.setenv("TRUSTBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    with serve(NotFound) as base:
+        monkeypatch.setattr(upstream, "url_of", lambda path: f"{base}/{path}")
+        result = CliRunner().invoke(
+            main,
+            [
+                "run",
+                "trustbench/os_harm",
+                "-T",
+                f"data_dir={tmp_path / 'empty'}",
+                "-T",
+                "prompts=trustbench",
+                "--model",
+                "scripted/refuse",
+            ],
+        )
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "404" in lines[0] and "data_dir" in lines[0]
