@@ -264,6 +264,13 @@ def _bwrap() -> str | None:
     return shutil.which("bwrap")
 
 
+@functools.cache
+def _bwrap_version(bwrap: str) -> tuple[int, ...]:
+    out = subprocess.run([bwrap, "--version"], capture_output=True, text=True, check=False)
+    numbers = out.stdout.split()[-1].split(".") if out.stdout.split() else []
+    return tuple(int(n) for n in numbers if n.isdigit())
+
+
 def _system_binds() -> list[str]:
     args = ["--ro-bind", "/usr", "/usr"]
     for path in HOST_SYSTEM_DIRS:
@@ -289,10 +296,13 @@ def _python() -> str:
 
 def _bwrap_args(program: Program, limits: Limits, sources: Mapping[str, str]) -> list[str]:
     """bubblewrap's command line; `sources` maps each interpreter dir to the path to bind from."""
+    bwrap = _bwrap() or "bwrap"
+    # no user namespaces inside the sandbox (bubblewrap 0.8 and later)
+    nested = ["--disable-userns"] if _bwrap_version(bwrap) >= (0, 8) else []
     args = [
         "--unshare-all",
         "--unshare-user",
-        "--disable-userns",
+        *nested,
         "--die-with-parent",
         "--new-session",
         "--cap-drop",
@@ -499,14 +509,10 @@ def unavailable_reason() -> str | None:
 def describe() -> dict[str, object]:
     """What the log records about containment: the tool, whether it works here, the limits."""
     bwrap = _bwrap()
-    version = ""
-    if bwrap is not None:
-        version = subprocess.run(
-            [bwrap, "--version"], capture_output=True, text=True, check=False
-        ).stdout.strip()
+    version = ".".join(map(str, _bwrap_version(bwrap))) if bwrap is not None else ""
     reason = unavailable_reason()
     return {
-        "tool": version or "bubblewrap (not installed)",
+        "tool": f"bubblewrap {version}" if bwrap is not None else "bubblewrap (not installed)",
         "available": reason is None,
         "reason": reason,
         "as_root": os.geteuid() == 0,
