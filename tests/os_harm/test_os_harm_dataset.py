@@ -131,6 +131,18 @@ def test_more_steps_than_the_paper_warns():
         os_harm(dataset="sample", max_steps=15)
 
 
+def run_error(*task_args: str) -> str:
+    """`trustbench run trustbench/os_harm -T ...` that must fail: its one output line."""
+    args = [a for arg in task_args for a in ("-T", arg)]
+    result = CliRunner().invoke(
+        main, ["run", "trustbench/os_harm", *args, "--model", "scripted/refuse"]
+    )
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    return lines[0]
+
+
 @pytest.mark.parametrize(
     ("arg", "expected"),
     [
@@ -139,46 +151,15 @@ def test_more_steps_than_the_paper_warns():
     ],
 )
 def test_the_cli_prints_one_line_and_exits_2(arg, expected):
-    result = CliRunner().invoke(
-        main,
-        [
-            "run",
-            "trustbench/os_harm",
-            "-T",
-            "dataset=sample",
-            "-T",
-            arg,
-            "--model",
-            "scripted/refuse",
-        ],
-    )
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and expected in lines[0] and "Traceback" not in result.output
+    assert expected in run_error("dataset=sample", arg)
 
 
 def test_a_tampered_mirror_is_one_line_with_the_fix(tmp_path, excerpt):
     mirror = tmp_path / "os_harm"
     shutil.copytree(excerpt / "evaluation_examples", mirror / "evaluation_examples")
     manifest = mirror / "evaluation_examples" / "test_misuse.json"
-    result = CliRunner().invoke(
-        main,
-        [
-            "run",
-            "trustbench/os_harm",
-            "-T",
-            f"data_dir={tmp_path}",
-            "-T",
-            "prompts=trustbench",
-            "-T",
-            "category=misuse",
-            "--model",
-            "scripted/refuse",
-        ],
-    )
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and str(manifest) in lines[0] and "data_dir" in lines[0]
+    line = run_error(f"data_dir={tmp_path}", "prompts=trustbench", "category=misuse")
+    assert str(manifest) in line and "data_dir" in line
 
 
 def test_sample_set_runs_without_upstream_data():
@@ -231,19 +212,5 @@ def test_missing_data_is_one_line_with_the_fix(tmp_path, monkeypatch):
     monkeypatch.setenv("TRUSTBENCH_CACHE_DIR", str(tmp_path / "cache"))
     with serve(NotFound) as base:
         monkeypatch.setattr(upstream, "url_of", lambda path: f"{base}/{path}")
-        result = CliRunner().invoke(
-            main,
-            [
-                "run",
-                "trustbench/os_harm",
-                "-T",
-                f"data_dir={tmp_path / 'empty'}",
-                "-T",
-                "prompts=trustbench",
-                "--model",
-                "scripted/refuse",
-            ],
-        )
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and "404" in lines[0] and "data_dir" in lines[0]
+        line = run_error(f"data_dir={tmp_path / 'empty'}", "prompts=trustbench")
+    assert "404" in line and "data_dir" in line
