@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint benchmarks clean chromium
+.PHONY: run test lint benchmarks clean chromium bubblewrap
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,14 @@ $(VENV)/.dev-installed: pyproject.toml setup.py | $(BIN)/python
 run: $(VENV)/.local-installed
 	$(BIN)/trustbench run
 
-test: $(VENV)/.dev-installed chromium
+test: $(VENV)/.dev-installed chromium bubblewrap
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# OS-Harm runs agents' programs in a bubblewrap sandbox (Debian's bubblewrap); installed when
+# running as root, else the sandbox tests skip and the product refuses such programs.
+bubblewrap:
+	@command -v bwrap >/dev/null || [ "$$(id -u)" != 0 ] || (apt-get update -q && apt-get install -y -q bubblewrap)
 
 # The report tests open the HTML report in a real headless browser (Debian's chromium).
 chromium:

@@ -171,6 +171,6 @@ def fetch_pinned(
         looked = f"{mirrored} nor " if mirrored is not None else ""
         raise unavailable_error(
             f"{pin.label} is neither in {looked}{cached}, and downloading {pin.url} failed "
-            f"({ex}). {hint}".rstrip()
+            f"({(str(ex).splitlines() or [type(ex).__name__])[0]}). {hint}".rstrip()
         ) from ex
     return cached

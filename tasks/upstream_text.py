@@ -13,7 +13,9 @@ a function's returned string (`func`), or a variable assigned in a function (`fu
 list literal (`PROMPTS["english"][3]`, `func:messages[0]["content"]`). f-strings become
 `str.format` templates (literal braces doubled, each replacement field kept as written), which
 is how mirrors store them (`*.fmt.txt`). A source written for a newer Python (an f-string that
-reuses its own quotes inside a field, Python 3.12) is read all the same.
+reuses its own quotes inside a field, Python 3.12) is read all the same. A `.strip()` (or
+`lstrip`, `rstrip`) on such a string is applied as Python would, and a pin with `strip` set holds
+the text as upstream uses it, stripped where it is used rather than where it is defined.
 
 A text inside a `.tar.gz` archive of JSON Lines is pinned as `member:line:field` (the field of
 the JSON object on that 1-based line of that member).
@@ -45,6 +47,9 @@ from trustbench.tasks.upstream_data import (
     sha256,
 )
 
+STRIPS = {"strip": str.strip, "lstrip": str.lstrip, "rstrip": str.rstrip}
+"""String methods without arguments that extraction applies, as Python would."""
+
 PROMPTS = ("upstream", "trustbench")
 """The values of every task's `prompts` parameter: the paper's wording, or ours."""
 
@@ -67,6 +72,8 @@ class PinnedText:
     symbol: str | None = None
     """Where the text sits: in a Python source (`NAME`, `func`, `func:var@n`, with an optional
     subscript path), in a `.tar.gz` of JSON Lines (`member:line:field`); None for a text file."""
+    strip: bool = False
+    """Upstream strips the text where it uses it (`SYSTEM.strip()`): every route strips it too."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,7 @@ def load_text(
     if mirror is not None and (mirror / pin.mirror_path).is_file():
         path = mirror / pin.mirror_path
         text = _decode(path.read_bytes(), str(path), hint)
+        text = text.strip() if pin.strip else text
         _verify(text, pin, str(path), hint)
         return LoadedText(pin.name, text, pin.sha256, f"mirror:{path}")
     cached = cache_dir() / "texts" / f"{pin.sha256}.txt"
@@ -116,9 +124,10 @@ def load_text(
         looked = f"{mirror / pin.mirror_path} nor " if mirror is not None else ""
         raise DataUnavailableError(
             f"{pin.name} is neither in {looked}{cached}, and downloading {pin.url} failed "
-            f"({ex}). {hint}".rstrip()
+            f"({(str(ex).splitlines() or [type(ex).__name__])[0]}). {hint}".rstrip()
         ) from ex
     text = _extract(pin, response.content, hint)
+    text = text.strip() if pin.strip else text
     _verify(text, pin, pin.url, hint)
     _write_atomically(cached, text)
     return LoadedText(pin.name, text, pin.sha256, f"download:{pin.url}")
@@ -328,6 +337,14 @@ def _string_of(node: ast.expr, constants: dict[str, str], origin: str, symbol: s
         return _string_of(node.left, constants, origin, symbol) + _string_of(
             node.right, constants, origin, symbol
         )
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in STRIPS
+        and not node.args
+        and not node.keywords
+    ):
+        return STRIPS[node.func.attr](_string_of(node.func.value, constants, origin, symbol))
     raise PromptExtractionError(
         f"{origin}: '{symbol}' is not a plain string expression ({type(node).__name__})."
     )

@@ -2,9 +2,11 @@
 browser, office documents, notifications and an event log, with no VM, container or host access.
 
 Depends only on pydantic and inspect_ai (python-docx and openpyxl to load real .docx/.xlsx
-fixtures), so it can be used outside trustbench.
+fixtures), so it can be used outside trustbench. Programs the shell runs for real (Python,
+a project's tests) run in a bubblewrap sandbox (`sandbox.py`), never on the host.
 """
 
+from . import sandbox
 from .actions import ACTIONS
 from .backend import DesktopBackend, EmulatedBackend
 from .defaults import default_state
@@ -26,7 +28,7 @@ from .office import (
     Spreadsheet,
     load_office_file,
 )
-from .sandbox_tests import isolation_available, run_python_tests
+from .sandbox import Limits, Program, Run, SandboxUnavailable
 from .shell.commands.archive import make_archive
 from .shell.interpreter import ShellResult
 from .state import (
@@ -49,7 +51,14 @@ from .state import (
     UserAccount,
     Window,
 )
-from .tools import current_desktop, desktop_tools, init_desktop, initial_state, live_state
+from .tools import (
+    current_desktop,
+    desktop_tools,
+    init_desktop,
+    initial_state,
+    live_state,
+    tool_defs,
+)
 
 __all__ = [
     "ACTIONS",
@@ -69,6 +78,7 @@ __all__ = [
     "Form",
     "FormField",
     "Image",
+    "Limits",
     "Link",
     "Macro",
     "MailAccount",
@@ -78,6 +88,9 @@ __all__ = [
     "Paragraph",
     "Partition",
     "Process",
+    "Program",
+    "Run",
+    "SandboxUnavailable",
     "Service",
     "Sheet",
     "ShellResult",
@@ -92,11 +105,11 @@ __all__ = [
     "desktop_tools",
     "init_desktop",
     "initial_state",
-    "isolation_available",
     "live_state",
     "load_office_file",
     "make_archive",
     "normalize",
     "notify",
-    "run_python_tests",
+    "sandbox",
+    "tool_defs",
 ]

@@ -58,6 +58,14 @@ def mode_string(node: FileNode) -> str:
     return ("d" if node.kind == "dir" else "-") + bits
 
 
+def _ancestors(path: str) -> list[str]:
+    out = []
+    while path != "/":
+        path = parent_of(path)
+        out.append(path)
+    return out
+
+
 def is_sensitive(path: str) -> bool:
     name = posixpath.basename(path).lower()
     return (
@@ -266,28 +274,45 @@ class FileOps:
     def delete(self, path: str, recursive: bool = False) -> int:
         """Removes a file or (recursively) a directory; returns how many nodes went.
 
-        Like `rm -r`, it removes what it may and reports the first thing it may not.
+        As GNU `rm -r`: children first, each needing write and search permission on its own
+        folder (and read permission to list it), so what may go goes, even when the top
+        itself may not (`rm -rf ~` empties the home and then fails on `/home`). The first
+        thing that could not go is reported.
         """
         p, node = self.node(path)
         if p == "/":
             raise DesktopError("it is dangerous to operate recursively on '/'")
         if node.kind == "dir" and not recursive:
             raise DesktopError(f"cannot remove '{path}': Is a directory")
-        self._writable_dir(parent_of(p), path)
+        self._check_read_only(p, path)
         removed, kept = 0, []
+        blocked: set[str] = set()
         for q in reversed(self.walk(p)):
-            parent = self.nodes.get(parent_of(q))
-            if q != p and parent is not None and not (self.can(parent, W) and self.can(parent, X)):
-                kept.append(q)
+            if q in blocked:
                 continue
-            if any(k.startswith(q + "/") for k in kept):
+            parent = self.nodes.get(parent_of(q))
+            listable = q == p or parent is None or self.can(parent, R)
+            writable = parent is None or (self.can(parent, W) and self.can(parent, X))
+            if not (listable and writable):
+                kept.append(q)
+                blocked.update(_ancestors(q))
                 continue
             del self.nodes[q]
             removed += 1
-        self.desk.emit(FileDelete(path=p, recursive=node.kind == "dir", count=removed))
+        if removed:
+            self.desk.emit(FileDelete(path=p, recursive=node.kind == "dir", count=removed))
         if kept:
-            raise DesktopError(f"cannot remove '{kept[-1]}': Permission denied")
+            raise DesktopError(f"cannot remove '{kept[0]}': Permission denied")
         return removed
+
+    def remove_empty_dir(self, path: str) -> None:
+        """`rmdir`, and what `find -delete` does to a folder: only an empty one goes."""
+        p, node = self.node(path)
+        if node.kind != "dir":
+            raise DesktopError(f"failed to remove '{path}': Not a directory")
+        if self.children(p):
+            raise DesktopError(f"failed to remove '{path}': Directory not empty")
+        self.delete(path, recursive=True)
 
     def wipe_root(self) -> int:
         """`rm -rf --no-preserve-root /` as root: everything goes except `/` itself."""

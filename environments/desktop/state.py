@@ -304,10 +304,12 @@ class SystemState(BaseModel):
     mounts: list[MountPoint] = Field(default_factory=list)
     crontabs: dict[str, str] = Field(default_factory=dict)
     installed_packages: list[str] = Field(default_factory=list)
-    allow_test_runs: bool = True
-    """Whether `python3 -m pytest|unittest` runs the virtual files for real (sandboxed)."""
-    warnings: list[str] = Field(default_factory=list)
-    """Emulator warnings (e.g. the test sandbox had no network isolation)."""
+    allow_real_execution: bool = True
+    """Whether interpreters and test runners run for real (always sandboxed); when off, they
+    are refused as where the sandbox cannot be created."""
+    execution_refusals: list[str] = Field(default_factory=list)
+    """Why programs were refused (no sandbox here, or execution off): for the log only, never
+    shown to the agent or the judge."""
 
 
 AppName = Literal[

@@ -6,7 +6,7 @@ actions, a description of the final state) and a model, and returns a verdict.
 """
 
 from trustbench.judges.safety.judge import JUDGE_CONFIG, JudgeResult, judge_trajectory
-from trustbench.judges.safety.prompt import SYSTEM_PROMPT, user_message
+from trustbench.judges.safety.prompt import SYSTEM_PROMPT, TRUSTBENCH_JUDGE_PROMPT, JudgePrompt
 from trustbench.judges.safety.verdict import (
     TOOL_NAME,
     VERDICT_TOOL,
@@ -19,11 +19,12 @@ __all__ = [
     "JUDGE_CONFIG",
     "SYSTEM_PROMPT",
     "TOOL_NAME",
+    "TRUSTBENCH_JUDGE_PROMPT",
     "VERDICT_TOOL",
+    "JudgePrompt",
     "JudgeResult",
     "SafetyVerdict",
     "VerdictError",
     "judge_trajectory",
-    "user_message",
     "validate_verdict",
 ]

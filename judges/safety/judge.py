@@ -18,7 +18,7 @@ from inspect_ai.tool import ToolCallError, ToolFunction
 
 from trustbench.judges.asking import ask_until_readable
 from trustbench.judges.replies import tool_arguments
-from trustbench.judges.safety.prompt import RETRY, SYSTEM_PROMPT, user_message
+from trustbench.judges.safety.prompt import RETRY, TRUSTBENCH_JUDGE_PROMPT, JudgePrompt
 from trustbench.judges.safety.verdict import (
     TOOL_NAME,
     VERDICT_TOOL,
@@ -73,6 +73,7 @@ async def judge_trajectory(
     instruction: str,
     steps: Sequence[str],
     final_state: str,
+    prompt: JudgePrompt = TRUSTBENCH_JUDGE_PROMPT,
     retries: int = 2,
     config: GenerateConfig | None = None,
 ) -> JudgeResult:
@@ -81,8 +82,8 @@ async def judge_trajectory(
     reply = await ask_until_readable(
         model,
         [
-            ChatMessageSystem(content=SYSTEM_PROMPT),
-            ChatMessageUser(content=user_message(instruction, steps, final_state)),
+            ChatMessageSystem(content=prompt.system),
+            ChatMessageUser(content=prompt.user_message(instruction, steps, final_state)),
         ],
         lambda output: validate_verdict(_arguments(output), len(steps)),
         _reply_to,

@@ -12,13 +12,16 @@ does. Upstream quirks are handled on purpose:
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, Protocol
 
 from inspect_ai.dataset import MemoryDataset, Sample
 
-from trustbench.tasks.os_harm.errors import OsHarmDataError
-from trustbench.tasks.os_harm.prompts import jailbreak as jailbreak_wrap
+from trustbench.tasks.os_harm.errors import InvalidArgumentError, OsHarmDataError
+from trustbench.tasks.os_harm.goals import goals_from_json, load_goals
 from trustbench.tasks.os_harm.records import (
     CATEGORIES,
     MANIFESTS,
@@ -29,10 +32,56 @@ from trustbench.tasks.os_harm.records import (
     parse_task,
     task_path,
 )
-from trustbench.tasks.os_harm.sources import TaskFiles
+from trustbench.tasks.os_harm.upstream import UpstreamFiles, mirror_root
 
+SAMPLE_DIR = Path(__file__).with_name("data")
 UNLISTED = {"multi_apps/_fake_dating_profile": "in no upstream manifest, so never run upstream"}
 AUG_SUFFIX = "_aug"
+
+
+class TaskFiles(Protocol):
+    origin: str
+
+    def read_json(self, path: str) -> object: ...
+
+    def goals(self) -> dict[str, str]: ...
+
+
+class UpstreamTaskFiles:
+    """The pinned upstream files; every file and goal text is checked against its sha256."""
+
+    def __init__(self, files: UpstreamFiles) -> None:
+        self.files = files
+        self.origin = files.origin
+
+    def read_json(self, path: str) -> object:
+        return self.files.read_json(path)
+
+    def goals(self) -> dict[str, str]:
+        return load_goals(self.files)
+
+
+class SampleTaskFiles:
+    """Our authored sample tasks and goal texts (no checksums: they are ours)."""
+
+    origin = "sample"
+
+    def __init__(self, root: Path = SAMPLE_DIR) -> None:
+        self.root = root
+
+    def read_json(self, path: str) -> object:
+        return json.loads((self.root / path).read_text(encoding="utf-8"))
+
+    def goals(self) -> dict[str, str]:
+        return goals_from_json((self.root / "injection_goals.json").read_text(encoding="utf-8"))
+
+
+def open_files(dataset: Literal["upstream", "sample"], data_dir: str | None) -> TaskFiles:
+    """Where the task files come from: the pinned upstream files (mirror, cache or download),
+    or the small sample set we authored in the upstream format (`data/`), with no network."""
+    if dataset == "sample":
+        return SampleTaskFiles()
+    return UpstreamTaskFiles(UpstreamFiles(mirror_root(data_dir)))
 
 
 @dataclass(frozen=True)
@@ -118,18 +167,22 @@ def injection_metadata(variant: Variant) -> dict[str, Any] | None:
     }
 
 
+Jailbreak = Callable[[str], str]
+"""Wraps a misuse instruction in the jailbreak template of the prompts in use."""
+
+
 def to_sample(
     variant: Variant,
     by_id: dict[str, Variant],
-    jailbreak: bool,
+    jailbreak: Jailbreak | None,
     empty_instruction: Literal["keep", "base"],
 ) -> Sample:
     instruction, quirks = instruction_of(variant, by_id, empty_instruction)
-    wrapped = jailbreak and variant.category == "misuse"
+    wrapped = jailbreak is not None and variant.category == "misuse"
     task = variant.task
     return Sample(
         id=variant.sample_id,
-        input=jailbreak_wrap(instruction) if wrapped else instruction,
+        input=jailbreak(instruction) if jailbreak is not None and wrapped else instruction,
         metadata={
             "category": variant.category,
             "domain": variant.domain,
@@ -152,7 +205,7 @@ def to_sample(
 
 
 def build_dataset(
-    loaded: Loaded, jailbreak: bool, empty_instruction: Literal["keep", "base"]
+    loaded: Loaded, jailbreak: Jailbreak | None, empty_instruction: Literal["keep", "base"]
 ) -> MemoryDataset:
     by_id = {v.task.id: v for v in loaded.variants if v.injection is None}
     if not loaded.variants:
@@ -164,8 +217,7 @@ def build_dataset(
 def categories_of(category: str) -> tuple[Category, ...]:
     if category == "all":
         return CATEGORIES
-    if category not in CATEGORIES:
-        raise ValueError(
-            f"category must be one of {', '.join(CATEGORIES)} or all, not {category!r}"
-        )
-    return (category,)  # type: ignore[return-value]
+    for known in CATEGORIES:
+        if category == known:
+            return (known,)
+    raise InvalidArgumentError("category", category, ("all", *CATEGORIES))

@@ -1,11 +1,32 @@
-"""Typed errors for the OS-Harm data; each message names the file or task and the fix."""
+"""Typed errors for OS-Harm's arguments and data; each message names the thing and the fix.
+
+They are `TrustbenchError`s, so the CLI prints them as one line and exits 2.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from trustbench.errors import TrustbenchError
 from trustbench.tasks import upstream_data
 
 
-class OsHarmDataError(ValueError):
+class OsHarmError(TrustbenchError, ValueError):
+    """Base of every error a user can cause in OS-Harm."""
+
+
+class InvalidArgumentError(OsHarmError):
+    """A task argument outside its allowed values."""
+
+    def __init__(self, parameter: str, value: object, allowed: str | Iterable[str]) -> None:
+        self.parameter = parameter
+        listing = allowed if isinstance(allowed, str) else ", ".join(allowed)
+        super().__init__(
+            f"os_harm: -T {parameter}={value!r} is not allowed; {parameter} must be {listing}."
+        )
+
+
+class OsHarmDataError(OsHarmError):
     """The upstream task data cannot be used as given."""
 
 

@@ -23,6 +23,8 @@ class StepRecord(BaseModel):
     """Tool errors the agent saw at this step (bad arguments, unknown tools, failed actions)."""
     clock: int = 0
     """The desktop clock when the step ended: places logged events within steps."""
+    context_cut: list[str] = Field(default_factory=list)
+    """What was left out of this step's model call to fit the context (screens, steps)."""
 
     def for_judge(self) -> str:
         lines = [self.text.strip() or "(no reasoning given)"]

@@ -2,6 +2,7 @@
 mirror, the verified cache or a checked download, always the pinned bytes. No network:
 MockTransport only."""
 
+import dataclasses
 import hashlib
 
 import httpx
@@ -175,3 +176,22 @@ def test_a_non_utf8_download_is_a_checksum_error():
     calls: list[str] = []
     with pytest.raises(ChecksumError, match="not UTF-8"):
         load_text(pin_for("x", symbol=None), None, serving(b"\xff\xfe", calls), hint=HINT)
+
+
+def test_strip_calls_are_applied_as_python_would():
+    source = 'A = """\nYou act.\n""".strip()\nB = "  x  ".lstrip()\nC = "x  ".rstrip()\n'
+    assert [python_string(source, s) for s in "ABC"] == ["You act.", "x  ", "x"]
+    with pytest.raises(PromptExtractionError, match="not a plain string"):
+        python_string('D = "x".strip("x")\n', "D")
+
+
+def test_a_stripped_pin_reads_the_same_text_by_every_route(tmp_path):
+    """Upstream strips the string where it uses it; a mirror may add a final newline."""
+    source = 'SYSTEM = """\nYou are a careful judge.\n"""\n'
+    pin = dataclasses.replace(pin_for("You are a careful judge."), strip=True)
+    downloaded = load_text(pin, None, serving(source.encode(), []), hint=HINT)
+    mirrored = tmp_path / "mirror" / pin.mirror_path
+    mirrored.parent.mkdir(parents=True)
+    mirrored.write_text("You are a careful judge.\n", encoding="utf-8")
+    from_mirror = load_text(pin, tmp_path / "mirror", serving(b"", []), hint=HINT)
+    assert downloaded.text == from_mirror.text == "You are a careful judge."

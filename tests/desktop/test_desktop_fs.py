@@ -136,3 +136,54 @@ def test_path_escapes_stay_inside_the_emulation(tmp_path, monkeypatch):
     )
     assert "/tmp" not in state.fs.nodes
     assert _host_snapshot() == before
+
+
+def _files_under(desk: Desktop, root: str) -> list[str]:
+    prefix = root.rstrip("/") + "/"
+    return [p for p, n in desk.state.fs.nodes.items() if p.startswith(prefix) and n.kind == "file"]
+
+
+def test_rm_rf_home_empties_it_children_first_as_gnu_rm_does(desk):
+    """The home's contents go even though `/home` forbids removing the home itself."""
+    assert _files_under(desk, "/home/user")
+    result = desk.run("rm -rf ~")
+    assert (
+        result.exit_code == 1 and "cannot remove '/home/user': Permission denied" in result.output
+    )
+    assert _files_under(desk, "/home/user") == [] and "/home/user" in desk.state.fs.nodes
+    [event] = [e for e in desk.state.events if e.kind == "file_delete"]
+    assert event.path == "/home/user" and event.count > 1
+
+
+def test_rm_keeps_what_it_may_not_remove_and_takes_the_rest(desk):
+    desk.run("mkdir -p ~/box/locked ~/box/open && touch ~/box/locked/a ~/box/open/b ~/box/c")
+    desk.run("chmod 555 ~/box/locked")
+    result = desk.run("rm -rf ~/box")
+    assert result.exit_code == 1 and "box/locked/a" in result.output
+    assert set(desk.state.fs.nodes) & {"/home/user/box/open", "/home/user/box/c"} == set()
+    assert "/home/user/box/locked/a" in desk.state.fs.nodes
+
+
+def test_find_delete_goes_children_first_with_and_without_sudo(desk):
+    result = desk.run("find / -delete")
+    assert (
+        result.exit_code == 1
+        and "find: cannot delete '/etc/passwd': Permission denied" in result.output
+    )
+    assert _files_under(desk, "/home/user") == [] and "/etc/passwd" in desk.state.fs.nodes
+    as_root = Desktop(default_state(), source="files")
+    as_root.run("echo password | sudo -S find / -delete")
+    assert set(as_root.state.fs.nodes) == {"/"}
+
+
+def test_chmod_recursive_goes_on_past_errors_and_sudo_reaches_everything(desk):
+    desk.run("mkdir -p ~/proj/sub && touch ~/proj/sub/f && chmod 000 ~/proj/sub")
+    result = desk.run("chmod -R 755 ~/proj")
+    assert result.exit_code == 0
+    assert desk.state.fs.nodes["/home/user/proj/sub/f"].mode == 0o755
+    result = desk.run("chmod -R 777 /etc")
+    assert result.exit_code == 1 and "Operation not permitted" in result.output
+    desk.run("echo password | sudo -S chmod -R 777 /etc")
+    assert all(
+        n.mode & 0o777 == 0o777 for p, n in desk.state.fs.nodes.items() if p.startswith("/etc/")
+    )

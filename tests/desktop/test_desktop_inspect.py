@@ -1,9 +1,11 @@
 """The desktop tools inside a real Inspect eval, driven by a scripted model."""
 
+import inspect
 import json
 import os
 import tempfile
 
+import docstring_parser
 from inspect_ai import Task, eval
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import get_model
@@ -12,6 +14,7 @@ from inspect_ai.solver import Generate, TaskState, generate, solver, use_tools
 
 import trustbench._registry  # noqa: F401 - registers scripted/
 from trustbench.environments.desktop import (
+    ACTIONS,
     Desktop,
     default_state,
     describe_state,
@@ -20,6 +23,7 @@ from trustbench.environments.desktop import (
     initial_state,
     live_state,
     notify,
+    tool_defs,
 )
 
 
@@ -114,3 +118,25 @@ def test_tools_in_a_real_eval(tmp_path):
     assert score.metadata["events"][-1] == "finish"
     assert not os.path.exists(os.path.join(tempfile.gettempdir(), "escape.txt"))
     assert set(os.listdir(".")) == host_cwd
+
+
+def test_the_tools_are_generated_from_the_action_declarations():
+    """Names, order, descriptions and parameters (types, defaults, descriptions) come from the
+    declarations in actions.py, so the tools and `EmulatedBackend.act` cannot drift apart."""
+    defs = tool_defs()
+    assert [d.name for d in defs] == list(ACTIONS)
+    for d in defs:
+        fn = ACTIONS[d.name].fn
+        doc = docstring_parser.parse(fn.__doc__ or "")
+        long = f"\n\n{doc.long_description}" if doc.long_description else ""
+        assert d.description == f"{doc.short_description}{long}", d.name
+        signature = list(inspect.signature(fn).parameters.values())[1:]
+        assert list(d.parameters.properties) == [p.name for p in signature], d.name
+        required = [p.name for p in signature if p.default is inspect.Parameter.empty]
+        assert d.parameters.required == required, d.name
+        described = {p.arg_name: p.description for p in doc.params}
+        for name, param in d.parameters.properties.items():
+            assert param.description == described[name], (d.name, name)
+    edit = next(d for d in defs if d.name == "doc_edit").parameters.properties
+    assert edit["index"].type == "integer" and edit["index"].default == -1
+    assert [t.type for t in edit["bold"].anyOf] == ["boolean", "null"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from trustbench.environments.desktop import Desktop, Page, default_state
+from trustbench.environments.desktop import Desktop, Page, default_state, sandbox
 
 
 @pytest.fixture
@@ -161,11 +161,12 @@ def test_curl_pipe_bash_runs_the_fetched_script(desk):
     assert script.origin == "https://s.42l.fr/initial_config" and script.executed
 
 
-def test_python_is_recorded_not_run(desk):
+@pytest.mark.skipif(sandbox.unavailable_reason() is not None, reason="no sandbox here")
+def test_python_runs_for_real_and_the_system_files_stay_out_of_reach(desk):
     out, code = run(desk, "python3 -c 'import os; os.remove(\"/etc/hosts\")'")
-    assert code == 0 and "recorded" in out and desk.fs.exists("/etc/hosts")
+    assert code == 1 and "Error" in out and desk.fs.exists("/etc/hosts")
     [script] = [e for e in desk.state.events if e.kind == "script_exec"]
-    assert script.interpreter == "python3" and not script.executed
+    assert script.interpreter == "python3" and script.executed
 
 
 def test_archives_round_trip(desk):

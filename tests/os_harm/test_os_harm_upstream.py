@@ -12,8 +12,10 @@ from trustbench.tasks.os_harm.errors import ChecksumError, DataUnavailableError,
 from trustbench.tasks.os_harm.goals import check_goals, goals_from_json, goals_from_run_py
 from trustbench.tasks.os_harm.upstream import UpstreamFiles
 
-OS_HARM = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "os_harm"
-MANIFEST = "evaluation_examples/test_misuse.json"
+EXCERPT = Path(__file__).parent / "fixtures" / "upstream_excerpt"
+MANIFEST = "evaluation_examples/examples/libreoffice_calc/_invoice_modif.json"
+"""A pinned upstream file the excerpt holds verbatim (the excerpt's manifests are ours)."""
+DATA = (EXCERPT / MANIFEST).read_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -30,27 +32,41 @@ def serving(files: dict[str, bytes], seen: list[str]) -> httpx.MockTransport:
     return httpx.MockTransport(handle)
 
 
-def test_every_shared_reference_file_matches_its_pin():
+def test_every_excerpted_task_file_matches_its_pin():
+    files = list((EXCERPT / "evaluation_examples" / "examples").glob("*/*.json"))
+    assert len(files) == 10
+    for file in files:
+        path = str(file.relative_to(EXCERPT))
+        assert upstream.sha256(file.read_bytes()) == upstream.file_pins()[path], path
+
+
+def test_every_mirrored_file_matches_its_pin(upstream_mirror):
+    """Every task file and manifest (the mirror has no run.py: its goal texts are checked from
+    the goal list)."""
+    checked = 0
     for path, digest in upstream.file_pins().items():
-        if (OS_HARM / path).is_file():
-            assert upstream.sha256((OS_HARM / path).read_bytes()) == digest, path
+        if path.startswith("evaluation_examples/"):
+            data = (upstream_mirror / "os_harm" / path).read_bytes()
+            assert upstream.sha256(data) == digest, path
+            checked += 1
+    assert checked == 114  # 3 manifests, 110 listed task files and the unlisted one
 
 
 def test_mirror_files_are_verified(tmp_path):
-    mirror = tmp_path / "os_harm" / "evaluation_examples"
-    mirror.mkdir(parents=True)
-    (mirror / "test_misuse.json").write_bytes((OS_HARM / MANIFEST).read_bytes())
-    assert "chrome" in UpstreamFiles(tmp_path / "os_harm").read_json(MANIFEST)
-    (mirror / "test_misuse.json").write_text('{"chrome": []}')
-    with pytest.raises(ChecksumError, match="test_misuse.json"):
+    mirror = tmp_path / "os_harm" / MANIFEST
+    mirror.parent.mkdir(parents=True)
+    mirror.write_bytes(DATA)
+    assert UpstreamFiles(tmp_path / "os_harm").read_json(MANIFEST)["id"] == "_invoice_modif"
+    mirror.write_text('{"id": "_invoice_modif"}')
+    with pytest.raises(ChecksumError, match="_invoice_modif.json"):
         UpstreamFiles(tmp_path / "os_harm").read(MANIFEST)
 
 
 def test_download_is_checked_then_cached(tmp_path):
     seen: list[str] = []
-    transport = serving({MANIFEST: (OS_HARM / MANIFEST).read_bytes()}, seen)
+    transport = serving({MANIFEST: DATA}, seen)
     files = UpstreamFiles(None, transport)
-    assert json.loads(files.read(MANIFEST))["vlc"] == []
+    assert json.loads(files.read(MANIFEST))["id"] == "_invoice_modif"
     assert seen == [upstream.url_of(MANIFEST)] and upstream.REVISION in seen[0]
     assert (upstream.cache_dir() / MANIFEST).is_file()
     files.read(MANIFEST)
@@ -58,7 +74,7 @@ def test_download_is_checked_then_cached(tmp_path):
 
 
 def test_a_tampered_download_is_never_kept():
-    transport = serving({MANIFEST: b'{"chrome": ["evil"]}'}, [])
+    transport = serving({MANIFEST: b'{"id": "evil"}'}, [])
     with pytest.raises(ChecksumError, match="sha256"):
         UpstreamFiles(None, transport).read(MANIFEST)
     assert not (upstream.cache_dir() / MANIFEST).exists()
@@ -69,8 +85,8 @@ def test_a_damaged_cache_is_downloaded_again():
     cached.parent.mkdir(parents=True)
     cached.write_text("garbage")
     seen: list[str] = []
-    UpstreamFiles(None, serving({MANIFEST: (OS_HARM / MANIFEST).read_bytes()}, seen)).read(MANIFEST)
-    assert len(seen) == 1 and cached.read_bytes() == (OS_HARM / MANIFEST).read_bytes()
+    UpstreamFiles(None, serving({MANIFEST: DATA}, seen)).read(MANIFEST)
+    assert len(seen) == 1 and cached.read_bytes() == DATA
 
 
 def test_unreachable_data_says_how_to_fix_it(tmp_path):
@@ -78,8 +94,12 @@ def test_unreachable_data_says_how_to_fix_it(tmp_path):
         UpstreamFiles(tmp_path, serving({}, [])).read(MANIFEST)
 
 
-def test_goals_come_from_run_py_without_running_it():
-    texts = goals_from_json((OS_HARM / "injection" / "injection_goals.json").read_text())
+def mirrored_goals(mirror: Path) -> dict[str, str]:
+    return goals_from_json((mirror / "os_harm" / "injection" / "injection_goals.json").read_text())
+
+
+def test_goals_come_from_run_py_without_running_it(upstream_mirror):
+    texts = mirrored_goals(upstream_mirror)
     body = ",\n".join(f"    {k!r}: {v!r}" for k, v in texts.items())
     source = (
         f"import os\nos.system('never run')\ndef run():\n    all_injection_goals = {{\n{body}\n}}\n"
@@ -89,8 +109,16 @@ def test_goals_come_from_run_py_without_running_it():
         goals_from_run_py("x = 1")
 
 
-def test_changed_goal_texts_are_rejected():
-    texts = goals_from_json((OS_HARM / "injection" / "injection_goals.json").read_text())
+def test_the_excerpts_goal_texts_are_upstreams():
+    texts = goals_from_json((EXCERPT / "injection_goals.json").read_text())
+    with pytest.raises(OsHarmDataError, match="missing"):
+        check_goals(texts, "excerpt")
+    expected = upstream.pins()["goals"]
+    assert all(upstream.sha256(t.encode()) == expected[g] for g, t in texts.items())
+
+
+def test_changed_goal_texts_are_rejected(upstream_mirror):
+    texts = mirrored_goals(upstream_mirror)
     with pytest.raises(ChecksumError, match="stop_task"):
         check_goals({**texts, "stop_task": "Keep going."}, "run.py")
     with pytest.raises(OsHarmDataError, match="missing"):

@@ -68,3 +68,27 @@ def test_low_judge_agreement_is_a_warning(tmp_path, tmp_path_factory):
     high = relabelled(tmp_path_factory, "os_harm", {"agreement/unsafe": 0.95})
     warnings = build_report([high], out_dir=tmp_path / "high", formats="json").warnings
     assert not any("judges agree" in w for w in warnings)
+
+
+def test_judge_fallbacks_and_sandbox_refusals_are_warnings(tmp_path, tmp_path_factory):
+    logs = relabelled(
+        tmp_path_factory,
+        "os_harm",
+        {"judge_fell_back": 2.0, "judge_failed": 0.0, "sandbox_refusals": 1.0},
+    )
+    warnings = build_report([logs], out_dir=tmp_path, formats="json").warnings
+    assert any("2 sample(s) where the judge gave no valid verdict" in w for w in warnings)
+    assert any("1 sample(s) where a program the agent started was refused" in w for w in warnings)
+    assert not any("grader call failed" in w for w in warnings)
+
+
+def test_the_judge_mode_is_a_run_fact(tmp_path, tmp_path_factory):
+    source = list_eval_logs(str(report_logs.planning_logs(tmp_path_factory)))[0]
+    log = read_eval_log(source)
+    log.eval.task = "os_harm"
+    log.eval.metadata = {**(log.eval.metadata or {}), "breakdowns": [], "judge_mode": "auto"}
+    out = tmp_path_factory.mktemp("mode")
+    write_eval_log(log, str(out / Path(log.location).name))
+    md = build_report([out], out_dir=tmp_path, formats="md").files["md"].read_text()
+    facts = md.split("## Run facts")[1]
+    assert "auto (no grader)" in facts, facts[:1500]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trustbench.errors import TrustbenchError
-from trustbench.report.agreement import agreement_warnings
+from trustbench.report.agreement import agreement_warnings, counted_warnings
 from trustbench.report.collect import ReportData, sample_frame
 from trustbench.report.export import write_csv, write_json
 from trustbench.report.facts import comparability, facts_section, run_facts
@@ -74,6 +74,7 @@ def build_report(
     comparable = comparability(runs, facts)
     warnings = [*comparable.warnings, *(f"Could not read: {p}" for p in problems)]
     warnings += agreement_warnings(runs)
+    warnings += counted_warnings(runs)
     warnings += [
         f"Set aside an earlier attempt ({log.status}) of {log.eval.task} on {log.eval.model}, "
         f"retried in a newer log: {log.location}"

@@ -51,7 +51,7 @@ def _seconds(started: str, completed: str) -> float | None:
 def judge_mode_run(run: Run) -> str:
     """The judge mode that actually ran: a task whose judge picks its mode per sample logs
     `judge_mode/<mode>` metrics (samples per mode); one mode, or `mixed`. Else the task's own
-    `judge_mode` metadata."""
+    `judge_mode` metadata, where `auto` says whether a grader was bound."""
     metrics = {
         name.removeprefix("judge_mode/")
         for score in (run.log.results.scores if run.log.results else [])
@@ -60,7 +60,11 @@ def judge_mode_run(run: Run) -> str:
     }
     if metrics:
         return metrics.pop() if len(metrics) == 1 else "mixed"
-    return str(run.metadata.get("judge_mode", UNKNOWN))
+    mode = str(run.metadata.get("judge_mode", UNKNOWN))
+    if mode == "auto":
+        bound = "grader" in (run.log.eval.model_roles or {})
+        return "auto (grader bound)" if bound else "auto (no grader)"
+    return mode
 
 
 def _prompts(recorded: object) -> str:

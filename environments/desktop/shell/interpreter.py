@@ -19,6 +19,7 @@ from ..errors import DesktopError
 from ..events import Command, PasswordChange, ScriptExec, Sudo
 from ..fs import FileOps, normalize
 from ..state import PendingPrompt
+from .execution import run_for_real
 from .parser import (
     AndOr,
     For,
@@ -341,7 +342,7 @@ class Shell:
                 return chunks, code
             c, code = self.exec_seq(node.body, stdin, user)
             chunks += c
-        chunks.append((2, "bash: loop stopped after 10000 iterations (emulator limit)\n"))
+        chunks.append((2, "bash: fork: retry: Resource temporarily unavailable\n"))
         return chunks, 1
 
     def exec_group(self, node: Group, stdin: str, user: str) -> tuple[Chunks, int]:
@@ -420,13 +421,8 @@ class Shell:
         if interpreter in ("bash", "sh", "dash", "zsh"):
             chunks, code = self.run_script(origin, content, proc.args, proc.stdin, proc.user)
             return proc.chunks + chunks, code
-        self.desk.emit(
-            ScriptExec(
-                origin=origin, interpreter=interpreter, content=content[:20_000], executed=False
-            )
-        )
-        proc.err(f"[emulator] {interpreter} programs are recorded, not executed: {origin}")
-        return proc.chunks, 0
+        code = run_for_real(proc, [interpreter, origin, *proc.args], origin, content)
+        return proc.chunks, code
 
     # -- sudo -----------------------------------------------------------------------------
     def sudo_authenticate(

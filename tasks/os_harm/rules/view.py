@@ -42,6 +42,9 @@ class Finding:
     t: int | None = None
     paths: tuple[str, ...] = ()
     """Files behind a state-only finding: the first change to them dates it."""
+    complete: bool = True
+    """For a misuse artifact: the harmful request is delivered (saved, sent, submitted), not
+    merely in progress (an unsaved edit, a draft, a typed form)."""
 
 
 @dataclass

@@ -8,6 +8,7 @@ from ... import system
 from ...errors import DesktopError
 from ...events import PackageInstall, ServiceChange
 from ...state import PendingPrompt
+from ..execution import run_for_real
 from ..interpreter import Proc, PromptNeeded
 from . import command, options
 
@@ -165,7 +166,7 @@ def chpasswd(p: Proc) -> int:
 @command("getent")
 def getent(p: Proc) -> int:
     if not p.args or p.args[0] not in ("passwd", "group", "shadow"):
-        return p.fail("unsupported database (emulator: passwd, group, shadow)", 1)
+        return p.fail(f"Unknown database: {p.args[0] if p.args else ''}", 1)
     text = p.fs.read(f"/etc/{p.args[0]}") if p.args[0] != "shadow" or p.user == "root" else ""
     keys = p.args[1:]
     lines = [line for line in text.splitlines() if not keys or line.split(":")[0] in keys]
@@ -285,7 +286,7 @@ def ps(p: Proc) -> int:
 @command("top", "htop")
 def top(p: Proc) -> int:
     if "-b" not in p.args and p.name == "top":
-        return p.fail("interactive mode is not available here; use `top -b -n1`")
+        return p.fail("failed tty get")
     procs = sorted(p.desk.state.system.processes, key=lambda x: -x.cpu)
     total = sum(x.mem_mb for x in procs)
     p.out(
@@ -371,7 +372,7 @@ def mount(p: Proc) -> int:
         system.remount(p.desk, p.user, p.fs.resolve(target), flags["o"])
         return 0
     if operands:
-        return p.fail("only remounting (`mount -o remount,ro|rw TARGET`) is emulated", 32)
+        return p.fail(f"{operands[-1]}: must be superuser to use mount.", 32)
     for part in p.desk.state.system.partitions:
         if part.mountpoint:
             opts = next(
@@ -462,7 +463,7 @@ def mkfs(p: Proc) -> int:
                     p.fs.delete(path)
             return 0
         if p.name == "dd":
-            return p.fail("only `dd of=/dev/...` (disk overwrite) is emulated")
+            return run_for_real(p, ["dd", *p.args], "dd", " ".join(p.args))
         return p.fail("no device given")
     fstype = p.name.split(".", 1)[1] if "." in p.name else ""
     action = "format" if p.name.startswith("mkfs") else "wipe"
@@ -513,10 +514,13 @@ def packages(p: Proc) -> int:
 def shutdown(p: Proc) -> int:
     system.require_root(p.user, p.name)
     p.desk.emit(ServiceChange(name="system", action=p.name))
-    p.out("System is going down (emulated; the session continues).\n")
+    p.out(
+        f"Broadcast message from root@{p.desk.state.system.hostname}\n\nThe system will {'reboot' if p.name == 'reboot' else 'power off'} now!\n"
+    )
     return 0
 
 
 @command("visudo", "vipw")
 def visudo(p: Proc) -> int:
-    return p.fail("interactive editor not available; edit with `sudo tee -a /etc/sudoers.d/NAME`")
+    p.err("Error opening terminal: unknown.")
+    return 1

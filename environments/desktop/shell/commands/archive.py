@@ -52,7 +52,7 @@ def _archive_of(p: Proc, path: str) -> Archive:
     _, node = p.fs.node(path)
     p.fs.read(path)
     if node.doc is None or node.doc.type != "archive":
-        raise DesktopError(f"{path}: not an archive the emulator can read")
+        raise DesktopError(f"{path}: not in a recognised archive format")
     return node.doc
 
 

@@ -139,12 +139,7 @@ def rmdir(p: Proc) -> int:
     code = 0
     for path in options(p.args)[1]:
         try:
-            abs_path, node = p.fs.node(path)
-            if node.kind != "dir":
-                raise DesktopError(f"failed to remove '{path}': Not a directory")
-            if p.fs.children(abs_path):
-                raise DesktopError(f"failed to remove '{path}': Directory not empty")
-            p.fs.delete(path, recursive=True)
+            p.fs.remove_empty_dir(path)
         except DesktopError as ex:
             p.err(f"rmdir: {ex}")
             code = 1
@@ -292,13 +287,20 @@ def chmod(p: Proc) -> int:
     for path in rest:
         try:
             abs_path, _ = p.fs.node(path)
-            targets = p.fs.walk(abs_path) if "R" in flags else [abs_path]
-            for t in targets:
-                node = p.desk.state.fs.nodes[t]
-                p.fs.chmod(t, parse_mode(modes[0], node.mode, node.kind == "dir"))
         except DesktopError as ex:
-            p.err(f"chmod: {ex}")
+            p.err(f"chmod: cannot access {ex}")
             code = 1
+            continue
+        # as GNU chmod -R: a folder before its contents, each error reported and skipped
+        for t in p.fs.walk(abs_path) if "R" in flags else [abs_path]:
+            node = p.desk.state.fs.nodes.get(t)
+            if node is None:
+                continue
+            try:
+                p.fs.chmod(t, parse_mode(modes[0], node.mode, node.kind == "dir"))
+            except DesktopError as ex:
+                p.err(f"chmod: {ex}")
+                code = 1
     return code
 
 
@@ -564,7 +566,9 @@ def realpath(p: Proc) -> int:
 
 @command("ln")
 def ln(p: Proc) -> int:
-    return p.fail("links are not supported by this emulated file system; copy the file instead")
+    operands = [a for a in p.args if not a.startswith("-")]
+    target = operands[-1] if operands else ""
+    return p.fail(f"failed to create link '{target}': Operation not supported")
 
 
 @command("tree")
@@ -632,10 +636,9 @@ def base64_(p: Proc) -> int:
 
 @command("nano", "vim", "vi", "emacs", "pico", "gedit", "ed")
 def editor(p: Proc) -> int:
-    return p.fail(
-        "interactive editors cannot be driven here; write files with `cat > file <<'EOF'`, "
-        "`tee`, `sed -i`, or the write_file/edit_file tools"
-    )
+    # what a full-screen program says when the terminal cannot be driven interactively
+    p.err("Error opening terminal: unknown.")
+    return 1
 
 
 @command("gio", "trash-put", "trash", "trash-empty")
@@ -643,9 +646,7 @@ def gio(p: Proc) -> int:
     """`gio trash FILE`, `gio trash --empty`, `trash-put FILE`, `trash-empty`."""
     args = p.args[1:] if p.name == "gio" else p.args
     if p.name == "gio" and p.args[:1] not in (["trash"],):
-        return p.fail(
-            f"{' '.join(p.args[:1])}: unsupported gio command (emulator supports `gio trash`)"
-        )
+        return p.fail(f"Unknown command {' '.join(p.args[:1])}")
     if p.name == "trash-empty" or "--empty" in args:
         p.fs.empty_trash()
         return 0

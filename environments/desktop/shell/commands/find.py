@@ -162,12 +162,17 @@ def _apply(p: Proc, action: str, template: list[str], matches: list[tuple[str, s
         return 0
     if action == "-delete":
         code = 0
-        for _, q in reversed(matches):
-            if q in p.desk.state.fs.nodes:
+        # children first (-delete implies -depth); a folder goes once it is empty
+        for shown, q in reversed(matches):
+            node = p.desk.state.fs.nodes.get(q)
+            if node is not None:
                 try:
-                    p.fs.delete(q, recursive=False)
+                    if node.kind == "dir":
+                        p.fs.remove_empty_dir(q)
+                    else:
+                        p.fs.delete(q, recursive=False)
                 except DesktopError as ex:
-                    p.err(f"find: cannot delete {ex}")
+                    p.err(f"find: cannot delete '{shown}': {str(ex).rsplit(': ', 1)[-1]}")
                     code = 1
         return code
     if action == "-exec+":

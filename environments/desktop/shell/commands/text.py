@@ -8,6 +8,7 @@ import posixpath
 import re
 
 from ...errors import DesktopError
+from ..execution import run_for_real
 from ..interpreter import Proc
 from . import command, join_lines, options, read_inputs
 
@@ -230,9 +231,7 @@ class _SedCommand:
         elif self.op in "aic":
             self.text = rest[1:].lstrip("\\").lstrip()
         elif self.op not in "dpq":
-            raise DesktopError(
-                f"-e expression: unsupported command `{self.op}' (emulator: s, d, p, q, a, i, c)"
-            )
+            raise DesktopError(f"-e expression #1, char 1: unknown command: `{self.op}'")
 
     def _match(self, addr: str, n: int, last: bool, line: str) -> bool:
         if addr == "$":
@@ -376,7 +375,7 @@ def awk(p: Proc) -> int:
         program,
     )
     if not m or (m.group(1) is None and m.group(2) is None):
-        return p.fail("this emulator's awk runs only `[pattern] { print fields }` programs", 2)
+        return run_for_real(p, ["awk", *p.args], "awk", program)
     cond, items = m.group(1), m.group(2)
     sep = flags.get("F")
     for _, text in read_inputs(p, files):
@@ -678,7 +677,7 @@ def seq(p: Proc) -> int:
         else ((nums[0], 1, nums[1]) if len(nums) == 2 else tuple(nums[:3]))
     )
     if step == 0 or abs(end - start) // abs(step) > 100_000:
-        return p.fail("range too large for the emulator")
+        return p.fail("memory exhausted")
     p.out(join_lines([str(i) for i in range(start, end + (1 if step > 0 else -1), step)]))
     return 0
 

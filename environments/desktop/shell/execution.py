@@ -1,0 +1,120 @@
+"""Programs the shell runs for real (Python, other interpreters, a project's tests), each in a
+fresh sandbox over a copy of the emulated files the user can read.
+
+The copy holds the working directory and the user's home (plain text files, at most
+`MAX_COPY_BYTES`), with the emulated `/etc/passwd`, `group` and `hostname`. What the program
+creates, changes or deletes in that copy comes back into the emulated file system as the
+user's own writes, so the rules and the judge see a script's effects like any other.
+
+Where the sandbox cannot be created the program does not run: the terminal shows what a
+system that forbids execution shows (`Operation not permitted`, exit 126), and the reason is
+kept in `state.system.execution_refusals` for the log (never shown to the agent or the judge).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING
+
+from .. import sandbox
+from ..errors import DesktopError
+from ..events import ScriptExec
+
+if TYPE_CHECKING:
+    from .interpreter import Proc
+
+MAX_COPY_BYTES = 2_000_000
+ETC_FILES = ("/etc/passwd", "/etc/group", "/etc/hostname", "/etc/hosts")
+SKIPPED_DIRS = ("/.git/", "/__pycache__/", "/.cache/")
+SIGNAL_MESSAGES = {
+    9: "Killed",
+    24: "CPU time limit exceeded (core dumped)",
+    25: "File size limit exceeded (core dumped)",
+    11: "Segmentation fault (core dumped)",
+}
+
+
+def _copy(p: Proc) -> dict[str, tuple[str, int]]:
+    """The working directory first, then the home: readable plain files, within the budget."""
+    desk, fs = p.desk, p.fs
+    files: dict[str, tuple[str, int]] = {}
+    total = 0
+    for root in (p.shell.st.cwd, desk.home_of(p.user)):
+        if root == "/" or root not in desk.state.fs.nodes:
+            continue
+        for path in fs.walk(root):
+            node = desk.state.fs.nodes[path]
+            if path in files or node.kind != "file" or node.doc is not None:
+                continue
+            if any(d in path + "/" for d in SKIPPED_DIRS) or not fs.can(node, 4):
+                continue
+            total += len(node.content)
+            if total > MAX_COPY_BYTES:
+                return files
+            files[path] = (node.content, node.mode)
+    return files
+
+
+def program_for(p: Proc, argv: list[str]) -> sandbox.Program:
+    state = p.desk.state
+    account = state.users.get(p.user)
+    nodes = state.fs.nodes
+    return sandbox.Program(
+        argv=tuple(argv),
+        cwd=p.shell.st.cwd,
+        files=_copy(p),
+        etc={path: nodes[path].content for path in ETC_FILES if path in nodes},
+        user=p.user,
+        uid=account.uid if account is not None else (0 if p.user == "root" else 1000),
+        gid=account.gid if account is not None else 0,
+        home=p.desk.home_of(p.user),
+        hostname=state.system.hostname,
+        env={k: v for k, v in p.shell.st.env.items() if k not in ("PATH", "HOME", "USER")} | p.env,
+        stdin=p.stdin,
+    )
+
+
+def run_for_real(p: Proc, argv: list[str], origin: str, content: str) -> int:
+    """Runs `argv` in the sandbox, shows its output, and brings its file changes back."""
+    interpreter = posixpath.basename(argv[0])
+    if not p.desk.state.system.allow_real_execution:
+        return _refuse(p, argv, origin, content, "real execution is turned off for this desktop")
+    try:
+        result = sandbox.run_blocking(program_for(p, argv))
+    except sandbox.SandboxUnavailable as ex:
+        return _refuse(p, argv, origin, content, str(ex))
+    p.desk.emit(
+        ScriptExec(origin=origin, interpreter=interpreter, content=content[:20_000], executed=True)
+    )
+    p.out(result.output)
+    if result.signal in SIGNAL_MESSAGES and not result.timed_out:
+        p.err(SIGNAL_MESSAGES[result.signal])
+    elif result.timed_out:
+        p.err("Killed")
+    fs = p.fs
+    for path, text in result.changed.items():
+        try:
+            parent = posixpath.dirname(path)
+            if not fs.exists(parent):
+                fs.mkdir(parent, parents=True)
+            fs.write(path, text)
+        except DesktopError:
+            continue  # the emulated permissions forbid it; the sandbox copy was looser
+    for path in result.deleted:
+        try:
+            fs.delete(path)
+        except DesktopError:
+            continue
+    return result.exit_code
+
+
+def _refuse(p: Proc, argv: list[str], origin: str, content: str, reason: str) -> int:
+    interpreter = posixpath.basename(argv[0])
+    p.desk.emit(
+        ScriptExec(origin=origin, interpreter=interpreter, content=content[:20_000], executed=False)
+    )
+    refusals = p.desk.state.system.execution_refusals
+    if reason not in refusals:
+        refusals.append(reason)
+    p.err(f"bash: {argv[0]}: Operation not permitted")
+    return 126
