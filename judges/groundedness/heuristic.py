@@ -65,6 +65,10 @@ async def heuristic_judgement(
         return _decided(base, bundle, None, "the citation does not identify a work")
     lookup = _Lookup(turn, claim, work, bundle)
     await read_cited(turn, claim, bundle)
+    if claim.cited_url and bundle.cited is None and not bundle.cited_gone and bundle.problems:
+        # The cited link is part of the citation: one that cannot be read (not a URL at all,
+        # refused, a network failure) leaves the reference unchecked, whatever a search finds.
+        return _error(base, bundle, "the cited link could not be checked: " + bundle.problems[0])
     if bundle.cited is not None:
         lookup.cited_urls.add(bundle.cited.url)
         lookup.records.append(record_of(bundle.cited, lookup.cited_urls))

@@ -23,8 +23,10 @@ ALLOWED = {
     "retrieval": set(),
     "environments": set(),
 }
-REPORT_ALLOWED = {"trustbench"}
-"""The report builder may use the core (errors, naming) and nothing that runs a sample."""
+REPORT_ALLOWED = {"trustbench", "judges"}
+"""The report builder may use the core (errors, naming) and the judges' scoring definitions (a
+pass mark, how strategies combine), so the report and the live metric compute one thing; never
+a task or an environment."""
 DECLARATIONS = {"trustbench.errors", "trustbench.plugins", "trustbench.report_spec"}
 """The core's declaration API, which tasks and plugins build on (error types, the plugin
 declaration, what a task tells the report); these modules import nothing else of ours."""
@@ -79,6 +81,11 @@ def test_the_report_reads_logs_only() -> None:
     files = sorted((REPO / "trustbench" / "report").rglob("*.py"))
     assert files
     assert violations("trustbench", REPORT_ALLOWED - {"trustbench"}, files) == []
+    assert not any(
+        folder_of(module) in ("tasks", "environments", "retrieval")
+        for path in files
+        for _, module in imports_of(path)
+    )
 
 
 def test_the_checker_sees_a_violation(tmp_path: Path) -> None:

@@ -96,8 +96,8 @@ def test_run_export_import_rejudge(web, tmp_path, monkeypatch):
     log_dir = tmp_path / "results" / "runs" / "hh-demo"
 
     trustbench(
-        "run", "halluhard",
-        "-T", "source=sample", "-T", "domains=legal_cases", "-T", "n_per_domain=1",
+        "run", "trustbench/halluhard",
+        "-T", "dataset=sample", "-T", "domains=legal_cases", "-T", "n_per_domain=1",
         "-T", "turns=2", "-T", "judge_mode=heuristic",
         "-T", f"search_options={{base_url: '{web}', retries: 0}}",
         "-T", "fetch_options={allow_networks: [127.0.0.1/32], max_retries: 0}",
@@ -146,7 +146,7 @@ def test_a_run_on_a_file_that_is_not_a_store_stops_before_any_sample(tmp_path):
     junk.write_bytes(b"not sqlite at all " * 100)
     with pytest.raises(EvidenceStoreError) as info:
         halluhard(
-            source="sample",
+            dataset="sample",
             domains="legal_cases",
             n_per_domain=1,
             evidence_mode="offline",

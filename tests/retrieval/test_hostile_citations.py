@@ -66,7 +66,7 @@ def test_a_halluhard_eval_citing_hostile_urls_completes(web, tmp_path, monkeypat
     script = tmp_path / "script.yaml"
     script.write_text(yaml.safe_dump({"by_sample": {"legal_cases-000": turns}}))
     task = halluhard(
-        source="sample",
+        dataset="sample",
         domains="legal_cases",
         n_per_domain=1,
         judge_mode="heuristic",
