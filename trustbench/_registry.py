@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from inspect_ai.model import ModelAPI, modelapi
 
+from trustbench.environments.gridworld import MapFormatError
 from trustbench.plugins import Plugin, discover_plugins
+from trustbench.retrieval.types import RetrievalError
 from trustbench.tasks.epfl_courses import ORACLES as EPFL_COURSES_ORACLES
 from trustbench.tasks.epfl_courses import epfl_courses
+from trustbench.tasks.epfl_courses.errors import ExamDataError
 from trustbench.tasks.halluhard import halluhard, halluhard_judge
+from trustbench.tasks.halluhard.errors import HalluHardDataError
 from trustbench.tasks.os_harm import os_harm
+from trustbench.tasks.os_harm.errors import OsHarmDataError
 from trustbench.tasks.visual_planning import ORACLES as VISUAL_PLANNING_ORACLES
 from trustbench.tasks.visual_planning import visual_planning
 
@@ -20,6 +25,13 @@ builtin = Plugin(
     name="trustbench",
     tasks=[visual_planning, epfl_courses, halluhard, os_harm],
     oracles={**VISUAL_PLANNING_ORACLES, **EPFL_COURSES_ORACLES},
+    user_errors=(
+        MapFormatError,
+        ExamDataError,
+        HalluHardDataError,
+        OsHarmDataError,
+        RetrievalError,
+    ),
 )
 
 

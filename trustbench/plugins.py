@@ -33,6 +33,9 @@ class Plugin:
     tasks: Sequence[Callable[..., Task]]
     oracles: Mapping[str, Callable[..., str]] = field(default_factory=dict)
     suites_dir: Path | None = None
+    user_errors: tuple[type[Exception], ...] = ()
+    """The base classes of the errors its tasks raise for input a user can fix (bad data, a bad
+    argument value): the CLI prints them as one clear message, without a traceback."""
 
 
 def discover_plugins() -> list[Plugin]:

@@ -100,7 +100,10 @@ def test_run_exits_nonzero_when_a_task_errors(tmp_path):
 def test_unknown_names_are_clear_errors():
     result = trustbench("run", "no_such_thing", "--model", "scripted/echo")
     assert result.returncode == 2
-    assert "Unknown task 'no_such_thing'. Available: trustbench/epfl_courses, trustbench/halluhard" in result.stderr
+    assert (
+        "Unknown task 'no_such_thing'. Available: trustbench/epfl_courses, trustbench/halluhard"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
