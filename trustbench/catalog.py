@@ -106,6 +106,8 @@ class TaskEntry:
     renamed: dict[str, str] = field(default_factory=dict)
     """Old parameter names and the names that replaced them, declared with
     `@task(renamed={"old": "new"})`: an old name is an error that names the new one."""
+    stand_ins: dict[str, str] = field(default_factory=dict)
+    """The scripted policies `scripted/reference` and `scripted/baseline` play on this task."""
 
     @property
     def short_name(self) -> str:
@@ -149,6 +151,7 @@ class TaskEntry:
             "summary": self.summary,
             "needs": self.needs,
             "renamed": self.renamed,
+            "stand_ins": self.stand_ins,
             "parameters": [
                 {
                     "name": p.name,
@@ -198,6 +201,11 @@ def _entry(plugin: Plugin, function: Callable[..., Task]) -> TaskEntry:
         needs=needs,
         function=function,
         renamed=renamed,
+        stand_ins={
+            kind: policies[function]
+            for kind, policies in (("reference", plugin.reference), ("baseline", plugin.baseline))
+            if function in policies
+        },
     )
 
 

@@ -126,6 +126,9 @@ def list_command(as_json: bool) -> None:
         )
         click.echo(f"  {entry.name}  [{entry.plugin}]  needs: {needs or 'nothing'}")
         click.echo(f"      {entry.summary}")
+        if entry.stand_ins:
+            played = ", ".join(f"scripted/{k} plays {v}" for k, v in entry.stand_ins.items())
+            click.echo(f"      ({played})")
         for p in entry.parameters:
             default = "required" if p.required else f"default {p.default!r}"
             click.echo(f"      -T {p.name}=<{p.annotation}>  ({default})")
@@ -173,6 +176,7 @@ def run(
     """
     from trustbench.catalog import load_catalog
     from trustbench.locations import report_dir
+    from trustbench.providers.scripted import STAND_INS
     from trustbench.report import build_report, overview_table
     from trustbench.results_table import read_rows, to_rich_table
     from trustbench.runner import execute, plan_run
@@ -197,6 +201,9 @@ def run(
         result = build_report([plan.log_dir], out_dir=report_dir([plan.log_dir]))
         _console().print(overview_table(result.overview))
         html = result.files["html"]
+    for kind, meaning in STAND_INS.items():
+        if f"scripted/{kind}" in plan.models:
+            click.echo(f"scripted/{kind}: {meaning}.")
     click.echo(f"Logs:   {plan.log_dir.resolve()}")
     if html is not None:
         click.echo(f"Report: {html.resolve()}")

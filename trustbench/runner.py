@@ -98,6 +98,19 @@ def _check_overrides_apply(planned: list[PlannedTask], overrides: dict[str, Any]
         )
 
 
+def _check_stand_ins(planned: list[PlannedTask], models: list[str]) -> None:
+    """`scripted/reference` and `scripted/baseline` play only tasks whose plugin names a policy."""
+    for kind in ("reference", "baseline"):
+        if f"scripted/{kind}" not in models:
+            continue
+        missing = [t.entry.name for t in planned if kind not in t.entry.stand_ins]
+        if missing:
+            raise TrustbenchError(
+                f"scripted/{kind} has no policy for {', '.join(dict.fromkeys(missing))}: its "
+                f"plugin names none (Plugin({kind}={{task: policy}})). Leave it out of --model."
+            )
+
+
 def _distinct(planned: list[PlannedTask]) -> list[PlannedTask]:
     """One task per name and arguments: a suite-level `-T` can make entries identical (every
     representation of a suite set to `image`), and Inspect refuses an eval set with twins."""
@@ -155,6 +168,7 @@ def plan_run(
     if user:
         roles["user"] = user
     check_models([*chosen, *roles.values()])
+    _check_stand_ins(planned, [*chosen, *roles.values()])
     for t in planned:
         if "vision" in t.needs_now():
             text_only = [m for m in chosen if provider_of(m) in TEXT_ONLY_PROVIDERS]
