@@ -12,7 +12,13 @@ from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageUser,
 from inspect_ai.tool import ToolInfo
 
 from trustbench.errors import TrustbenchError, UnknownNameError
-from trustbench.providers.scripted.oracles import STAND_INS, get_oracle, oracle_names, stand_in
+from trustbench.providers.scripted.oracles import (
+    STAND_INS,
+    StandIn,
+    get_oracle,
+    oracle_names,
+    stand_in,
+)
 from trustbench.providers.scripted.script import Script, ScriptedTurn, load_script
 
 REFUSAL = "I'm sorry, but I can't help with that request."
@@ -80,17 +86,18 @@ def script_policy(file: str) -> Policy:
     return play
 
 
-def stand_in_policy(kind: str, args: dict[str, Any]) -> Policy:
+def stand_in_policy(kind: StandIn, args: dict[str, Any]) -> Policy:
     """`scripted/reference`, `scripted/baseline`: the policy the running task names for `kind`."""
     resolved: dict[str, Policy] = {}
 
     def play(request: PolicyRequest) -> ScriptedTurn:
         active = sample_active()
-        task = active.task if active is not None else "(no task)"
-        name = stand_in(kind, task)  # type: ignore[arg-type]
+        if active is None:  # a ping outside a run (`trustbench doctor`): no task to play
+            return ScriptedTurn(text=f"scripted/{kind} plays each task's {kind} policy in a run.")
+        name = stand_in(kind, active.task)
         if name is None:
             raise TrustbenchError(
-                f"scripted/{kind} has no policy for task {task}: its plugin names none "
+                f"scripted/{kind} has no policy for task {active.task}: its plugin names none "
                 f"(Plugin({kind}={{task: policy}}))."
             )
         if name not in resolved:
