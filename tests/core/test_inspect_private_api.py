@@ -34,18 +34,23 @@ def test_modelapis_are_found_by_unqualified_name():
     assert {"scripted", "local", "openai"} <= names
 
 
+@solver
+def peek(read, seen: list):
+    """Records what `read()` sees while a sample runs."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        seen.append(read())
+        return state
+
+    return solve
+
+
 def test_sample_state_is_visible_inside_generate():
     seen = []
-
-    @solver
-    def peek():
-        async def solve(state: TaskState, generate: Generate) -> TaskState:
-            seen.append(sample_state().metadata)
-            return state
-
-        return solve
-
-    task = Task(dataset=MemoryDataset([Sample(input="x", metadata={"k": 1})]), solver=peek())
+    task = Task(
+        dataset=MemoryDataset([Sample(input="x", metadata={"k": 1})]),
+        solver=peek(lambda: sample_state().metadata, seen),
+    )
     [log] = eval(task, model=get_model("scripted/echo"), display="none")
     assert log.status == "success"
     assert seen == [{"k": 1}]
@@ -54,17 +59,8 @@ def test_sample_state_is_visible_inside_generate():
 def test_the_active_sample_names_its_registered_task():
     """`scripted/reference` finds the task it plays from the active sample."""
     seen = []
-
-    @solver
-    def peek():
-        async def solve(state: TaskState, generate: Generate) -> TaskState:
-            seen.append(sample_active().task)
-            return state
-
-        return solve
-
     task = visual_planning(sizes=[3], n_per_size=1)
-    task.solver = peek()
+    task.solver = peek(lambda: sample_active().task, seen)
     [log] = eval(task, model=get_model("scripted/echo"), display="none")
     assert log.status == "success" and seen == ["trustbench/visual_planning"]
 
