@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from loopback_http import QuietHandler, serve
 
 from helpers import guarded_env, venv_bin
 from trustbench.cli import main
@@ -99,6 +100,30 @@ def test_a_checksum_mismatch_in_the_mirror_says_what_to_do(tmp_path):
         "run", "trustbench/os_harm", "--model", "scripted/echo", "--data-dir", str(tmp_path)
     )
     assert "os_harm/run.py is not run.py at" in err and "Replace it with the upstream file" in err
+
+
+class NoTunnel(QuietHandler):
+    """A proxy that refuses every tunnel: the download fails without leaving loopback."""
+
+    def do_CONNECT(self) -> None:
+        self.send(403, b"no tunnels here", "text/plain")
+
+
+def test_data_that_can_be_neither_found_nor_downloaded_says_where_to_put_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRUSTBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "mirror").mkdir()
+    with serve(NoTunnel) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy)
+        _, err = cli(
+            "run",
+            "trustbench/os_harm",
+            "--model",
+            "scripted/echo",
+            "--data-dir",
+            str(tmp_path / "mirror"),
+        )
+    assert "is neither in" in err and "and downloading https://" in err
+    assert "Put a copy of the upstream tree in <dir>/os_harm/" in err
 
 
 def test_a_missing_file_is_named(tmp_path):
