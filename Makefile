@@ -31,9 +31,16 @@ test: $(VENV)/.dev-installed chromium bubblewrap
 bubblewrap:
 	@command -v bwrap >/dev/null || [ "$$(id -u)" != 0 ] || (apt-get update -q && apt-get install -y -q bubblewrap)
 
-# The report tests open the HTML report in a real headless browser (Debian's chromium).
+# The report tests open the HTML report in a real headless browser. As root, a missing one is
+# installed (Debian's chromium); otherwise the tests say how to install it or point CHROMIUM at one.
 chromium:
-	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+	@if { [ -n "$$CHROMIUM" ] || command -v chromium || command -v chromium-browser \
+		|| command -v google-chrome; } >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && apt-get install -y -q chromium >/dev/null; \
+	else \
+		echo "No Chromium: the HTML report tests will fail. Install it (sudo apt-get install chromium) or set CHROMIUM=/path/to/chrome."; \
+	fi
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""Maps the top-level code folders into the one `trustbench.*` namespace (see ARCHITECTURE.md)."""
+"""Maps the top-level code folders into the one `trustbench.*` namespace (see the README's Layout)."""
 
 from pathlib import Path
 

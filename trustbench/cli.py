@@ -10,9 +10,12 @@ from typing import Any
 
 import click
 import yaml
+from inspect_ai._util.error import PrerequisiteError
+from rich.text import Text
 
 from trustbench.errors import TrustbenchError
 from trustbench.evidence_cli import evidence
+from trustbench.tasks.upstream_data import UpstreamDataError
 
 
 def _parse_key_values(values: tuple[str, ...], flag: str) -> dict[str, Any]:
@@ -30,6 +33,16 @@ def _split_models(value: str | None) -> list[str] | None:
     return [m.strip() for m in value.split(",") if m.strip()] if value else None
 
 
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    resolved = path.resolve()
+    return (
+        str(resolved.relative_to(Path.cwd()))
+        if resolved.is_relative_to(Path.cwd())
+        else str(resolved)
+    )
+
+
 def _console():  # -> rich.console.Console
     """Rich wraps at 80 columns when output is not a terminal; a results table needs more."""
     from rich.console import Console
@@ -38,20 +51,48 @@ def _console():  # -> rich.console.Console
     return console if console.is_terminal else Console(width=200)
 
 
+def _is_user_error(error: Exception) -> bool:
+    """Errors a user can cause and fix: ours, Inspect's unmet prerequisites (a missing API key),
+    pinned data that cannot be used, a file that cannot be read, and the typed errors each
+    plugin declares for its tasks (`Plugin.user_errors`). Anything else is a bug: traceback."""
+    if isinstance(error, (TrustbenchError, PrerequisiteError, UpstreamDataError)):
+        return True
+    if isinstance(error, OSError) and error.filename is not None:
+        return True
+    from trustbench._registry import builtin
+    from trustbench.plugins import discover_plugins
+
+    declared = tuple(e for plugin in (builtin, *discover_plugins()) for e in plugin.user_errors)
+    return isinstance(error, declared)
+
+
+def _user_message(error: Exception) -> str:
+    if isinstance(error, PrerequisiteError):
+        text = Text.from_markup(str(error.message)).plain.removeprefix("ERROR: ")
+        return " ".join(line.strip() for line in text.splitlines() if line.strip())
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"cannot read {error.filename}: {error.strerror or error}"
+    return str(error)
+
+
 class TrustbenchGroup(click.Group):
-    """Prints our typed errors as one clear line and exits 2, without a traceback."""
+    """Prints an error the user can fix as one clear message and exits 2, without a traceback
+    (`trustbench --debug ...` shows it)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except TrustbenchError as ex:
-            click.secho(f"Error: {ex}", fg="red", err=True)
+        except Exception as ex:
+            if ctx.params.get("debug") or not _is_user_error(ex):
+                raise
+            click.secho(f"Error: {_user_message(ex)}", fg="red", err=True)
             sys.exit(2)
 
 
 @click.group(cls=TrustbenchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="trustbench")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+def main(debug: bool) -> None:
     """Evaluate LLMs and agents for hallucination and safety, on inspect-ai."""
 
 
@@ -85,6 +126,9 @@ def list_command(as_json: bool) -> None:
         )
         click.echo(f"  {entry.name}  [{entry.plugin}]  needs: {needs or 'nothing'}")
         click.echo(f"      {entry.summary}")
+        if entry.stand_ins:
+            played = ", ".join(f"scripted/{k} plays {v}" for k, v in entry.stand_ins.items())
+            click.echo(f"      ({played})")
         for p in entry.parameters:
             default = "required" if p.required else f"default {p.default!r}"
             click.echo(f"      -T {p.name}=<{p.annotation}>  ({default})")
@@ -150,9 +194,11 @@ def run(
     `success`.
     """
     from trustbench.catalog import load_catalog
+    from trustbench.locations import report_dir
+    from trustbench.providers.scripted import STAND_INS
     from trustbench.report import build_report, overview_table
     from trustbench.results_table import read_rows, to_rich_table
-    from trustbench.runner import execute, plan_run, results_dir
+    from trustbench.runner import execute, plan_run
 
     plan = plan_run(
         load_catalog(),
@@ -170,14 +216,20 @@ def run(
     if max_samples:
         extra["max_samples"] = max_samples
     outcome = execute(plan, limit=limit, display=display, data_dir=data_dir, **extra)
-    if outcome.logs:
-        if no_report:
-            _console().print(to_rich_table(read_rows([plan.log_dir])))
-        else:
-            result = build_report([plan.log_dir], out_dir=results_dir() / "reports" / plan.name)
-            _console().print(overview_table(result.overview))
-            click.echo(f"Report: {result.files['html'].resolve()}")
+    html: Path | None = None
+    if outcome.logs and no_report:
+        _console().print(to_rich_table(read_rows([plan.log_dir])))
+    elif outcome.logs:
+        result = build_report([plan.log_dir], out_dir=report_dir([plan.log_dir]))
+        _console().print(overview_table(result.overview))
+        html = result.files["html"]
+    for kind, meaning in STAND_INS.items():
+        if f"scripted/{kind}" in plan.models:
+            click.echo(f"scripted/{kind}: {meaning}.")
     click.echo(f"Logs:   {plan.log_dir.resolve()}")
+    if html is not None:
+        click.echo(f"Report: {html.resolve()}")
+    click.echo(f"Each sample, in Inspect's viewer: trustbench view {_shown(plan.log_dir)}")
     if not outcome.success:
         for log in outcome.failed:
             message = log.error.message if log.error else "incomplete"
@@ -211,10 +263,10 @@ def report(
 ) -> None:
     """Compare models across tasks: headline metrics with 95 % CIs, run facts, paired tests
     against --baseline, per-task breakdowns and plots."""
-    from trustbench.report import build_report, default_report_dir, overview_table
-    from trustbench.runner import results_dir
+    from trustbench.locations import report_dir
+    from trustbench.report import build_report, overview_table
 
-    target = Path(out_dir) if out_dir else default_report_dir(log_dirs, results_dir())
+    target = Path(out_dir) if out_dir else report_dir(log_dirs)
     result = build_report(list(log_dirs), baseline=baseline, out_dir=target, formats=formats)
     _console().print(overview_table(result.overview))
     for warning in result.warnings:

@@ -27,3 +27,7 @@ class UnknownNameError(TrustbenchError, LookupError):
         names = sorted(available)
         listing = ", ".join(names) if names else "(none)"
         super().__init__(f"Unknown {kind} '{name}'. Available: {listing}")
+
+
+class TaskArgumentError(TrustbenchError, ValueError):
+    """A task argument with an unknown name, or a value the task's signature does not accept."""

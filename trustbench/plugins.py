@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 from inspect_ai import Task
 
@@ -31,8 +32,15 @@ NEEDS = ("internet", "grader", "vision", "tools", "data")
 class Plugin:
     name: str
     tasks: Sequence[Callable[..., Task]]
-    oracles: Mapping[str, Callable[..., str]] = field(default_factory=dict)
+    oracles: Mapping[str, Callable[..., str | dict[str, Any]]] = field(default_factory=dict)
     suites_dir: Path | None = None
+    reference: Mapping[Callable[..., Task], str] = field(default_factory=dict)
+    """Per task, the scripted policy `scripted/reference` plays on it (a correct, safe answer)."""
+    baseline: Mapping[Callable[..., Task], str] = field(default_factory=dict)
+    """Per task, the scripted policy `scripted/baseline` plays on it (a naive one)."""
+    user_errors: tuple[type[Exception], ...] = ()
+    """The base classes of the errors its tasks raise for input a user can fix (bad data, a bad
+    argument value): the CLI prints them as one clear message, without a traceback."""
 
 
 def discover_plugins() -> list[Plugin]:

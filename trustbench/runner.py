@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
+import difflib
 import os
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from inspect_ai import Task, eval_set
+from inspect_ai._util.error import PrerequisiteError
 from inspect_ai.log import EvalLog
 
 from trustbench.catalog import Catalog, TaskEntry
-from trustbench.errors import TrustbenchError
+from trustbench.errors import TaskArgumentError, TrustbenchError
+from trustbench.locations import run_dir, run_name
 from trustbench.models import DEFAULT_MODEL, TEXT_ONLY_PROVIDERS, check_models, provider_of
 from trustbench.providers.served import RequestLimits, Served, end_run_once, serve
 from trustbench.suites import load_suite
 
 DEFAULT_SUITE = "smoke"
-RESULTS_DIR_ENV = "TRUSTBENCH_RESULTS"
-
-
-def results_dir() -> Path:
-    return Path(os.environ.get(RESULTS_DIR_ENV, "results"))
 
 
 @dataclass(frozen=True)
@@ -31,7 +28,8 @@ class PlannedTask:
     args: dict[str, Any]
     limit: int | None
     origin: str
-    """Where the task came from, for error messages: a suite file entry or the command line."""
+    """Where the task came from, as error messages start: `<suite file>: tasks.<i>: `, or ""
+    for the command line."""
 
     def build(self) -> Task:
         task = self.entry.function(**self.args)
@@ -72,23 +70,66 @@ class RunPlan:
         return any("tools" in t.needs_now() for t in self.tasks)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "run"
+def _with_overrides(task: PlannedTask, overrides: dict[str, Any]) -> PlannedTask:
+    """The task with the `-T` values it has a parameter for, every value checked against its
+    typed signature (an error names where the value came from)."""
+    args = {
+        key: task.entry.check_argument(key, value, task.origin) for key, value in task.args.items()
+    }
+    for key, value in overrides.items():
+        if task.entry.parameter(key) is not None:
+            args[key] = task.entry.check_argument(key, value, "", label=f"-T {key}")
+    task.entry.check_complete(args, task.origin)
+    return replace(task, args=args)
 
 
-def _check_args(entry: TaskEntry, args: dict[str, Any], origin: str) -> None:
-    allowed = [p.name for p in entry.parameters]
-    for key in args:
-        if key not in allowed:
-            raise TrustbenchError(
-                f"{origin}: task {entry.name} has no parameter '{key}'. "
-                f"Its parameters: {', '.join(allowed) or '(none)'}"
-            )
-    missing = [p.name for p in entry.parameters if p.required and p.name not in args]
-    if missing:
-        raise TrustbenchError(
-            f"{origin}: task {entry.name} needs {', '.join(missing)}: pass -T {missing[0]}=..."
+def _check_overrides_apply(planned: list[PlannedTask], overrides: dict[str, Any]) -> None:
+    """A `-T` key applies to every task that has the parameter; one that no task has is an error
+    that names the new name (if a task renamed it) or the closest parameter."""
+    names = sorted({p.name for t in planned for p in t.entry.parameters})
+    for key in overrides:
+        if key in names:
+            continue
+        renamed = [
+            f"{t.entry.name} calls it '{t.entry.renamed[key]}' now"
+            for t in planned
+            if key in t.entry.renamed
+        ]
+        close = difflib.get_close_matches(key, names, n=1)
+        hint = (
+            "; ".join(dict.fromkeys(renamed))
+            or (f"did you mean '{close[0]}'?" if close else "")
+            or "`trustbench list` shows each task's parameters"
         )
+        raise TaskArgumentError(
+            f"-T {key}=...: no task in this run has a parameter '{key}' ({hint})."
+        )
+
+
+def _check_stand_ins(planned: list[PlannedTask], models: list[str]) -> None:
+    """`scripted/reference` and `scripted/baseline` play only tasks whose plugin names a policy."""
+    for kind in ("reference", "baseline"):
+        if f"scripted/{kind}" not in models:
+            continue
+        missing = [t.entry.name for t in planned if kind not in t.entry.stand_ins]
+        if missing:
+            raise TrustbenchError(
+                f"scripted/{kind} has no policy for {', '.join(dict.fromkeys(missing))}: its "
+                f"plugin names none (Plugin({kind}={{task: policy}})). Leave it out of --model."
+            )
+
+
+def _distinct(planned: list[PlannedTask]) -> list[PlannedTask]:
+    """One task per name and arguments: a suite-level `-T` can make entries identical (every
+    representation of a suite set to `image`), and Inspect refuses an eval set with twins."""
+    seen: dict[tuple[str, str], PlannedTask] = {}
+    for task in planned:
+        key = (task.entry.name, repr(sorted(task.args.items())))
+        first = seen.setdefault(key, task)
+        if first is not task and first.limit is not None:
+            more = None if task.limit is None else max(task.limit, first.limit)
+            seen[key] = replace(first, limit=more)
+    return list(seen.values())
 
 
 def plan_run(
@@ -122,51 +163,34 @@ def plan_run(
             )
             where = str(suite.path or suite.name)
             for i, item in enumerate(suite.tasks):
-                origin = f"{where}: tasks.{i}"
+                origin = f"{where}: tasks.{i}: "
                 planned.append(PlannedTask(catalog.task(item.task), item.args, item.limit, origin))
             default_models = default_models or suite.model
             roles = {**suite.roles, **roles}
             generate = {**suite.generate, **generate}
         else:
-            planned.append(PlannedTask(catalog.task(target), {}, None, "command line"))
+            planned.append(PlannedTask(catalog.task(target), {}, None, ""))
     overrides = task_args or {}
-    for key in overrides:
-        if not any(key in [p.name for p in t.entry.parameters] for t in planned):
-            raise TrustbenchError(
-                f"-T {key}=...: no task in this run has a parameter '{key}'. "
-                "See `trustbench list` for each task's parameters."
-            )
-    planned = [
-        PlannedTask(
-            t.entry,
-            {
-                **t.args,
-                **{k: v for k, v in overrides.items() if k in [p.name for p in t.entry.parameters]},
-            },
-            t.limit,
-            t.origin,
-        )
-        for t in planned
-    ]
-    for t in planned:
-        _check_args(t.entry, t.args, t.origin)
+    _check_overrides_apply(planned, overrides)
+    planned = _distinct([_with_overrides(t, overrides) for t in planned])
     chosen = models or default_models or [DEFAULT_MODEL]
     if grader:
         roles["grader"] = grader
     if user:
         roles["user"] = user
     check_models([*chosen, *roles.values()])
+    _check_stand_ins(planned, [*chosen, *roles.values()])
     for t in planned:
         if "vision" in t.needs_now():
             text_only = [m for m in chosen if provider_of(m) in TEXT_ONLY_PROVIDERS]
             if text_only:
                 raise TrustbenchError(
-                    f"{t.origin}: {t.entry.name} with these arguments sends images, but "
+                    f"{t.origin}{t.entry.name} with these arguments sends images, but "
                     f"{', '.join(text_only)} takes text only. Use a text representation "
                     "or a vision model."
                 )
-    name = _slug("+".join(Path(t).stem if t.endswith((".yaml", ".yml")) else t for t in targets))
-    directory = Path(log_dir) if log_dir else results_dir() / "runs" / name
+    name = run_name(targets)
+    directory = Path(log_dir) if log_dir else run_dir(name)
     if max_tokens is not None:
         generate["max_tokens"] = max_tokens
     limits = _limits(generate, timeout, max_retries)
@@ -188,6 +212,21 @@ def _limits(
             v for v in (max_retries, suite_retries, default.max_retries) if v is not None
         ),
     )
+
+
+DIRTY_LOG_DIR = "is not associated with a task passed to eval_set"
+"""How Inspect says that a log folder holds another eval set's logs."""
+
+
+class LogDirInUseError(TrustbenchError):
+    """The run's log folder holds the logs of a different run, which Inspect will not mix."""
+
+    def __init__(self, log_dir: Path) -> None:
+        super().__init__(
+            f"{log_dir} holds the logs of a different run (other tasks, arguments, models or "
+            "settings), and a run resumes only its own logs. Pass --log-dir <new folder> to keep "
+            f"this run apart, or delete {log_dir} to start over."
+        )
 
 
 @dataclass(frozen=True)
@@ -253,6 +292,10 @@ def execute(
             **plan.generate,
             **eval_options,
         )
+    except PrerequisiteError as ex:
+        if DIRTY_LOG_DIR in str(ex.message):
+            raise LogDirInUseError(plan.log_dir) from ex
+        raise
     except KeyboardInterrupt:
         _raise_if_down(served)
         raise

@@ -42,7 +42,8 @@ MAX_TOKENS = 4048
         "data": "dataset=upstream",
         "internet": "evidence_mode=live",
         "grader": "judge_mode=llm",
-    }
+    },
+    renamed={"source": "dataset"},
 )
 def halluhard(
     domains: list[str] | str | None = None,

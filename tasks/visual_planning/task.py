@@ -64,7 +64,7 @@ def _sizes(sizes: list[int] | str | int | None) -> list[int] | None:
     return [int(s) for s in sizes]
 
 
-@task(needs={"vision": "representation=image"})
+@task(needs={"vision": "representation=image"}, renamed={"on_invalid_map": "on_invalid"})
 def visual_planning(
     representation: Literal["image", "description", "table", "grid", "coordinates"] = "grid",
     cot: Literal[

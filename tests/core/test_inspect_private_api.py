@@ -4,8 +4,10 @@ from importlib.metadata import version
 
 from inspect_ai import Task, eval
 from inspect_ai._util.entrypoints import ensure_entry_points
+from inspect_ai._util.error import PrerequisiteError
 from inspect_ai._util.registry import registry_find, registry_info, registry_unqualified_name
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.log._samples import sample_active
 from inspect_ai.model import get_model
 from inspect_ai.solver import Generate, TaskState, solver
 from inspect_ai.solver._task_state import sample_state
@@ -32,21 +34,41 @@ def test_modelapis_are_found_by_unqualified_name():
     assert {"scripted", "local", "openai"} <= names
 
 
+@solver
+def peek(read, seen: list):
+    """Records what `read()` sees while a sample runs."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        seen.append(read())
+        return state
+
+    return solve
+
+
 def test_sample_state_is_visible_inside_generate():
     seen = []
-
-    @solver
-    def peek():
-        async def solve(state: TaskState, generate: Generate) -> TaskState:
-            seen.append(sample_state().metadata)
-            return state
-
-        return solve
-
-    task = Task(dataset=MemoryDataset([Sample(input="x", metadata={"k": 1})]), solver=peek())
+    task = Task(
+        dataset=MemoryDataset([Sample(input="x", metadata={"k": 1})]),
+        solver=peek(lambda: sample_state().metadata, seen),
+    )
     [log] = eval(task, model=get_model("scripted/echo"), display="none")
     assert log.status == "success"
     assert seen == [{"k": 1}]
+
+
+def test_the_active_sample_names_its_registered_task():
+    """`scripted/reference` finds the task it plays from the active sample."""
+    seen = []
+    task = visual_planning(sizes=[3], n_per_size=1)
+    task.solver = peek(lambda: sample_active().task, seen)
+    [log] = eval(task, model=get_model("scripted/echo"), display="none")
+    assert log.status == "success" and seen == ["trustbench/visual_planning"]
+
+
+def test_prerequisite_errors_carry_rich_markup_in_their_message():
+    """The CLI prints `PrerequisiteError.message` as plain text."""
+    error = PrerequisiteError("[bold]ERROR[/bold]: x")
+    assert error.message == "[bold]ERROR[/bold]: x"
 
 
 def test_task_args_passed_is_logged():

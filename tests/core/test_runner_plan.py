@@ -6,10 +6,10 @@ from trustbench.models import DEFAULT_MODEL
 from trustbench.runner import plan_run
 
 
-def test_no_arguments_means_smoke_on_the_embedded_model():
+def test_no_arguments_means_smoke_on_the_embedded_model_beside_the_stand_ins():
     plan = plan_run(load_catalog(), [])
     assert plan.name == "smoke"
-    assert plan.models == [DEFAULT_MODEL]
+    assert plan.models == [DEFAULT_MODEL, "scripted/reference", "scripted/baseline"]
     assert plan.log_dir.name == "smoke"
 
 

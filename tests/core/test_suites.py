@@ -19,7 +19,7 @@ def test_shipped_suites_are_valid_and_resolve(file):
 
 def test_smoke_suite_is_found_by_name():
     suite = load_catalog().suite("smoke")
-    assert suite.model == ["local/gemma-3-270m"]
+    assert suite.model == ["local/gemma-3-270m", "scripted/reference", "scripted/baseline"]
     assert suite.tasks[0].task == "visual_planning"
 
 

@@ -1,6 +1,7 @@
 """The HTML report in real headless Chromium: self-contained, no console errors, the expected
 tables present, sorting working, and a screenshot at laptop size."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import report_logs  # noqa: E402
 
 from trustbench.report import build_report  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -35,14 +36,22 @@ document.title = Array.prototype.map.call(rows, function (r) { return r.cells[3]
 </script>"""
 
 
-def chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess:
-    if not CHROMIUM.exists():
+def find_chromium() -> str:
+    """`$CHROMIUM`, else the first Chromium or Chrome on the PATH, else a failure saying how to
+    get one (`make test` installs Debian's package when it runs as root)."""
+    found = os.environ.get("CHROMIUM") or next(filter(None, map(shutil.which, BROWSERS)), None)
+    if not found:
         pytest.fail(
-            "Headless Chromium is needed to check the HTML report: install it with "
-            "`apt-get update && apt-get install -y chromium` (Debian's package, /usr/bin/chromium)."
+            "Headless Chromium is needed to check the HTML report, and none is on the PATH: "
+            "install it (`sudo apt-get install chromium` on Debian and Ubuntu), or set "
+            "CHROMIUM=/path/to/chromium-or-chrome."
         )
+    return found
+
+
+def chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess:
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    command = [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()]
+    command = [find_chromium(), *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()]
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 

@@ -6,7 +6,6 @@ from trustbench.report.build import (
     FORMATS,
     ReportResult,
     build_report,
-    default_report_dir,
     parse_formats,
 )
 from trustbench.report.overview import OverviewRow
@@ -18,7 +17,6 @@ __all__ = [
     "OverviewRow",
     "ReportResult",
     "build_report",
-    "default_report_dir",
     "overview_table",
     "parse_formats",
     "register_conditional_view",

@@ -11,7 +11,7 @@ from trustbench.report.agreement import agreement_warnings, counted_warnings
 from trustbench.report.collect import ReportData, sample_frame
 from trustbench.report.export import write_csv, write_json
 from trustbench.report.facts import comparability, facts_section, run_facts
-from trustbench.report.model import Report, slug
+from trustbench.report.model import Report
 from trustbench.report.overview import OverviewRow, overview_section
 from trustbench.report.paired import paired_section
 from trustbench.report.per_task import task_sections
@@ -30,12 +30,6 @@ class ReportResult:
     """Format → the file written."""
     overview: list[OverviewRow]
     warnings: list[str]
-
-
-def default_report_dir(log_dirs: Sequence[str | Path], results: Path) -> Path:
-    """`<results>/reports/<name>`, named after the log directories."""
-    name = "+".join(Path(d).resolve().name for d in log_dirs)
-    return results / "reports" / slug(name)
 
 
 def parse_formats(value: str | Sequence[str]) -> list[str]:

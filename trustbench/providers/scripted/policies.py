@@ -7,11 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspect_ai.log._samples import sample_active
 from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageUser, ContentText
 from inspect_ai.tool import ToolInfo
 
 from trustbench.errors import TrustbenchError, UnknownNameError
-from trustbench.providers.scripted.oracles import get_oracle, oracle_names
+from trustbench.providers.scripted.oracles import (
+    STAND_INS,
+    StandIn,
+    get_oracle,
+    oracle_names,
+    stand_in,
+)
 from trustbench.providers.scripted.script import Script, ScriptedTurn, load_script
 
 REFUSAL = "I'm sorry, but I can't help with that request."
@@ -79,8 +86,31 @@ def script_policy(file: str) -> Policy:
     return play
 
 
+def stand_in_policy(kind: StandIn, args: dict[str, Any]) -> Policy:
+    """`scripted/reference`, `scripted/baseline`: the policy the running task names for `kind`."""
+    resolved: dict[str, Policy] = {}
+
+    def play(request: PolicyRequest) -> ScriptedTurn:
+        active = sample_active()
+        if active is None:  # a ping outside a run (`trustbench doctor`): no task to play
+            return ScriptedTurn(text=f"scripted/{kind} plays each task's {kind} policy in a run.")
+        name = stand_in(kind, active.task)
+        if name is None:
+            raise TrustbenchError(
+                f"scripted/{kind} has no policy for task {active.task}: its plugin names none "
+                f"(Plugin({kind}={{task: policy}}))."
+            )
+        if name not in resolved:
+            resolved[name] = resolve_policy(name, args)
+        return resolved[name](request)
+
+    return play
+
+
 def resolve_policy(name: str, args: dict[str, Any]) -> Policy:
-    """Find a built-in policy, the script policy, or an oracle registered by a task."""
+    """Find a built-in policy, the script policy, a stand-in, or an oracle registered by a task."""
+    if name in STAND_INS:
+        return stand_in_policy(name, args)
     if name == "fixed" and "text" not in args:
         raise TrustbenchError("scripted/fixed needs the text to answer: pass -M text='...'.")
     if name in BUILTIN_POLICIES:
@@ -92,10 +122,10 @@ def resolve_policy(name: str, args: dict[str, Any]) -> Policy:
     oracle = get_oracle(name)
     if oracle is None:
         raise UnknownNameError(
-            "scripted policy", name, [*BUILTIN_POLICIES, "script", *oracle_names()]
+            "scripted policy", name, [*BUILTIN_POLICIES, "script", *STAND_INS, *oracle_names()]
         )
 
     def ask_oracle(request: PolicyRequest) -> ScriptedTurn:
-        return ScriptedTurn(text=oracle(request.messages, request.metadata, request.rng))
+        return ScriptedTurn.model_validate(oracle(request.messages, request.metadata, request.rng))
 
     return ask_oracle
