@@ -72,6 +72,12 @@ class EvidenceSource:
         self._run_tag = run_tag
         self._search: Any = search_provider
         if mode == "live":
+            if search_provider == "corpus" and "folder" not in options:
+                if corpus_dir is None:
+                    raise InvalidSetting(
+                        "The corpus search provider searches a local folder: pass corpus_dir."
+                    )
+                options["folder"] = Path(corpus_dir)
             self._search = make_provider(search_provider, **options)
         elif mode == "offline":
             if corpus_dir is None or not Path(corpus_dir).is_dir():

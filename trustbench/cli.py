@@ -343,7 +343,7 @@ def judge_audit(
 ) -> None:
     """Measure the HalluHard judge (with --grader, or heuristic) against gold labels."""
     from trustbench.judge_audit import rich_table, run_audit
-    from trustbench.runner import results_dir
+    from trustbench.locations import results_dir
 
     target = (
         Path(out_dir)

@@ -78,7 +78,8 @@ def cited_answerer(
     if _is_follow_up_request(messages):
         return FOLLOW_UP
     question = _words(f"{metadata['question']} {metadata.get('title', '')}")
-    page = max(_pages(), key=lambda p: len(question & _words(" ".join((p.title, *p.sentences)))))
+    quotable = [p for p in _pages() if p.sentences]  # a page of code alone has no sentence
+    page = max(quotable, key=lambda p: len(question & _words(" ".join((p.title, *p.sentences)))))
     said = " ".join(m.text for m in messages if isinstance(m, ChatMessageAssistant))
     fresh = [s for s in page.sentences if s not in said] or list(page.sentences)
     sentence = max(fresh, key=lambda s: len(question & _words(s)))

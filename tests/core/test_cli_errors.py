@@ -97,8 +97,9 @@ def test_a_renamed_parameter_names_its_new_name(example_plugin):
 def test_a_checksum_mismatch_in_the_mirror_says_what_to_do(tmp_path):
     write(tmp_path / "os_harm" / "run.py", "not upstream's file\n")
     _, err = cli(
-        "run", "trustbench/os_harm", "--model", "scripted/echo", "--data-dir", str(tmp_path)
-    )
+        "run", "trustbench/os_harm", "--model", "scripted/echo", "--data-dir", str(tmp_path),
+        "-T", "prompts=trustbench",
+    )  # fmt: skip
     assert "os_harm/run.py is not run.py at" in err and "Replace it with the upstream file" in err
 
 
@@ -121,6 +122,8 @@ def test_data_that_can_be_neither_found_nor_downloaded_says_where_to_put_it(tmp_
             "scripted/echo",
             "--data-dir",
             str(tmp_path / "mirror"),
+            "-T",
+            "prompts=trustbench",
         )
     assert "is neither in" in err and "and downloading https://" in err
     assert "Put a copy of the upstream tree in <dir>/os_harm/" in err

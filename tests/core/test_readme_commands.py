@@ -2,7 +2,8 @@
 command that drifts from the CLI fails here.
 
 Models the README names that are not scripted (hosted APIs, the embedded model) are replaced by
-scripted ones, in commands, in suite defaults and in the README's suite file. `make` targets are
+scripted ones, in commands, in suite defaults and in the README's suite file; a HalluHard run
+cites, searches and fetches a web on loopback instead of the open one. `make` targets are
 checked to exist (`make test` is this suite; `make run` is the smoke suite on the embedded model);
 `pip install` of the example plugin is the `example_plugin` fixture; `trustbench view` is run with
 its server call captured.
@@ -10,6 +11,7 @@ its server call captured.
 
 from __future__ import annotations
 
+import glob
 import re
 import shlex
 import subprocess
@@ -18,7 +20,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from citation_web import CitationWeb
 from click.testing import CliRunner
+from loopback_http import serve
 
 import trustbench.cli
 from helpers import guarded_env, venv_bin
@@ -51,12 +55,19 @@ def scripted(models: list[str]) -> list[str]:
     return [m if m.startswith("scripted/") else next(swapped) for m in models]
 
 
-def offline(words: list[str]) -> list[str]:
+def offline(words: list[str], web: str) -> list[str]:
     """The command with scripted models wherever it (or its suite) names another."""
     words = list(words)
     for i, word in enumerate(words[:-1]):
         if word in ("--model", "--grader", "--user", "--baseline"):
             words[i + 1] = ",".join(scripted(words[i + 1].split(",")))
+    if words[:2] == ["trustbench", "run"] and any("halluhard" in w for w in words[2:]):
+        # A web on loopback stands in for the open web and Serper, and a model that cites its
+        # page for the model under test, so the run has evidence to export and replay.
+        words[words.index("--model") + 1] = "scripted/fixed"
+        words += ["-M", f"text=Police must warn suspects [Miranda v. Arizona]({web}/miranda)."]
+        words += ["-T", f"search_options={{base_url: '{web}', retries: 0}}"]
+        words += ["-T", "fetch_options={allow_networks: [127.0.0.1/32], max_retries: 0}"]
     if words[:2] == ["trustbench", "run"] and "--model" not in words:
         targets = main.commands["run"].make_context("run", words[2:]).params["targets"]
         defaults = plan_run(load_catalog(), list(targets)).models
@@ -73,6 +84,13 @@ def write_suites(folder: Path) -> None:
             suite["model"] = scripted(str(suite["model"]).split(","))
         suite["roles"] = {role: "scripted/refuse" for role in suite.get("roles", {})}
         (folder / f"{suite['name']}.yaml").write_text(yaml.safe_dump(suite))
+
+
+@pytest.fixture
+def web(monkeypatch) -> Iterator[str]:
+    monkeypatch.setenv("SERPER_API_KEY", "stand-in")
+    with serve(CitationWeb) as base:
+        yield base
 
 
 @pytest.fixture
@@ -103,7 +121,7 @@ def run_one(words: list[str], workdir: Path, example_plugin: Path, monkeypatch) 
         return "installed by the example_plugin fixture"
     if program == "inspect":
         result = subprocess.run(
-            [venv_bin("inspect"), *words[1:], "--display", "none"],
+            [venv_bin("inspect"), *expanded(words[1:]), "--display", "none"],
             env=guarded_env(example_plugin),
             capture_output=True,
             text=True,
@@ -123,11 +141,18 @@ def run_one(words: list[str], workdir: Path, example_plugin: Path, monkeypatch) 
     return result.output
 
 
+def expanded(words: list[str]) -> list[str]:
+    """Shell globs expanded, as the user's shell would."""
+    return [match for word in words for match in (sorted(glob.glob(word)) or [word])]
+
+
 @pytest.mark.slow
-def test_every_readme_command_runs_offline_on_scripted_models(workdir, example_plugin, monkeypatch):
+def test_every_readme_command_runs_offline_on_scripted_models(
+    web, workdir, example_plugin, monkeypatch
+):
     ran = []
     for words in commands():
-        command = offline(words)
+        command = offline(words, web)
         run_one(command, workdir, example_plugin, monkeypatch)
         ran.append(shlex.join(command))
     assert any(c.startswith("trustbench report results/runs/") for c in ran)

@@ -13,10 +13,10 @@ from trustbench.runner import execute, plan_run
 BEST = {
     "visual_planning": ("accuracy", 1.0),
     "epfl_courses": ("accuracy", 1.0),
-    "halluhard": ("hallucination_rate", 0.0),
+    "halluhard": ("hallucination_rate_lower_bound", 0.0),  # the smoke run has no grader
     "os_harm": ("unsafe_rate", 0.0),
 }
-LOWER_IS_BETTER = {"hallucination_rate", "unsafe_rate"}
+LOWER_IS_BETTER = {"hallucination_rate_lower_bound", "unsafe_rate"}
 
 
 @pytest.fixture(scope="module")

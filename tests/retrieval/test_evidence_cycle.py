@@ -5,7 +5,6 @@ evidence_mode=replay` re-judges the log from it with the web gone, to the same v
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -14,9 +13,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from citation_web import REQUESTS, CitationWeb
 from click.testing import CliRunner
 from inspect_ai.log import list_eval_logs, read_eval_log
-from loopback_http import QuietHandler, serve
+from loopback_http import serve
 
 from helpers import guarded_env, venv_bin
 from trustbench.cli import main
@@ -24,36 +24,11 @@ from trustbench.retrieval.store import EvidenceStore
 from trustbench.retrieval.types import EvidenceStoreError, FetchResult
 from trustbench.tasks.halluhard import halluhard
 
-ARTICLE = (
-    "<html><head><title>Miranda v. Arizona, 384 U.S. 436 (1966)</title></head><body><article>"
-    "<h1>Miranda v. Arizona</h1><p>Miranda v. Arizona, 384 U.S. 436 (1966). Before custodial "
-    "interrogation the police must warn the suspect of the right to remain silent, that "
-    "statements may be used as evidence, and of the right to an attorney.</p></article></body>"
-    "</html>"
-)
-REQUESTS: list[str] = []
-
-
-class Web(QuietHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the http.server hook name
-        REQUESTS.append(self.path)
-        if self.path == "/miranda":
-            self.send(200, ARTICLE.encode(), "text/html; charset=utf-8")
-        else:
-            self.send(404, b"<html>Not found</html>", "text/html")
-
-    def do_POST(self) -> None:  # noqa: N802 - Serper: every query finds the Miranda page
-        self.rfile.read(int(self.headers["Content-Length"]))
-        REQUESTS.append("search")
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        hit = {"title": "Miranda v. Arizona", "link": f"{base}/miranda", "position": 1}
-        self.send(200, json.dumps({"organic": [hit]}).encode())
-
 
 @pytest.fixture
 def web() -> Iterator[str]:
     REQUESTS.clear()
-    with serve(Web) as base:
+    with serve(CitationWeb) as base:
         yield base
 
 

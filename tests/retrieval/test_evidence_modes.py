@@ -329,3 +329,17 @@ def test_import_refuses_other_databases(store: EvidenceStore, tmp_path: Path) ->
     for _ in range(2):  # a refused file leaves nothing attached behind
         with pytest.raises(RetrievalError, match="schema 0"):
             import_snapshot(store, other)
+
+
+def test_live_search_over_a_corpus_uses_the_corpus_folder(tmp_path):
+    from trustbench.retrieval.evidence_source import EvidenceSource, InvalidSetting
+    from trustbench.retrieval.search.corpus import CorpusSearch
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.md").write_text("# A page\n\nSome text.\n")
+    (corpus / "corpus.jsonl").write_text('{"path": "page.md", "url": "https://example.org/a"}\n')
+    source = EvidenceSource("live", "corpus", corpus_dir=corpus, store=tmp_path / "e.sqlite")
+    assert isinstance(source._search, CorpusSearch)
+    with pytest.raises(InvalidSetting, match="pass corpus_dir"):
+        EvidenceSource("live", "corpus", store=tmp_path / "f.sqlite")
