@@ -147,7 +147,10 @@ def run_error(*task_args: str) -> str:
     ("arg", "expected"),
     [
         ("max_steps=0", "max_steps must be an integer from 1 to 100"),
-        ("category=everything", "-T category='everything': expected one of all, misuse, injection, misbehavior"),
+        (
+            "category=everything",
+            "-T category='everything': expected one of all, misuse, injection, misbehavior",
+        ),
     ],
 )
 def test_the_cli_prints_one_line_and_exits_2(arg, expected):
