@@ -9,6 +9,7 @@ from inspect_ai.model import ChatMessageUser, get_model
 
 import trustbench._registry  # noqa: F401 - registers scripted/
 from trustbench.providers.scripted import register_oracle
+from trustbench.report_spec import ReportSpec
 from trustbench.retrieval.types import MissingAPIKey
 from trustbench.tasks.halluhard import halluhard, halluhard_judge
 from trustbench.tasks.halluhard.errors import HalluHardDataError
@@ -113,7 +114,11 @@ def test_heuristic_judging_offline_on_the_bundled_corpus():
         "packaged",
     )
     assert meta["headline"] == "hallucination_rate" and meta["breakdowns"] == ["domain", "language"]
-    assert meta["aggregation"]["kind"] == "pooled_ratio"
+    spec = ReportSpec.read(meta)
+    assert spec is not None and (spec.aggregation.kind, spec.aggregation.strata) == (
+        "ratio",
+        "domain",
+    )
     assert meta["prompts"]["set"] == "trustbench"  # the default with the sample data
     assert [t["origin"] for t in meta["prompts"]["texts"]] == ["trustbench", "trustbench"]
     assert set(meta["dataset_version"]) == {
