@@ -167,7 +167,7 @@ def scan_citations(text: str) -> tuple[list[Citation], list[str]]:
     for match in NARRATIVE.finditer(body):
         if free(match.start("authors"), match.end()) and (made := _narrative(match, entries)):
             found.append(made)
-    for match in GUIDELINE.finditer(body):
+    for match in GUIDELINE.finditer(body, overlapped=True):
         if (made := _guideline(match)) is not None and free(made.start, made.end):
             found.append(made)
     for kind, pattern in IDENTIFIERS:
@@ -297,7 +297,8 @@ def read_part(part: str, entries: dict[str, str]) -> tuple[Kind, str | None, dic
         if re.fullmatch(rf"{_YEAR}[a-z]?|n\.d\.", chunk):
             year = year or chunk[:4]
         elif guideline := re.fullmatch(
-            rf"(?P<body>{_BODY})\s+(?:{_GUIDE}\s+)?(?:[Nn]o\.\s*)?(?P<code>(?!{_YEAR}\b){_CODE})",
+            rf"(?P<body>{_BODY})\s+(?:{_GUIDE}\s+)?(?:[Nn]o\.\s*)?"
+            rf"(?P<code>(?!{_YEAR}\b){_CODE}|\p{{Lu}}{{1,6}}\s\d{{1,5}})",
             chunk,
         ):
             body, code = guideline["body"], guideline["code"]

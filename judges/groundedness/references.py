@@ -134,7 +134,7 @@ def cited_work(claim: Claim) -> CitedWork:
         authors = ()
     parties = tuple(p for p in re.split(r"\s+v\.?\s+", f.get("parties", ""), maxsplit=1) if p)
     reporters = tuple(r.strip() for r in f.get("reporter", "").split(";") if r.strip())
-    year = f.get("year", "")
+    year = f.get("year", "") if not f.get("section") else ""  # a code's edition, not the law's
     return CitedWork(
         title=f.get("title", "") or entry.title,
         authors=authors or entry.authors,
