@@ -169,4 +169,7 @@ def venue_matches(cited: str, shown: str) -> bool:
         return letters == initials(full)
     if len(short) != len(full):
         return False
-    return all(a == b or (len(a) >= 1 and b.startswith(a)) or abbreviates(a, b) for a, b in zip(short, full, strict=True))
+    return all(
+        a == b or (len(a) >= 1 and b.startswith(a)) or abbreviates(a, b)
+        for a, b in zip(short, full, strict=True)
+    )

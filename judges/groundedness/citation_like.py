@@ -20,6 +20,19 @@ _ORG = (
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("bracket", re.compile(r"\[\^?\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\](?!\()")),
+    (
+        "bracket",
+        re.compile(rf"\[[^\[\]\n]{{0,120}}\b{_YEAR}[a-z]?\]|\[\p{{Lu}}\p{{L}}+{_YEAR}[a-z]?\]"),
+    ),
+    ("act", re.compile(rf"\b\p{{Lu}}\p{{L}}+\s+Act(?:\s+of)?\s+{_YEAR}\b")),
+    (
+        "eu_law",
+        re.compile(
+            r"\b(?:Regulation|Directive|Decision)\s+(?:\((?:EU|EC|EEC)\)\s+)?(?:No\.?\s+)?"
+            r"\d{2,4}/\d{1,4}|\bCase\s+[CT]-\d{1,4}/\d{2}\b|\bECLI:[A-Z]{2}:"
+        ),
+    ),
+    ("colleagues", re.compile(rf"\b(?:colleagues|co-?workers)\s+\({_YEAR}")),
     ("versus", re.compile(r"\p{Lu}[\p{L}.'’&-]*\s+v\.?\s+\p{Lu}")),
     ("section", re.compile(r"§")),
     ("id", re.compile(r"(?<![\p{L}.])Id\.(?:\s+at\s+[*¶]?\s*\d+)?")),
@@ -28,7 +41,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "reporter",
         re.compile(r"\b\d{1,4}\s+(?:\p{Lu}[\p{L}]*\.\s?){1,5}(?:\d[a-z]{1,2}\.?\s+)?\d{1,6}\b"),
     ),
-    ("public_domain", re.compile(rf"\b{_YEAR}\s+\p{{Lu}}{{2,}}(?:\s+\p{{Lu}}\p{{L}}*)*(?:\s+\(\w+\))?\s+\d{{2,6}}\b")),
+    (
+        "public_domain",
+        re.compile(
+            rf"\b{_YEAR}\s+\p{{Lu}}{{2,}}(?:\s+\p{{Lu}}\p{{L}}*)*(?:\s+\(\w+\))?\s+\d{{2,6}}\b"
+        ),
+    ),
     ("neutral", re.compile(rf"\[{_YEAR}\]\s+(?:\d+\s+)?\p{{Lu}}")),
     ("et_al", re.compile(r"\bet\s+al\b")),
     ("narrative", re.compile(rf"\b{_CAP}(?:\s+(?:and|&)\s+{_CAP})?\s+\({_YEAR}[a-z]?\)")),
@@ -40,7 +58,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\p{Lu}{1,6}[-–]?\d{1,5}(?:-\d{1,5})*)\b"
         ),
     ),
-    ("guideline", re.compile(rf"\b(?:\p{{Lu}}{{2,}}|{_ORG})\s+(?:\p{{L}}+\s+){{0,3}}?{_GUIDE}\b", re.I)),
+    (
+        "guideline",
+        re.compile(rf"\b(?:\p{{Lu}}{{2,}}|{_ORG})\s+(?:\p{{L}}+\s+){{0,3}}?{_GUIDE}\b", re.I),
+    ),
     ("identifier", re.compile(r"https?://\S+|\b10\.\d{4,9}/\S+|\barxiv:\s*\d{4}\.\d{4,5}", re.I)),
 ]
 _WINDOW = 160
@@ -74,7 +95,9 @@ def _cited_parenthesis(inner: str) -> bool:
         return True
     if re.search(rf"\b{_YEAR}\b", inner) and re.search(_CAP, inner):
         return True
-    return bool(re.search(r"\b\p{Lu}{2,}\s+(?:\p{L}+\s+){0,3}?(?:No\.\s*)?\p{Lu}{0,6}[-–]?\d{2,5}\b", inner))
+    return bool(
+        re.search(r"\b\p{Lu}{2,}\s+(?:\p{L}+\s+){0,3}?(?:No\.\s*)?\p{Lu}{0,6}[-–]?\d{2,5}\b", inner)
+    )
 
 
 def parentheses(text: str) -> list[tuple[int, int]]:

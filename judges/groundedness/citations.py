@@ -98,7 +98,8 @@ GUIDELINE = re.compile(
 """Guidelines named in prose: body and code ("NICE NG136 (2019)", "SPGN guideline 162"), year
 and body ("the 2019 ESC guidelines"), or a body's full name with a topic or code and a year."""
 NARRATIVE = re.compile(
-    rf"(?P<authors>{_AUTHORS})\s+\((?P<inner>{_YEAR}[a-z]?(?:,[^()]*)?)\)"
+    rf"(?P<authors>{_AUTHORS})(?P<colleagues>\s+(?:and|&)\s+(?:colleagues|co-?workers|others))?"
+    rf"(?:['’]s)?\s+\((?P<inner>{_YEAR}[a-z]?(?:[,:][^()]*)?)\)"
     rf"(?P<after>,?\s*{_TITLE})?(?P<ident>,?\s*\(?(?:{_IDENT})\)?)?"
 )
 """A narrative author-year citation, with a quoted title and an identifier after it."""
@@ -109,6 +110,8 @@ IDENTIFIERS: list[tuple[Kind, re.Pattern[str]]] = [
     ("arxiv", re.compile(r"\barxiv:\s*(?:[a-z\-]+/\d{7}|\d{4}\.\d{4,5})(?:v\d+)?", re.I)),
     ("pmid", re.compile(r"\bPMID:?\s*\d{5,9}\b")),
 ]
+BRACKETED = re.compile(r"\[(?P<inner>(?!\^?\d)[^\[\]\n]{3,200}?)\](?!\()")
+"""An author-year in brackets: "[Vaswani et al., 2017]", "[Vaswani2017]"."""
 NUMBERED = re.compile(r"\[\^?(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\](?!\()")
 SUPERSCRIPT = re.compile(r"(?<=\w[.,;:)]?)([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)")
 _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
@@ -164,6 +167,9 @@ def scan_citations(text: str) -> tuple[list[Citation], list[str]]:
             made, bad = _parenthetical(body, start, end, entries)
             found += made
             unparsed += [(start, item) for item in bad]
+    for match in BRACKETED.finditer(body):
+        if free(*match.span()) and (made := _bracketed(match, entries)):
+            found.append(made)
     for match in NARRATIVE.finditer(body):
         if free(match.start("authors"), match.end()) and (made := _narrative(match, entries)):
             found.append(made)
@@ -174,7 +180,9 @@ def scan_citations(text: str) -> tuple[list[Citation], list[str]]:
         for match in pattern.finditer(body):
             raw = strip_trailing(match.group(0))
             if free(match.start(), match.start() + len(raw)):
-                found.append(Citation(kind, match.start(), match.start() + len(raw), raw, link_for(raw)))
+                found.append(
+                    Citation(kind, match.start(), match.start() + len(raw), raw, link_for(raw))
+                )
     for pattern in (NUMBERED, SUPERSCRIPT):
         for match in pattern.finditer(body):
             if free(*match.span()):
@@ -251,7 +259,7 @@ def _split_parts(inner: str) -> list[str]:
     """`inner` split at top-level semicolons (not inside quotes or nested parentheses)."""
     parts, depth, quoted, current = [], 0, False, []
     for char in inner:
-        if char in "\"“”":
+        if char in '"“”':
             quoted = not quoted if char == '"' else char == "“"
         elif char in "([":
             depth += 1
@@ -290,12 +298,20 @@ def read_part(part: str, entries: dict[str, str]) -> tuple[Kind, str | None, dic
         url = link_for(identifier.group(0))
         text = (text[: identifier.start()] + text[identifier.end() :]).strip(" ,")
     text = _PAGES.sub("", text).strip(" ,")
+    text = re.sub(rf"\b({_YEAR}[a-z]?)\s*:\s*\d+(?:\s*[-–]\s*\d+)?", r"\1", text)  # "2016: 45"
+    if acronym := re.search(
+        r"\s*\[(\p{Lu}[\p{Lu}&]{1,9})\]", text
+    ):  # "World Health Organization [WHO]"
+        ident["acronym"] = acronym.group(1)
+        text = text[: acronym.start()] + text[acronym.end() :]
     if _VANCOUVER_AUTHORS.match(text + " "):
         return _inline_entry(text, ident, url)
     authors, year, venue, body, code = "", "", "", "", ""
+    undated = False
     for chunk in [c.strip() for c in re.split(r",\s*", text) if c.strip()]:
-        if re.fullmatch(rf"{_YEAR}[a-z]?|n\.d\.", chunk):
-            year = year or chunk[:4]
+        if re.fullmatch(rf"{_YEAR}[a-z]?|n\.d\.|in press|forthcoming|under review", chunk):
+            year = year or (chunk[:4] if chunk[0].isdigit() else "")
+            undated = not chunk[0].isdigit()
         elif guideline := re.fullmatch(
             rf"(?P<body>{_BODY})\s+(?:{_GUIDE}\s+)?(?:[Nn]o\.\s*)?"
             rf"(?P<code>(?!{_YEAR}\b){_CODE}|\p{{Lu}}{{1,6}}\s\d{{1,5}})",
@@ -304,7 +320,9 @@ def read_part(part: str, entries: dict[str, str]) -> tuple[Kind, str | None, dic
             body, code = guideline["body"], guideline["code"]
         elif authors and re.fullmatch(rf"(?:and|&)\s+{_NAME}(?:\s+et\s+al\.?)?", chunk):
             authors = f"{authors}, {chunk}"
-        elif (dated := re.fullmatch(rf"(?P<rest>.+?)\s+(?P<year>{_YEAR})[a-z]?", chunk)) and not year:
+        elif (
+            dated := re.fullmatch(rf"(?P<rest>.+?)\s+(?P<year>{_YEAR})[a-z]?", chunk)
+        ) and not year:
             year = dated["year"]
             if _is_authors(dated["rest"]) and not authors and not venue:
                 authors = dated["rest"]
@@ -314,7 +332,12 @@ def read_part(part: str, entries: dict[str, str]) -> tuple[Kind, str | None, dic
             authors = chunk
         elif authors and not year and _is_authors(chunk) and re.fullmatch(_NAME, chunk):
             authors = f"{authors}, {chunk}"
-        elif re.fullmatch(rf"(?:{_WORD}|\p{{Lu}}{{2,}})(?:\s+(?:{_WORD}|of|in|and|&|\p{{Lu}}+))*", chunk) and not venue:
+        elif (
+            re.fullmatch(
+                rf"(?:{_WORD}|\p{{Lu}}{{2,}})(?:\s+(?:{_WORD}|of|in|and|&|\p{{Lu}}+))*", chunk
+            )
+            and not venue
+        ):
             venue = chunk
         else:
             return None
@@ -323,7 +346,7 @@ def read_part(part: str, entries: dict[str, str]) -> tuple[Kind, str | None, dic
         ident |= {"year": year} if year else {}
         ident["reference"] = text
         return "guideline", url, ident
-    if authors and (year or "title" in ident):
+    if authors and (year or undated or "title" in ident):
         words = authors.split()
         if words[0] in _NOT_AUTHORS:
             return None
@@ -344,11 +367,15 @@ def read_part(part: str, entries: dict[str, str]) -> tuple[Kind, str | None, dic
 
 
 def _is_authors(text: str) -> bool:
-    return bool(re.fullmatch(_AUTHORS, text)) and text.split()[0] not in _NOT_AUTHORS and (
-        len(text.split()) == 1
-        or bool(re.search(r"\b(?:and|et al)\b|&|,", text))
-        or bool(re.fullmatch(rf"(?:{_PARTICLE}\s+)+{_WORD}", text))
-        or any(w in text for w in _ORG_WORDS)
+    return (
+        bool(re.fullmatch(_AUTHORS, text))
+        and text.split()[0] not in _NOT_AUTHORS
+        and (
+            len(text.split()) == 1
+            or bool(re.search(r"\b(?:and|et al)\b|&|,", text))
+            or bool(re.fullmatch(rf"(?:{_PARTICLE}\s+)+{_WORD}", text))
+            or any(w in text for w in _ORG_WORDS)
+        )
     )
 
 
@@ -374,7 +401,9 @@ def _identifier_kind(url: str) -> Kind:
 def _looks_cited(part: str) -> bool:
     """A parenthesis part that names someone and a year but in no layout we can read."""
     return bool(
-        re.search(rf"\b{_YEAR}\b", part) and re.search(r"\p{Lu}\p{L}{2,}", part) and " v. " not in part
+        re.search(rf"\b{_YEAR}\b", part)
+        and re.search(r"\p{Lu}\p{L}{2,}", part)
+        and " v. " not in part
     )
 
 
@@ -399,9 +428,11 @@ def _narrative(match: re.Match[str], entries: dict[str, str]) -> Citation | None
     words = match.group("authors").split()
     while len(words) > 1 and (words[0] in _NOT_AUTHORS or _SIGNAL.match(words[0] + " ")):
         words.pop(0)
-    authors = " ".join(words)
+    authors = re.sub(r"['’]s$", "", " ".join(words))
     if words[0] in _NOT_AUTHORS or not _is_authors(authors):
         return None
+    if match.group("colleagues"):
+        authors += " et al."
     inner = f"{authors}, {match.group('inner')}"
     if match.group("after"):
         inner += ", " + match.group("after").strip(" ,")
@@ -413,6 +444,17 @@ def _narrative(match: re.Match[str], entries: dict[str, str]) -> Citation | None
     kind, url, ident = read
     start = match.start("authors") + match.group("authors").find(words[0])
     return Citation(kind, start, match.end(), match.group(0)[start - match.start() :], url, ident)
+
+
+def _bracketed(match: re.Match[str], entries: dict[str, str]) -> Citation | None:
+    inner = match.group("inner")
+    if key := re.fullmatch(rf"(?P<name>{_WORD})(?P<year>{_YEAR})[a-z]?", inner):
+        inner = f"{key['name']}, {key['year']}"
+    read = read_part(inner, entries) if re.search(_YEAR, inner) else None
+    if read is None or read[0] != "author_year":
+        return None
+    kind, url, ident = read
+    return Citation(kind, match.start(), match.end(), match.group(0), url, ident)
 
 
 def _link(match: re.Match[str]) -> Citation:
@@ -477,7 +519,9 @@ def _numbered(match: re.Match[str], entries: dict[str, str]) -> tuple[list[Citat
             continue
         ident = _entry_fields(entry)
         url = ident.pop("url", None)
-        citations.append(Citation("numbered", match.start(), match.end(), f"[{number}]", url, ident))
+        citations.append(
+            Citation("numbered", match.start(), match.end(), f"[{number}]", url, ident)
+        )
     return citations, unparsed
 
 
@@ -576,7 +620,7 @@ def _attach_identifiers(text: str, found: list[Citation]) -> list[Citation]:
 
 _DESCRIBED = (
     "title", "authors", "year", "venue", "body", "acronym", "code", "topic", "parties",
-    "reporter", "court", "section", "refers_to",
+    "reporter", "court", "section", "refers_to", "act", "instrument", "article",
 )  # fmt: skip
 
 

@@ -62,6 +62,24 @@ RULES = re.compile(
     r"(?:,\s*§+\s*\d+)?(?:,\s*cl\.\s*\d+)?"
 )
 """Court rules and constitutional provisions."""
+EU = re.compile(
+    r"\b(?P<instrument>Regulation|Directive|Decision)\s+(?:\((?:EU|EC|EEC|Euratom)\)\s+)?"
+    r"(?:No\.?\s+)?(?P<number>\d{2,4}/\d{1,4})(?:/(?:EU|EC|EEC|Euratom))?"
+    r"(?:,?\s+(?:[Aa]rt(?:icle)?\.?)\s*(?P<article>\d+(?:\(\d+\))*))?"
+    r"|\bCase\s+(?P<case>[CT]-\d{1,4}/\d{2})(?P<name>,?\s+[^,.;()\n]{2,80}?\s+v\.?\s+[^,.;()\n]{2,80}?)?"
+    r"(?=[,.;()]|$)(?:,\s*(?P<ecli>ECLI:[A-Z]{2}:[A-Z]+:\d{4}:\d+))?"
+    r"|\b(?P<ecli_only>ECLI:[A-Z]{2}:[A-Z]+:\d{4}:\d+)"
+)
+"""EU law: regulations and directives by number ("Regulation (EU) 2016/679, art. 17"), Court of
+Justice cases by case number and ECLI ("Case C-131/12 … , ECLI:EU:C:2014:317")."""
+ACT = re.compile(
+    r"\b(?:(?:[Ss]ections?|ss?\.)\s*(?P<section1>\d+[A-Z]?(?:\(\w+\))*)\s+of\s+)?(?:the\s+)?"
+    r"(?P<act>(?:[A-Z][\w'’-]*\s+(?:(?:of|and|for|on|the|to|in|with)\s+)*){1,8}Act(?:\s+of)?\s+"
+    + _YEAR
+    + r")(?:,?\s+(?:ss?\.|[Ss]ections?|§)\s*(?P<section2>\d+[A-Z]?(?:\(\w+\))*))?"
+)
+"""A statute by its short title: "section 13 of the Equality Act 2010", "the Clean Harbours Act
+of 1987", "Data Protection Act 2018, s. 45"."""
 CASE_NAME = re.compile(
     r"(?P<p1>[^\W\d_][\w.'’&-]*(?:,?\s+[\w.'’&-]+){0,9}?)\s+v\.?\s+"
     r"(?P<p2>[^\W\d_][\w.'’&-]*(?:\s+(?:[^\W\d_a-z][\w.'’&-]*|of|the|and|for|&)){0,9})"
@@ -114,7 +132,8 @@ def legal_citations(text: str) -> tuple[list[LegalCitation], list[tuple[int, str
             found.append(_refer(earlier, start, end, text[start:end]))
         elif kind == "FullLawCitation":
             found.append(_law(text, item))
-    for pattern, reader in ((NEUTRAL, _neutral), (STATUTE, _statute), (RULES, _rule)):
+    readers = ((NEUTRAL, _neutral), (EU, _eu), (STATUTE, _statute), (RULES, _rule), (ACT, _act))
+    for pattern, reader in readers:
         for match in pattern.finditer(text):
             if not _overlaps(found, *match.span()):
                 citation = reader(text, match, found)
@@ -231,7 +250,9 @@ def _case_name(text: str, cite_start: int, found: list[LegalCitation]) -> tuple[
 
 def _name_in(region: str) -> tuple[int, str] | None:
     """The case name that ends `region`, and its offset in it."""
-    special = re.search(r"\b(?:In re|Ex parte|In the Matter of|Matter of|Estate of)\s+\S.*$", region)
+    special = re.search(
+        r"\b(?:In re|Ex parte|In the Matter of|Matter of|Estate of)\s+\S.*$", region
+    )
     versus = list(re.finditer(r"\s+v\.?\s+(?=[^\W\d_])", region))
     if versus:
         middle = versus[-1]
@@ -273,7 +294,7 @@ def _first_party(before: str) -> str | None:
 
 
 def _short_case(text: str, item, found: list[LegalCitation]) -> LegalCitation:  # noqa: ANN001
-    """"Harrow, 512 F.3d at 851": the full citation with the same volume and reporter, else what
+    """ "Harrow, 512 F.3d at 851": the full citation with the same volume and reporter, else what
     the short form says."""
     start, end = item.span()
     groups = item.groups
@@ -286,7 +307,8 @@ def _short_case(text: str, item, found: list[LegalCitation]) -> LegalCitation:  
     reference = text[begin:end]
     for earlier in reversed(found):
         if volume_reporter and any(
-            r.startswith(volume_reporter + " ") for r in earlier.ident.get("reporter", "").split("; ")
+            r.startswith(volume_reporter + " ")
+            for r in earlier.ident.get("reporter", "").split("; ")
         ):
             return _refer(earlier, begin, end, reference)
     ident = {"reporter": volume_reporter}
@@ -381,7 +403,45 @@ def _statute(text: str, match: re.Match[str], _: list[LegalCitation]) -> LegalCi
 def _rule(text: str, match: re.Match[str], _: list[LegalCitation]) -> LegalCitation:
     raw = match.group(0).rstrip(".,;")
     ident = {"code": raw}
-    return LegalCitation("statute", match.start(), match.start() + len(raw), {"reference": raw} | ident)
+    return LegalCitation(
+        "statute", match.start(), match.start() + len(raw), {"reference": raw} | ident
+    )
+
+
+def _eu(text: str, match: re.Match[str], _: list[LegalCitation]) -> LegalCitation:
+    groups = match.groupdict()
+    if groups["number"]:
+        ident = {"reporter": groups["number"], "instrument": groups["instrument"]}
+        ident |= {"article": groups["article"]} if groups["article"] else {}
+        kind: LegalKind = "statute"
+    else:
+        numbers = [n for n in (groups["case"], groups["ecli"], groups["ecli_only"]) if n]
+        ident = {"reporter": "; ".join(numbers)}
+        if groups["name"]:
+            ident["parties"] = re.sub(r"\s+v\.?\s+", " v. ", groups["name"].strip(" ,"))
+        kind = "case"
+    return LegalCitation(kind, match.start(), match.end(), _with_reference(ident, match.group(0)))
+
+
+def _act(text: str, match: re.Match[str], _: list[LegalCitation]) -> LegalCitation | None:
+    act = match.group("act")
+    while lead := re.match(
+        r"(?:(?:[Tt]he|[Ss]ee|[Uu]nder|[Ii]n|[Bb]y|[Pp]er|[Aa]lso|[Cc]f\.)\s+)", act
+    ):
+        act = act[lead.end() :]
+    if not act[:1].isupper() or act.startswith("Act "):
+        return None
+    start = (
+        match.start()
+        if match.group("section1")
+        else match.start("act") + match.group("act").find(act)
+    )
+    ident = {"act": " ".join(act.split())}
+    if section := match.group("section1") or match.group("section2"):
+        ident["section"] = re.sub(r"\(.*$", "", section)
+    return LegalCitation(
+        "statute", start, match.end(), _with_reference(ident, text[start : match.end()])
+    )
 
 
 def _statute_end(text: str, end: int) -> int:

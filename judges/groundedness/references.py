@@ -100,12 +100,14 @@ class CitedWork:
     """A guideline's number: NG136, GL-17, 388."""
     topic: str = ""
     """What a guideline cited by its body's name is about ("community-acquired pneumonia")."""
+    act: str = ""
+    """A statute by its short title and year ("Equality Act 2010")."""
 
     @property
     def identifying(self) -> bool:
         return any(
             (self.title, self.authors, self.doi, self.arxiv, self.pmid, self.url, self.parties)
-        ) or any((self.reporters, self.section, self.code, self.body))
+        ) or any((self.reporters, self.section, self.code, self.body, self.act))
 
 
 def cited_work(claim: Claim) -> CitedWork:
@@ -130,11 +132,11 @@ def cited_work(claim: Claim) -> CitedWork:
     if not body and not authors and authority and not _names_no_body(authority):
         name = re.sub(rf"\s+{_CODE}$", "", authority).strip()
         body = (name,) if name and not _DOI.search(name) else ()
-    if body and len(authors) == 1 and fold(authors[0]) in {fold(b) for b in body}:
-        authors = ()
+    if len(authors) == 1 and _is_body(authors[0]) and (body or f.get("acronym")):
+        body, authors = tuple(dict.fromkeys((authors[0], *body))), ()
     parties = tuple(p for p in re.split(r"\s+v\.?\s+", f.get("parties", ""), maxsplit=1) if p)
     reporters = tuple(r.strip() for r in f.get("reporter", "").split(";") if r.strip())
-    year = f.get("year", "") if not f.get("section") else ""  # a code's edition, not the law's
+    year = f.get("year", "") if not f.get("statute_code") else ""  # a code's edition
     return CitedWork(
         title=f.get("title", "") or entry.title,
         authors=authors or entry.authors,
@@ -154,6 +156,7 @@ def cited_work(claim: Claim) -> CitedWork:
         body=body or entry.body,
         code=code,
         topic=f.get("topic", ""),
+        act=f.get("act", ""),
     )
 
 
@@ -258,7 +261,9 @@ def parse_entry(entry: str) -> CitedWork:
     year = _first_year(text)
     if legal := parse_reference(text):
         return CitedWork(
-            parties=tuple(p for p in re.split(r"\s+v\.?\s+", legal.get("parties", ""), maxsplit=1) if p),
+            parties=tuple(
+                p for p in re.split(r"\s+v\.?\s+", legal.get("parties", ""), maxsplit=1) if p
+            ),
             reporters=tuple(r for r in legal.get("reporter", "").split("; ") if r),
             section=legal.get("section", ""),
             statute_code=legal.get("code", "") if legal.get("section") else "",
@@ -284,7 +289,9 @@ def parse_entry(entry: str) -> CitedWork:
     venue = ""
     if rest and not _is_body(" ".join(authors)) and (found := _VENUE.match(rest)):
         candidate = found.group("venue").strip()
-        if not re.match(r"(?:https?|doi|Retrieved|Available|Accessed|Published)\b", candidate, re.I):
+        if not re.match(
+            r"(?:https?|doi|Retrieved|Available|Accessed|Published)\b", candidate, re.I
+        ):
             venue = candidate
     body = authors if len(authors) == 1 and _is_body(authors[0]) else ()
     return CitedWork(
@@ -448,6 +455,8 @@ def compare(work: CitedWork, record: Record, cited_urls: set[str]) -> Match:
         check(f"issuing body {' / '.join(work.body)}", _body_ok(work.body, record))
     if work.code:
         check(f"code {work.code}", seen(_code_shown(work.code, record)))
+    if work.act:
+        check(f"act {work.act!r}", seen(_act_ok(work.act, record)))
     if work.topic:
         topic = [w for w in fold(work.topic).split() if w not in _STOP]
         check(f"topic {work.topic!r}", seen(_covers(topic, record.front.split())))
@@ -590,6 +599,13 @@ def _venue_ok(venue: str, record: Record) -> bool:
                     return True
     letters = initialism(venue.strip())
     return bool(letters and any(_spells(letters, text) for text in candidates))
+
+
+def _act_ok(act: str, record: Record) -> bool:
+    """A statute's short title and year in the page's title or first lines."""
+    wanted = [w for w in fold(act).split() if w not in _STOP]
+    lines = [*record.titles, *record.lead.splitlines()[:5]]
+    return any(_covers(wanted, [w for w in fold(line).split() if w not in _STOP]) for line in lines)
 
 
 def _statute_ok(work: CitedWork, record: Record) -> bool:

@@ -122,7 +122,9 @@ def test_court_parentheticals_with_full_dates_belong_to_their_citation() -> None
 
 
 def test_legal_claims_carry_the_parsed_fields() -> None:
-    text = "The ferry owed a duty to warn. Aldana v. Northgate Ferry Co., 77 F.4th 120 (3d Cir. 2023)."
+    text = (
+        "The ferry owed a duty to warn. Aldana v. Northgate Ferry Co., 77 F.4th 120 (3d Cir. 2023)."
+    )
     [claim] = heuristic_claims(text, "legal")
     assert claim.fields["type"] == "case" and claim.fields["court"] == "3d Cir."
     assert claim.fields["parties"] == "Aldana v. Northgate Ferry Co."
@@ -216,7 +218,9 @@ def test_a_venue_after_the_year() -> None:
 
 
 def test_the_title_first() -> None:
-    text = 'Karst springs respond in days ("Rainfall Memory in Karst Aquifers", Dufresne & Lam, 2016).'
+    text = (
+        'Karst springs respond in days ("Rainfall Memory in Karst Aquifers", Dufresne & Lam, 2016).'
+    )
     [citation] = found(text)
     assert described(citation, "title", "authors", "year") == {
         "title": "Rainfall Memory in Karst Aquifers",
@@ -228,7 +232,10 @@ def test_the_title_first() -> None:
 def test_names_in_any_script() -> None:
     text = "Lichen cover fell by half (Ødegård and Çelik 2014). Ångström et al. (2012) agree."
     first, second = found(text)
-    assert (first.ident["authors"], second.ident["authors"]) == ("Ødegård and Çelik", "Ångström et al.")
+    assert (first.ident["authors"], second.ident["authors"]) == (
+        "Ødegård and Çelik",
+        "Ångström et al.",
+    )
 
 
 def test_a_link_whose_text_is_an_author_and_year() -> None:
@@ -265,3 +272,50 @@ def test_a_doi_carries_the_title_and_authors_written_beside_it() -> None:
         "authors": "Rautio and Bakshi",
     }
     assert third.kind == "author_year" and third.url == "https://doi.org/10.5555/sed.2011.2"
+
+
+# --- more author-year shapes, EU law and statutes by name -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "year"),
+    [
+        ("Ferro and colleagues (2016) measured growth.", "Ferro et al.", "2016"),
+        ("Ferro's (2016) survey measured growth.", "Ferro", "2016"),
+        ("Growth slows at altitude (Ferro 2016: 45-47).", "Ferro", "2016"),
+        ("Growth slows at altitude [Ferro et al., 2016].", "Ferro et al.", "2016"),
+        ("Growth slows at altitude [Ferro2016].", "Ferro", "2016"),
+        ("Reading improved (Bruno, in press).", "Bruno", ""),
+    ],
+)
+def test_more_author_year_shapes(text: str, authors: str, year: str) -> None:
+    [citation] = found(text)
+    assert described(citation, "authors", "year") == {"authors": authors, "year": year}
+
+
+def test_a_group_author_with_its_acronym_in_brackets() -> None:
+    [citation] = found("Handwashing cut infections (Coastal Health Standards Board [CHSB], 2018).")
+    assert described(citation, "authors", "acronym", "year") == {
+        "authors": "Coastal Health Standards Board",
+        "acronym": "CHSB",
+        "year": "2018",
+    }
+
+
+def test_eu_law_and_statutes_by_their_short_title() -> None:
+    text = (
+        "Erasure is a right under Regulation (EU) 2031/455, art. 12. See Case C-412/27 Halden "
+        "Freight AS v Norrvik, ECLI:EU:C:2029:118. Direct discrimination is defined in section "
+        "13 of the Fair Wharves Act 2012. The Rivers and Harbours Act of 1899 still applies, as "
+        "does the Harbour Safety Act 2018, s. 45."
+    )
+    citations = found(text)
+    assert [(c.kind, c.ident.get("reporter") or c.ident.get("act")) for c in citations] == [
+        ("statute", "2031/455"),
+        ("case", "C-412/27; ECLI:EU:C:2029:118"),
+        ("statute", "Fair Wharves Act 2012"),
+        ("statute", "Rivers and Harbours Act of 1899"),
+        ("statute", "Harbour Safety Act 2018"),
+    ]
+    assert citations[1].ident["parties"] == "Halden Freight AS v. Norrvik"
+    assert (citations[2].ident["section"], citations[4].ident["section"]) == ("13", "45")

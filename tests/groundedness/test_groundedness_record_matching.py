@@ -48,7 +48,10 @@ DUNMORE = page(
     ("reference", "ok"),
     [
         ("Dunmore Mfg., Inc. v. Harlan Port Auth., 77 F.4th 300 (6th Cir. 2023)", True),
-        ("Dunmore Manufacturing, Inc. v. Harlan Port Authority, 77 F.4th 300, 305 (6th Cir. 2023)", True),
+        (
+            "Dunmore Manufacturing, Inc. v. Harlan Port Authority, 77 F.4th 300, 305 (6th Cir. 2023)",
+            True,
+        ),
         ("Dunmore Mfg., Inc. v. Harlan Port Auth., 77 F.4th 300 (7th Cir. 2023)", False),  # court
         ("Dunmore Mfg., Inc. v. Harbour Port Auth., 77 F.4th 300 (6th Cir. 2023)", False),
         ("Harlan Port Auth. v. Dunmore Mfg., Inc., 77 F.4th 300 (6th Cir. 2023)", False),
@@ -141,9 +144,21 @@ EPCA = page(
         (MHSC, "Offer saline (MHSC GL-08, 2019).", False),
         (RCPH, "Give fluids (RCPH Practice Guideline No. 214, 2016).", True),
         (RCPH, "Give fluids (RCPH Practice Guideline No. 241, 2016).", False),
-        (EPCA, "No X-ray, per the Eastern Paediatric Care Alliance guideline on bronchiolitis (2019).", True),
-        (EPCA, "No X-ray, per the Eastern Paediatric Care Alliance guideline on croup (2019).", False),
-        (EPCA, "No X-ray, per the Western Paediatric Care Alliance guideline on bronchiolitis (2019).", False),
+        (
+            EPCA,
+            "No X-ray, per the Eastern Paediatric Care Alliance guideline on bronchiolitis (2019).",
+            True,
+        ),
+        (
+            EPCA,
+            "No X-ray, per the Eastern Paediatric Care Alliance guideline on croup (2019).",
+            False,
+        ),
+        (
+            EPCA,
+            "No X-ray, per the Western Paediatric Care Alliance guideline on bronchiolitis (2019).",
+            False,
+        ),
     ],
 )
 def test_guidelines_by_body_and_code_or_topic(document: Document, text: str, ok: bool) -> None:
@@ -177,7 +192,11 @@ COASTAL = page(
     ("document", "text", "ok"),
     [
         (HYDROLOGY, "Lags grow (Okonjo and Pérez, 2017, Int J Hydrol Model).", True),
-        (HYDROLOGY, "Lags grow (Okonjo and Pérez, 2017, International Journal of Hydrological Modelling).", True),
+        (
+            HYDROLOGY,
+            "Lags grow (Okonjo and Pérez, 2017, International Journal of Hydrological Modelling).",
+            True,
+        ),
         (HYDROLOGY, "Lags grow (Okonjo and Pérez, 2017, Water Resour Res).", False),
         (COASTAL, "Aquifers store rain (Rautio & Bakshi, 2020, JCLR).", True),
         (COASTAL, "Aquifers store rain (Rautio & Bakshi, 2020, JHLR).", False),
@@ -248,3 +267,27 @@ def test_a_real_doi_beside_an_invented_title_is_not_grounded() -> None:
         [claim] = heuristic_claims(text, "research")
         result = compare(cited_work(claim), record_of(real), {claim.cited_url or ""})
         assert any(m.startswith("title") for m in result.mismatches), (text, result.mismatches)
+
+
+WHARVES = page(
+    "https://law.example.org/ukpga/2012/14/section/13",
+    "Fair Wharves Act 2012, Section 13 - Direct discrimination",
+    "Fair Wharves Act 2012\nSection 13: A harbour authority discriminates against a vessel if "
+    "it treats it less favourably because of its flag.",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("It is defined in section 13 of the Fair Wharves Act 2012.", True),
+        ("It is defined in the Fair Wharves Act 2012, s. 13.", True),
+        ("It is defined in section 31 of the Fair Wharves Act 2012.", False),
+        ("It is defined in section 13 of the Fair Wharves Act 2014.", False),
+        ("It is defined in section 13 of the Fair Harbours Act 2012.", False),
+    ],
+)
+def test_statutes_by_short_title_and_section(text: str, ok: bool) -> None:
+    [claim] = heuristic_claims(text, "legal")
+    result = compare(cited_work(claim), record_of(WHARVES), set())
+    assert (result.mismatches == []) is ok, result.mismatches

@@ -47,7 +47,9 @@ PROSE = [
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
-        st.sampled_from([("cite", m) for m in READABLE + UNREADABLE] + [("prose", p) for p in PROSE]),
+        st.sampled_from(
+            [("cite", m) for m in READABLE + UNREADABLE] + [("prose", p) for p in PROSE]
+        ),
         min_size=1,
         max_size=8,
     )

@@ -198,7 +198,15 @@ def test_gold_citations_without_a_claim_are_counted_and_told_apart(tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(
         main,
-        ["judge-audit", "--set", str(own_set(tmp_path, item)), "--out", str(out), "--bootstrap", "100"],
+        [
+            "judge-audit",
+            "--set",
+            str(own_set(tmp_path, item)),
+            "--out",
+            str(out),
+            "--bootstrap",
+            "100",
+        ],
     )
     assert result.exit_code == 0, result.output
     report = json.loads((out / "agreement.json").read_text())

@@ -110,10 +110,18 @@ def test_dublin_core_and_semicolon_authors_when_no_citation_tags():
 @pytest.mark.parametrize(
     ("head", "body", "byline"),
     [
-        (b"", b'<p class="authors">Mirela Dancu and Tobias Fenn</p>', "Mirela Dancu and Tobias Fenn"),
+        (
+            b"",
+            b'<p class="authors">Mirela Dancu and Tobias Fenn</p>',
+            "Mirela Dancu and Tobias Fenn",
+        ),
         (b"", b'<div class="article-byline">By Rui Matos</div>', "Rui Matos"),
         (b'<meta name="author" content="Tove Hallin">', b"", "Tove Hallin"),
-        (b'<meta name="citation_author" content="Ng, Ann">', b'<p class="authors">Ann Ng</p>', None),
+        (
+            b'<meta name="citation_author" content="Ng, Ann">',
+            b'<p class="authors">Ann Ng</p>',
+            None,
+        ),
     ],
 )
 def test_the_byline_when_the_page_has_no_citation_authors(head, body, byline):
