@@ -100,7 +100,7 @@ and body ("the 2019 ESC guidelines"), or a body's full name with a topic or code
 NARRATIVE = re.compile(
     rf"(?P<authors>{_AUTHORS})(?P<colleagues>\s+(?:and|&)\s+(?:colleagues|co-?workers|others))?"
     rf"(?:['’]s)?\s+\((?P<inner>{_YEAR}[a-z]?(?:[,:][^()]*)?)\)"
-    rf"(?P<after>,?\s*{_TITLE})?(?P<ident>,?\s*\(?(?:{_IDENT})\)?)?"
+    rf"(?P<after>,?\s*{_TITLE})?(?P<ident>,?\s*\(?(?i:{_IDENT})\)?)?"
 )
 """A narrative author-year citation, with a quoted title and an identifier after it."""
 LINK = re.compile(r"\[(?P<text>[^\[\]\n]{2,300})\]\((?P<url>https?://[^\s()]+(?:\([^\s()]*\))?)\)")
@@ -589,8 +589,9 @@ def _entry_fields(entry: str) -> dict[str, str]:
 
 def _attach_identifiers(text: str, found: list[Citation]) -> list[Citation]:
     """A link, DOI or arXiv id written right after another citation in the same sentence
-    ("(Smith, 2020), doi:…", "Calado and Öberg (2015) https://…") is that citation's identifier:
-    one citation, judged with its title, authors and year, never the identifier alone."""
+    ("(Smith, 2020), doi:…", "Calado and Öberg (2015) https://…") is that citation's identifier
+    (over one its reference-list entry gives): one citation, judged with its title, authors and
+    year, never the identifier alone."""
     merged: list[Citation] = []
     for citation in found:
         previous = merged[-1] if merged else None
@@ -598,7 +599,6 @@ def _attach_identifiers(text: str, found: list[Citation]) -> list[Citation]:
             previous is not None
             and citation.kind in ("url", "doi", "arxiv", "pmid")
             and previous.kind not in ("url", "doi", "arxiv", "pmid", "numbered")
-            and previous.url is None
             and re.fullmatch(r"[\s,:;(\[]*", text[previous.end : citation.start])
             and sentence_start(text, citation.start) <= previous.start
         ):

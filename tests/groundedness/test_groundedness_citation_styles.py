@@ -319,3 +319,13 @@ def test_eu_law_and_statutes_by_their_short_title() -> None:
     ]
     assert citations[1].ident["parties"] == "Halden Freight AS v. Norrvik"
     assert (citations[2].ident["section"], citations[4].ident["section"]) == ("13", "45")
+
+
+def test_an_identifier_written_beside_a_citation_wins_over_its_list_entry() -> None:
+    text = (
+        'Hallin and Matos (2022), "Ice Gating" (arXiv:2206.00001), needed 20 winters.\n\n'
+        'References\n[1] T. Hallin and R. Matos, "Ice gating," arXiv:2206.04417, 2022.\n'
+    )
+    [citation] = found(text)
+    assert citation.url == "https://arxiv.org/abs/2206.00001"
+    assert citation.ident["title"] == "Ice Gating"
