@@ -9,7 +9,7 @@ own threads) serves the works' pages and a Serper-compatible search API, each an
 judges live into a fresh evidence store; pass 2 re-judges in replay mode from the store (grader
 replies from Inspect's model cache). Target: at most 3 grader calls per claim on average (the
 paper's pipeline uses up to 5). The made-up works should come out hallucinated, the others
-grounded. Then the judge audit over the authored set (144 citations, offline corpus), in
+grounded. Then the judge audit over the authored set (188 citations, offline corpus), in
 heuristic mode and with a replayed grader (the scripted gold grader: no model latency, so the
 time is the judge's own), reported per 100 citations.
 """

@@ -85,6 +85,9 @@ class CitationMetadata(BaseModel):
     doi: str | None = None
     date: str | None = None
     journal: str | None = None
+    byline: str | None = None
+    """The authors as the page prints them (`<meta name="author">`, an element marked as the
+    byline), where it has no citation metadata for them."""
     pdf_url: str | None = None
     og: dict[str, str] = Field(default_factory=dict)
 

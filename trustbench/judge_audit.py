@@ -31,7 +31,14 @@ MEASURES = (
     "content_f1_not_supported",
 )
 """The measures with intervals; `content_*` only where the judge assessed content."""
-COUNTS = ("citations", "missing_claims", "verification_errors", "content_assessed")
+COUNTS = (
+    "citations",
+    "missing_claims",
+    "silently_dropped",
+    "verification_errors",
+    "content_assessed",
+)
+"""`silently_dropped`: missing claims the judge did not show among its unparsed citations."""
 
 
 @dataclass
@@ -49,6 +56,9 @@ class AuditReport:
     extra_claims: int
     unparsed_citations: int
     log: str
+    missing: list[dict[str, Any]] = field(default_factory=list)
+    """Gold citations the judge found no claim for: id, marker, and whether it showed them
+    among its unparsed citations."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +67,7 @@ class AuditReport:
             "extra_claims": self.extra_claims,
             "unparsed_citations": self.unparsed_citations,
             "log": self.log,
+            "missing": self.missing,
             "groups": [
                 {
                     "group": r.group,
@@ -128,14 +139,22 @@ def run_audit(
     per_item: dict[str, list[dict[str, Any]]] = {}
     modes: set[str] = set()
     extra = unparsed = 0
+    missing: list[dict[str, Any]] = []
     for sample in log.samples or []:
         meta = sample.scores["audit_judge"].metadata or {}
         per_item[str(sample.id)] = meta.get("rows", [])
+        missing += [
+            {"id": r["id"], "marker": r["marker"], "unparsed": not r["silently_dropped"]}
+            for r in meta.get("rows", [])
+            if r["missing"]
+        ]
         modes.add(meta.get("judge_mode", ""))
         extra += len(meta.get("extra_claims", []))
         unparsed += len(meta.get("unparsed_citations", []))
     mode = modes.pop() if len(modes) == 1 else "mixed"
-    report = AuditReport(mode, grader, summarise(per_item, draws), extra, unparsed, log.location)
+    report = AuditReport(
+        mode, grader, summarise(per_item, draws), extra, unparsed, log.location, missing
+    )
     write(report, out_dir)
     return report
 
@@ -172,6 +191,12 @@ def markdown(report: AuditReport) -> str:
         "",
         f"Extra claims (judged, matching no gold citation): {report.extra_claims}. "
         f"Unparsed citations: {report.unparsed_citations}. Log: {report.log}",
+        *(["", "Gold citations with no claim:", ""] if report.missing else []),
+        *(
+            f"- {m['id']} `{m['marker']}`: "
+            + ("shown among the unparsed citations" if m["unparsed"] else "silently dropped")
+            for m in report.missing
+        ),
     ]
     return "\n".join(lines) + "\n"
 

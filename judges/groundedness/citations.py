@@ -1,22 +1,33 @@
 """Rule-based citation finding for the heuristic (no-LLM) mode, and for LLM mode when the
-grader's extraction is unreadable: links (bare or `[Title](URL)`), DOIs, arXiv ids, court
-decisions ("Miranda v. Arizona, 384 U.S. 436 (1966)"), U.S. statutes, rules and constitutional
-provisions, guidelines by issuing body and code or year ("NICE NG136 (2019)", "the 2019 ESC
-guidelines"), author-year citations with or without a title and a link ("(Smith et al., 2020)",
-`(Watts et al., 2020, "Title", https://…)`, "Smith and Lee (2021)") and numbered markers ("[1]")
-read through the answer's reference list (the entry's title, authors, year and link are what
-gets checked). Each citation becomes a claim whose text is the sentence that carries it.
+grader's extraction is unreadable. Each citation becomes a claim whose text is the sentence that
+carries it, and whose fields hold everything the citation says about the cited work.
 
-Text that looks like a citation but cannot be read (a marker with no list entry, a parenthesis
-with a year and a name in no known layout) is returned as unparsed, to be counted and shown."""
+Styles read: links (bare or `[Title](URL)`, or `[Author, Year](URL)`), DOIs, arXiv ids, PMIDs;
+legal citations (`legal`: cases in full, short and "Id." form, public-domain and neutral
+citations, statutes, rules); guidelines by issuing body (an acronym or a full name) and code or
+year ("NICE NG136 (2019)", "CPPB Practice Guideline No. 388", "the Northern Standards Council
+guideline on … (2020)"); parenthetical citations whose parts come in any order (authors, year,
+quoted title, venue, identifier, pages: `(Okafor et al., 2019)`, `("Title", Osei & Cho, 2020)`,
+`(Lind & Aho, 2021, JORST)`, an inline Vancouver reference); narrative ones ("Calado and Öberg
+(2015), "Title" (doi:…)"); numbered markers, `[1]` or `(1)`, read through the answer's reference
+list (the entry's title, authors, year, venue and link are what gets checked). An identifier
+next to a title or an author-year is one citation with them, never judged alone.
+
+Nothing is dropped silently: after extraction a broad detector (`citation_like`) finds every
+span that looks like a citation, and each one no citation covers is returned as unparsed, to be
+counted and shown."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+import regex as re
+
+from trustbench.judges.groundedness.citation_like import citation_like_spans, parentheses
 from trustbench.judges.groundedness.claims import link_for, make_claim, strip_trailing
+from trustbench.judges.groundedness.legal import legal_citations
+from trustbench.judges.groundedness.sentences import claim_sentence, sentence_start
 from trustbench.judges.groundedness.types import Claim, Domain
 
 Kind = Literal[
@@ -32,102 +43,90 @@ Kind = Literal[
     "numbered",
 ]
 
+_WORD = r"\p{Lu}[\p{L}\p{M}'’\-]*\p{L}"
+"""A capitalised word in any script: "Öberg", "O'Neil", "Mensah-Bonsu"."""
+_PARTICLE = r"(?:van|von|de|der|den|del|da|di|la|le|du|dos|das|ten|ter|bin|al|el|St\.)"
 _NAME = (
-    r"(?:(?:van|von|de|der|den|del|da|di|la|le)\s+)*[A-Z][\w'’-]+(?:/[A-Z][\w'’-]+)?"
-    r"(?:\s+(?:(?:of|for|on|and)\s+)?[A-Z][\w'’-]+){0,5}"
+    rf"(?:{_PARTICLE}\s+)*{_WORD}(?:/{_WORD})?"
+    rf"(?:\s+(?:(?:of|for|on|and|the|in)\s+)?{_WORD}){{0,6}}"
 )
-"""A surname ("van der Berg", "O'Neil") or a body's name ("World Health Organization",
-"ESC/ESH")."""
-_AUTHORS = rf"{_NAME}(?:,\s+{_NAME})*(?:\s+et\s+al\.?|,?\s+(?:and|&)\s+{_NAME})?"
-_YEAR = r"(?:19|20)\d{2}"
-_PARTY_WORD = r"(?:[A-Z][\w.'’&-]*|of|the|and|for|de|ex|rel\.|&)"
-_PARTY = (
-    rf"[A-Z][\w.'’&-]*(?:\s+{_PARTY_WORD}){{0,8}}"
-    r"(?:,\s+(?:Inc|Co|Corp|Ltd|LLC|LLP|L\.P|N\.A|P\.C|P\.A)\.?)?"
+"""A surname ("van der Berg", "Öberg") or a body's name ("World Health Organization")."""
+_AUTHORS = (
+    rf"{_NAME}(?:,\s+{_NAME})*(?:,?\s+et\s+al\.?|,?\s+(?:and|&)\s+{_NAME}(?:,?\s+et\s+al\.?)?)?"
 )
-
-_BODY = r"[A-Z]{2,8}(?:/[A-Z]{2,8})?"
-"""An issuing body's acronym: NICE, WHO, ESC/ESH."""
-_CODE = r"[A-Z]{1,4}\d{1,4}"
-"""A guideline's number: NG136, CG181, TA123."""
+_YEAR = r"(?:1[89]|20)\d{2}"
+_BODY = r"\p{Lu}[\p{Lu}&]{1,9}(?:/\p{Lu}[\p{Lu}&]{1,9})?"
+"""An issuing body's acronym: NICE, WHO, ESC/ESH, ACAEM."""
+_CODE = r"(?:\p{Lu}{1,6}[-‐–]?\d{1,5}(?:[-./]\d{1,5})*[a-z]?|\d{2,5}(?:[-./]\d{1,5})*)"
+"""A guideline's number: NG136, GL-17, CP-2020-04, 388."""
+_GUIDE = (
+    r"(?:(?:[Pp]ractice|[Cc]linical|[Tt]echnical|[Cc]onsensus|[Pp]osition|[Ee]vidence)\s+)?"
+    r"(?:[Gg]uidelines?|[Gg]uidance|[Pp]olicy|[Ss]tatement|[Rr]ecommendations?|[Bb]ulletin|"
+    r"[Ss]tandards?|[Pp]rotocol|[Aa]dvisory|[Oo]pinion|[Nn]ote|[Rr]eport)"
+)
 _TITLE = r"[\"“](?P<title>[^\"”]{4,300})[\"”]"
+_IDENT = (
+    r"(?:https?://[^\s<>\"']+|(?:doi:\s*)?\b10\.\d{4,9}/[^\s\"<>,;]+|arxiv:\s*\d{4}\.\d{4,5}"
+    r"(?:v\d+)?|PMID:?\s*\d{5,9})"
+)
+_ORG_WORDS = (
+    "Organization", "Organisation", "Association", "Institute", "Society", "College", "Council",
+    "Agency", "Department", "Committee", "Group", "Centre", "Center", "Board", "Foundation",
+    "Federation", "Network", "Academy", "Collaboration", "Service", "Commission", "Authority",
+    "Office", "Ministry", "Alliance", "Panel", "Consortium", "Taskforce", "Force", "Coalition",
+)  # fmt: skip
+_ORG_NAME = rf"(?:{_WORD}|of|for|and|on|the|in|&)(?:\s+(?:{_WORD}|of|for|and|on|the|in|&)){{1,9}}"
+_SIGNAL = re.compile(
+    r"^(?:(?:see|see also|see e\.g\.,?|cf\.|e\.g\.,?|i\.e\.,?|for example,?|as reviewed in|"
+    r"reviewed in|adapted from|cited in|data from|from|according to|per|also|and|but see)\s+)+",
+    re.I,
+)
+_PAGES = re.compile(r",?\s*(?:p|pp|para|paras|ch|fig)\.\s*[\d\-–, ]+\b|,?\s*at\s+\d+(?:[-–]\d+)?$")
+_NOT_AUTHORS = {"The", "This", "In", "See", "Table", "Figure", "Fig", "Section", "Chapter"}
 
-_PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
-    ("author_year", re.compile(r"\(([^()\n]{2,400}?)\)")),
-    (
-        "link",
-        re.compile(
-            r"\[(?P<text>[^\[\]\n]{2,300})\]\((?P<url>https?://[^\s()]+(?:\([^\s()]*\))?)\)"
-        ),
-    ),
+GUIDELINE = re.compile(
+    rf"\b(?P<body>{_BODY})(?:['’]s)?\s+(?:(?P<year1>{_YEAR})\s+)?(?:{_GUIDE}\s+)?"
+    rf"(?:\[|[Nn]o\.\s*|[Nn]umber\s+)?(?P<code>(?!{_YEAR}\b){_CODE})\]?"
+    rf"(?:\s*\((?P<year>{_YEAR})\))?"
+    rf"|\b(?:the\s+)?(?P<year2>{_YEAR})\s+(?P<body2>{_BODY})\s+{_GUIDE}"
+    rf"|\b(?P<body3>{_BODY})\s+(?P<year3>{_YEAR})\s+{_GUIDE}"
+    rf"|\b(?:the\s+)?(?P<name>{_ORG_NAME})(?:\s+\((?P<acronym>{_BODY})\))?(?:['’]s?)?\s+"
+    rf"(?:(?P<year4>{_YEAR})\s+)?(?P<kind>{_GUIDE})"
+    rf"(?:\s+(?:[Nn]o\.\s*)?(?P<code4>(?!{_YEAR}\b){_CODE})\b"
+    rf"|(?P<topic>\s+(?:on|for|about|in|of)\s+[^()\n;]{{3,120}}?)?\s*\((?P<year5>{_YEAR})\))?",
+)
+"""Guidelines named in prose: body and code ("NICE NG136 (2019)", "SPGN guideline 162"), year
+and body ("the 2019 ESC guidelines"), or a body's full name with a topic or code and a year."""
+NARRATIVE = re.compile(
+    rf"(?P<authors>{_AUTHORS})(?P<colleagues>\s+(?:and|&)\s+(?:colleagues|co-?workers|others))?"
+    rf"(?:['’]s)?\s+\((?P<inner>{_YEAR}[a-z]?(?:[,:][^()]*)?)\)"
+    rf"(?P<after>,?\s*{_TITLE})?(?P<ident>,?\s*\(?(?i:{_IDENT})\)?)?"
+)
+"""A narrative author-year citation, with a quoted title and an identifier after it."""
+LINK = re.compile(r"\[(?P<text>[^\[\]\n]{2,300})\]\((?P<url>https?://[^\s()]+(?:\([^\s()]*\))?)\)")
+IDENTIFIERS: list[tuple[Kind, re.Pattern[str]]] = [
     ("url", re.compile(r"https?://[^\s<>\"'`]+", re.I)),
     ("doi", re.compile(r"(?:\bdoi:\s*)?\b10\.\d{4,9}/[^\s\"<>,;]+", re.I)),
     ("arxiv", re.compile(r"\barxiv:\s*(?:[a-z\-]+/\d{7}|\d{4}\.\d{4,5})(?:v\d+)?", re.I)),
     ("pmid", re.compile(r"\bPMID:?\s*\d{5,9}\b")),
-    (
-        "case",
-        re.compile(
-            rf"(?P<p1>{_PARTY})\s+v\.?\s+(?P<p2>{_PARTY}),\s+(?P<vol>\d{{1,4}})\s+"
-            rf"(?P<rep>[A-Z][A-Za-z0-9.\s]{{0,24}}?)\s+(?P<page>\d{{1,5}})"
-            rf"(?:,\s*(?P<pin>\d{{1,5}}(?:[-–]\d{{1,5}})?))?\s*\((?P<court>[^()]{{0,40}}?)\s*"
-            rf"(?P<year>{_YEAR})\)"
-        ),
-    ),
-    (
-        "case",
-        re.compile(rf"(?P<p1>{_PARTY})\s+v\.\s+(?P<p2>{_PARTY})(?:\s*\((?P<year>{_YEAR})\))?"),
-    ),
-    (
-        "statute",
-        re.compile(
-            r"\b\d+\s+(?:U\.\s?S\.\s?C\.|C\.\s?F\.\s?R\.)\s*(?:§§?\s*)?[\w.\-]+(?:\([\w]+\))*"
-            r"|\bFed\.\s*R\.\s*(?:Civ|Crim|Evid|App)\.\s*P?\.?\s*\d+(?:\([\w]+\))*"
-            r"|\bU\.\s?S\.\s?Const\.\s*(?:amend\.\s*[IVXLC]+|art\.\s*[IVXLC]+(?:,\s*§\s*\d+)?)"
-        ),
-    ),
-    (
-        "guideline",
-        re.compile(
-            rf"\b(?P<body>{_BODY})\s+(?:guideline|guidance)?\s*\[?(?P<code>{_CODE})\]?"
-            rf"(?:\s*\((?P<year>{_YEAR})\))?"
-            rf"|\b(?:the\s+)?(?P<year2>{_YEAR})\s+(?P<body2>{_BODY})\s+[Gg]uidelines?\b"
-            rf"|\b(?P<body3>{_BODY})\s+(?P<year3>{_YEAR})\s+[Gg]uidelines?\b"
-        ),
-    ),
-    (
-        "author_year",
-        re.compile(
-            rf"(?P<authors>{_AUTHORS})\s+\((?P<year>{_YEAR})[a-z]?(?:,\s*{_TITLE})?"
-            rf"(?:,\s*(?P<url>https?://[^\s()]+))?\)"
-        ),
-    ),
-    ("numbered", re.compile(r"\[\^?(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\](?!\()")),
 ]
-_AUTHOR_YEAR_PART = re.compile(
-    rf"(?:e\.g\.,?\s*|[Ss]ee(?: also)?\s+|[Cc]f\.\s*)?(?P<authors>{_AUTHORS}),?\s+"
-    rf"(?P<year>{_YEAR})[a-z]?(?:,\s*(?:p|pp)\.\s*[\d\-–]+)?"
-    rf"(?:,\s*{_TITLE})?(?:,?\s*(?P<url>(?:https?://|doi:\s*|10\.\d{{4,9}}/)\S+))?"
-)
-_NAME_LIKE = re.compile(r"\b[A-Z][a-z]{2,}")
-_LEADING_WORDS = {
-    "in", "see", "under", "also", "cf.", "cf", "per", "following", "citing", "and", "but",
-    "as", "accord", "compare", "while", "since", "because", "thus", "the", "e.g.,", "id.",
-}  # fmt: skip
-_NOT_AUTHORS = {"The", "This", "In", "See", "Table", "Figure", "Fig", "Section", "Chapter"}
+BRACKETED = re.compile(r"\[(?P<inner>(?!\^?\d)[^\[\]\n]{3,200}?)\](?!\()")
+"""An author-year in brackets: "[Vaswani et al., 2017]", "[Vaswani2017]"."""
+NUMBERED = re.compile(r"\[\^?(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\](?!\()")
+SUPERSCRIPT = re.compile(r"(?<=\w[.,;:)]?)([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)")
+_SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
 
 _REF_HEADING = re.compile(
-    r"^\s*(?:#+\s*|\*\*)?(?:references|sources|bibliography|works cited|citations|notes)"
-    r"\s*:?\s*(?:\*\*)?\s*:?\s*$",
+    r"^\s*(?:#+\s*|\*\*)?(?:references|sources|bibliography|works cited|citations|notes|"
+    r"literature cited)\s*:?\s*(?:\*\*)?\s*:?\s*$",
     re.I | re.M,
 )
 _BRACKET_ENTRY = re.compile(r"^\s*[-*]?\s*\[\^?(\d{1,3})\]:?\s+(.+)$", re.M)
-_NUMBER_ENTRY = re.compile(r"^\s*(\d{1,3})[.)]\s+(.+)$", re.M)
-
-_ABBREVIATIONS = {
-    "v", "vs", "mr", "mrs", "ms", "dr", "al", "no", "vol", "pp", "p", "fig", "ct", "supp",
-    "cir", "inc", "co", "corp", "fed", "civ", "crim", "evid", "app", "cal", "stat", "ed", "eds",
-    "cf", "id", "st", "jr", "sr", "ltd", "rev", "ann", "art", "sec", "ch", "n",
-}  # fmt: skip
+_NUMBER_ENTRY = re.compile(r"^\s*(?:(\d{1,3})[.)]|\((\d{1,3})\))\s+(.+)$", re.M)
+_VANCOUVER_AUTHORS = re.compile(
+    rf"^(?:{_PARTICLE}\s+)*{_WORD}(?:\s+{_WORD})?\s+\p{{Lu}}{{1,3}}"
+    rf"(?:,\s+(?:{_PARTICLE}\s+)*{_WORD}(?:\s+{_WORD})?\s+\p{{Lu}}{{1,3}})*(?:,?\s+et\s+al)?\.\s"
+)
 
 
 @dataclass
@@ -138,7 +137,8 @@ class Citation:
     marker: str
     url: str | None = None
     ident: dict[str, str] = field(default_factory=dict)
-    """What names the work: reference, title, authors, year, citation (reference-list entry)."""
+    """What names the work: reference, title, authors, year, venue, body, code, parties,
+    reporter, court, section, citation (a reference-list entry)."""
 
 
 def scan_citations(text: str) -> tuple[list[Citation], list[str]]:
@@ -148,19 +148,56 @@ def scan_citations(text: str) -> tuple[list[Citation], list[str]]:
     body = text[:body_end]
     found: list[Citation] = []
     unparsed: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
+
+    def free(start: int, end: int) -> bool:
+        return not _inside_entry(body, start) and not any(
+            c.start < end and start < c.end for c in found
+        )
+
+    legal, not_read = legal_citations(body)
+    unparsed += not_read
+    for item in legal:
+        if free(item.start, item.end):
+            found.append(Citation(item.kind, item.start, item.end, item.marker, None, item.ident))
+    for match in LINK.finditer(body):
+        if free(*match.span()):
+            found.append(_link(match))
+    for start, end in parentheses(body):
+        if free(start, end):
+            made, bad = _parenthetical(body, start, end, entries)
+            found += made
+            unparsed += [(start, item) for item in bad]
+    for match in BRACKETED.finditer(body):
+        if free(*match.span()) and (made := _bracketed(match, entries)):
+            found.append(made)
+    for match in NARRATIVE.finditer(body):
+        if free(match.start("authors"), match.end()) and (made := _narrative(match, entries)):
+            found.append(made)
+    for match in GUIDELINE.finditer(body, overlapped=True):
+        if (made := _guideline(match)) is not None and free(made.start, made.end):
+            found.append(made)
+    for kind, pattern in IDENTIFIERS:
         for match in pattern.finditer(body):
-            span = match.span()
-            if _inside_entry(body, span[0]) or any(a < span[1] and span[0] < b for a, b in taken):
-                continue
-            made, not_read = _make(kind, match, entries)
-            unparsed += [(span[0], item) for item in not_read]
-            if made:
-                found.extend(made)
-                taken.append(span)
-    unparsed = [(at, item) for at, item in unparsed if not any(a <= at < b for a, b in taken)]
-    return sorted(found, key=lambda c: (c.start, c.marker)), [item for _, item in sorted(unparsed)]
+            raw = strip_trailing(match.group(0))
+            if free(match.start(), match.start() + len(raw)):
+                found.append(
+                    Citation(kind, match.start(), match.start() + len(raw), raw, link_for(raw))
+                )
+    for pattern in (NUMBERED, SUPERSCRIPT):
+        for match in pattern.finditer(body):
+            if free(*match.span()):
+                made, bad = _numbered(match, entries)
+                found += made
+                unparsed += [(match.start(), item) for item in bad]
+    found = _attach_identifiers(body, sorted(found, key=lambda c: (c.start, c.marker)))
+    covered = [(c.start, c.end) for c in found] + [(at, at + 1) for at, _ in unparsed]
+    for start, end, shown in citation_like_spans(body, has_list=bool(entries)):
+        if _inside_entry(body, start):
+            continue  # a reference-list line is read through its markers
+        if not any(a < end and start < b for a, b in covered):
+            unparsed.append((start, shown))
+            covered.append((start, end))
+    return found, [item for _, item in sorted(unparsed)]
 
 
 def find_citations(text: str) -> list[Citation]:
@@ -188,108 +225,294 @@ def claims_and_unparsed(text: str, domain: Domain) -> tuple[list[Claim], list[st
     return claims, unparsed
 
 
-def _make(
-    kind: Kind, match: re.Match[str], entries: dict[str, str]
+# --- parentheses ----------------------------------------------------------------------------------
+
+
+def _parenthetical(
+    text: str, start: int, end: int, entries: dict[str, str]
 ) -> tuple[list[Citation], list[str]]:
-    start, end = match.span()
-    raw = match.group(0)
-    if kind in ("url", "doi", "arxiv", "pmid"):
-        raw = strip_trailing(raw)
-        return [Citation(kind, start, start + len(raw), raw, link_for(raw))], []
-    if kind == "link":
-        url = match.group("url")
-        text = match.group("text").strip()
-        ident = {} if link_for(text) else {"title": text}
-        return [Citation("link", start, end, raw, link_for(url), ident)], []
-    if kind == "case":
-        return _case(match), []
-    if kind == "statute":
-        raw = raw.rstrip(".,;")
-        return [Citation(kind, start, start + len(raw), raw, None, {"reference": raw})], []
-    if kind == "guideline":
-        return [_guideline(match)], []
-    if kind == "numbered":
-        return _numbered(match, entries)
-    return _author_year(match, entries)
-
-
-def _guideline(match: re.Match[str]) -> Citation:
-    groups = match.groupdict()
-    body = groups["body"] or groups["body2"] or groups["body3"]
-    year = groups["year"] or groups["year2"] or groups["year3"] or ""
-    code = groups["code"] or ""
-    ident = {"authority": " ".join(p for p in (body, code) if p), "body": body}
-    ident |= {"code": code} if code else {}
-    ident |= {"year": year} if year else {}
-    ident["reference"] = match.group(0).strip()
-    return Citation("guideline", match.start(), match.end(), match.group(0).strip(), None, ident)
-
-
-def _case(match: re.Match[str]) -> list[Citation]:
-    words = match.group("p1").split()
-    while len(words) > 1 and words[0].lower() in _LEADING_WORDS:
-        words.pop(0)
-    if words[0].lower() in _LEADING_WORDS:
-        return []
-    first = match.group(0).find(words[0], 0)
-    start = match.start() + first
-    reference = match.group(0)[first:]
-    ident = {"reference": reference, "parties": f"{' '.join(words)} v. {match.group('p2')}"}
-    groups = match.groupdict()
-    if groups.get("vol"):
-        ident["reporter"] = f"{groups['vol']} {' '.join(groups['rep'].split())} {groups['page']}"
-    if groups.get("year"):
-        ident["year"] = groups["year"]
-    return [Citation("case", start, match.end(), reference, None, ident)]
-
-
-def _author_year(match: re.Match[str], entries: dict[str, str]) -> tuple[list[Citation], list[str]]:
+    """The citations of one parenthesis, each `;`-separated part read on its own; the parts that
+    look cited but fit no layout are returned as unparsed."""
+    inner = text[start + 1 : end - 1]
+    raw = text[start:end]
+    if re.fullmatch(r"\s*\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\s*", inner):
+        if not entries:
+            return [], []  # "(1)" with no reference list is an enumeration, not a citation
+        return _numbered_parts(inner, start, end, raw, entries)
+    before = _title_before(text, start)
+    found: list[Citation] = []
     unparsed: list[str] = []
-    if "authors" in match.groupdict():
-        hits = [match]
-    else:
-        hits = []
-        for part in match.group(1).split(";"):
-            part = part.strip()
-            hit = _AUTHOR_YEAR_PART.fullmatch(part)
-            if hit is not None:
-                hits.append(hit)
-            elif _looks_cited(part):
-                unparsed.append(f"({part})")
-    citations = []
-    for hit in hits:
-        words = hit.group("authors").split()
-        while len(words) > 1 and words[0].lower() in _LEADING_WORDS:
-            words.pop(0)
-        authors, year = " ".join(words), hit.group("year")
-        if words[0] in _NOT_AUTHORS or words[0].lower() in _LEADING_WORDS:
+    for part in _split_parts(inner):
+        read = read_part(part, entries)
+        if read is None:
+            if _looks_cited(part):
+                unparsed.append(f"({part.strip()})" if part.strip() != inner.strip() else raw)
             continue
-        ident = {"authors": authors, "year": year, "reference": f"{authors}, {year}"}
-        if guideline := re.fullmatch(rf"(?P<body>{_BODY})\s+(?P<code>{_CODE})", authors):
-            ident |= {"body": guideline["body"], "code": guideline["code"], "authority": authors}
-            del ident["authors"]
-        if hit.group("title"):
-            ident["title"] = hit.group("title").strip(" ,.")
-        url = link_for(hit.group("url")) if hit.group("url") else None
-        entry = _entry_for(authors, year, entries)
-        if entry:
-            ident |= {k: v for k, v in _entry_fields(entry).items() if k not in ident}
-            url = url or ident.pop("url", None)
-        ident.pop("url", None)
-        citations.append(
-            Citation("author_year", match.start(), match.end(), match.group(0), url, ident)
+        kind, url, ident = read
+        if before and "title" not in ident:
+            ident["title"] = before[1]
+        found.append(Citation(kind, before[0] if before else start, end, raw, url, ident))
+    return found, unparsed
+
+
+def _split_parts(inner: str) -> list[str]:
+    """`inner` split at top-level semicolons (not inside quotes or nested parentheses)."""
+    parts, depth, quoted, current = [], 0, False, []
+    for char in inner:
+        if char in '"“”':
+            quoted = not quoted if char == '"' else char == "“"
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        if char == ";" and depth == 0 and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [p for p in parts if p.strip()]
+
+
+def _title_before(text: str, start: int) -> tuple[int, str] | None:
+    """A quoted title right before a parenthesis (`"Title" (Smith, 2020)`): where it starts."""
+    found = re.search(rf"{_TITLE},?\s*$", text[max(0, start - 320) : start])
+    if not found:
+        return None
+    return max(0, start - 320) + found.start(), found.group("title").strip(" ,.")
+
+
+def read_part(part: str, entries: dict[str, str]) -> tuple[Kind, str | None, dict[str, str]] | None:
+    """One citation's worth of a parenthesis, its pieces in any order: authors or an issuing
+    body, year, quoted title, venue, guideline code, identifier, pages. None when the part is
+    no citation in a layout we can read."""
+    text = " ".join(part.split())
+    text = _SIGNAL.sub("", text).strip(" ,")
+    text = re.sub(rf"\s*\(({_YEAR}[a-z]?)\)", r", \1", text)  # "NCSC NG58 (2022)"
+    ident: dict[str, str] = {}
+    if title := re.search(_TITLE, text):
+        ident["title"] = title.group("title").strip(" ,.")
+        text = (text[: title.start()] + text[title.end() :]).strip(" ,")
+    url = None
+    if identifier := re.search(_IDENT, text, re.I):
+        url = link_for(identifier.group(0))
+        text = (text[: identifier.start()] + text[identifier.end() :]).strip(" ,")
+    text = _PAGES.sub("", text).strip(" ,")
+    text = re.sub(rf"\b({_YEAR}[a-z]?)\s*:\s*\d+(?:\s*[-–]\s*\d+)?", r"\1", text)  # "2016: 45"
+    if acronym := re.search(
+        r"\s*\[(\p{Lu}[\p{Lu}&]{1,9})\]", text
+    ):  # "World Health Organization [WHO]"
+        ident["acronym"] = acronym.group(1)
+        text = text[: acronym.start()] + text[acronym.end() :]
+    if _VANCOUVER_AUTHORS.match(text + " "):
+        return _inline_entry(text, ident, url)
+    authors, year, venue, body, code = "", "", "", "", ""
+    undated = False
+    for chunk in [c.strip() for c in re.split(r",\s*", text) if c.strip()]:
+        if re.fullmatch(rf"{_YEAR}[a-z]?|n\.d\.|in press|forthcoming|under review", chunk):
+            year = year or (chunk[:4] if chunk[0].isdigit() else "")
+            undated = not chunk[0].isdigit()
+        elif guideline := re.fullmatch(
+            rf"(?P<body>{_BODY})\s+(?:{_GUIDE}\s+)?(?:[Nn]o\.\s*)?"
+            rf"(?P<code>(?!{_YEAR}\b){_CODE}|\p{{Lu}}{{1,6}}\s\d{{1,5}})",
+            chunk,
+        ):
+            body, code = guideline["body"], guideline["code"]
+        elif authors and re.fullmatch(rf"(?:and|&)\s+{_NAME}(?:\s+et\s+al\.?)?", chunk):
+            authors = f"{authors}, {chunk}"
+        elif (
+            dated := re.fullmatch(rf"(?P<rest>.+?)\s+(?P<year>{_YEAR})[a-z]?", chunk)
+        ) and not year:
+            year = dated["year"]
+            if _is_authors(dated["rest"]) and not authors and not venue:
+                authors = dated["rest"]
+            else:
+                venue = venue or dated["rest"]
+        elif _is_authors(chunk) and not authors and not year and not venue:
+            authors = chunk
+        elif authors and not year and _is_authors(chunk) and re.fullmatch(_NAME, chunk):
+            authors = f"{authors}, {chunk}"
+        elif (
+            re.fullmatch(
+                rf"(?:{_WORD}|\p{{Lu}}{{2,}})(?:\s+(?:{_WORD}|of|in|and|&|\p{{Lu}}+))*", chunk
+            )
+            and not venue
+        ):
+            venue = chunk
+        else:
+            return None
+    if body and code:
+        ident |= {"body": body, "code": code, "authority": f"{body} {code}"}
+        ident |= {"year": year} if year else {}
+        ident["reference"] = text
+        return "guideline", url, ident
+    if authors and (year or undated or "title" in ident):
+        words = authors.split()
+        if words[0] in _NOT_AUTHORS:
+            return None
+        ident |= {"authors": authors}
+        ident |= {"year": year} if year else {}
+        ident |= {"venue": venue} if venue else {}
+        ident["reference"] = ", ".join(p for p in (authors, year) if p)
+        if entry := _entry_for(authors, year, entries):
+            fields = _entry_fields(entry)
+            url = url or fields.pop("url", None)
+            ident |= {k: v for k, v in fields.items() if k not in ident and k != "url"}
+        return "author_year", url, ident
+    if url and ("title" in ident or venue):
+        ident |= {"venue": venue} if venue else {}
+        ident |= {"year": year} if year else {}
+        return _identifier_kind(url), url, ident
+    return None
+
+
+def _is_authors(text: str) -> bool:
+    return (
+        bool(re.fullmatch(_AUTHORS, text))
+        and text.split()[0] not in _NOT_AUTHORS
+        and (
+            len(text.split()) == 1
+            or bool(re.search(r"\b(?:and|et al)\b|&|,", text))
+            or bool(re.fullmatch(rf"(?:{_PARTICLE}\s+)+{_WORD}", text))
+            or any(w in text for w in _ORG_WORDS)
         )
-    return citations, unparsed
+    )
+
+
+def _inline_entry(
+    text: str, ident: dict[str, str], url: str | None
+) -> tuple[Kind, str | None, dict[str, str]]:
+    """An inline Vancouver reference: "Diaz A, Holm K. Title. Journal. 2020;9(1):44-58"."""
+    from trustbench.judges.groundedness.references import parse_entry
+
+    parsed = parse_entry(text)
+    fields = {"citation": text, "authors": ", ".join(parsed.authors), "year": parsed.year}
+    fields |= {"title": parsed.title} if parsed.title else {}
+    fields |= {"venue": parsed.venue} if parsed.venue else {}
+    fields |= {"reference": text}
+    ident = {k: v for k, v in fields.items() if v} | ident
+    return "author_year", url or (parsed.url or None), ident
+
+
+def _identifier_kind(url: str) -> Kind:
+    return "doi" if "doi.org/" in url else "arxiv" if "arxiv.org" in url else "url"
 
 
 def _looks_cited(part: str) -> bool:
-    """A parenthesis that names someone and a year but in no layout we can read."""
-    return bool(re.search(rf"\b{_YEAR}\b", part) and _NAME_LIKE.search(part) and " v. " not in part)
+    """A parenthesis part that names someone and a year but in no layout we can read."""
+    return bool(
+        re.search(rf"\b{_YEAR}\b", part)
+        and re.search(r"\p{Lu}\p{L}{2,}", part)
+        and " v. " not in part
+    )
+
+
+def _numbered_parts(
+    inner: str, start: int, end: int, raw: str, entries: dict[str, str]
+) -> tuple[list[Citation], list[str]]:
+    found, unparsed = [], []
+    for number in _expand(inner):
+        if number not in entries:
+            unparsed.append(f"({number}) (no entry in the reference list)")
+            continue
+        ident = _entry_fields(entries[number])
+        url = ident.pop("url", None)
+        found.append(Citation("numbered", start, end, f"({number})", url, ident))
+    return found, unparsed
+
+
+# --- narrative, links, guidelines -----------------------------------------------------------------
+
+
+def _narrative(match: re.Match[str], entries: dict[str, str]) -> Citation | None:
+    words = match.group("authors").split()
+    while len(words) > 1 and (words[0] in _NOT_AUTHORS or _SIGNAL.match(words[0] + " ")):
+        words.pop(0)
+    authors = re.sub(r"['’]s$", "", " ".join(words))
+    if words[0] in _NOT_AUTHORS or not _is_authors(authors):
+        return None
+    if match.group("colleagues"):
+        authors += " et al."
+    inner = f"{authors}, {match.group('inner')}"
+    if match.group("after"):
+        inner += ", " + match.group("after").strip(" ,")
+    if match.group("ident"):
+        inner += ", " + match.group("ident").strip(" ,()")
+    read = read_part(inner, entries)
+    if read is None:
+        return None
+    kind, url, ident = read
+    start = match.start("authors") + match.group("authors").find(words[0])
+    return Citation(kind, start, match.end(), match.group(0)[start - match.start() :], url, ident)
+
+
+def _bracketed(match: re.Match[str], entries: dict[str, str]) -> Citation | None:
+    inner = match.group("inner")
+    if key := re.fullmatch(rf"(?P<name>{_WORD})(?P<year>{_YEAR})[a-z]?", inner):
+        inner = f"{key['name']}, {key['year']}"
+    read = read_part(inner, entries) if re.search(_YEAR, inner) else None
+    if read is None or read[0] != "author_year":
+        return None
+    kind, url, ident = read
+    return Citation(kind, match.start(), match.end(), match.group(0), url, ident)
+
+
+def _link(match: re.Match[str]) -> Citation:
+    url = match.group("url")
+    text = match.group("text").strip()
+    ident: dict[str, str] = {}
+    read = read_part(text, {}) if re.search(rf"\b{_YEAR}\b", text) else None
+    if read is not None and read[0] == "author_year":
+        ident = read[2]
+    elif not link_for(text):
+        ident = {"title": text}
+    return Citation("link", match.start(), match.end(), match.group(0), link_for(url), ident)
+
+
+def _guideline(match: re.Match[str]) -> Citation | None:
+    groups = match.groupdict()
+    if groups["name"] is not None:
+        name = re.sub(r"^(?:[Tt]he|[Ii]n|[Uu]nder|[Pp]er|[Ss]ee)\s+", "", groups["name"])
+        if not any(word in name.split() for word in _ORG_WORDS):
+            return None
+        year = groups["year4"] or groups["year5"] or ""
+        code = groups["code4"] or ""
+        if not (year or code):
+            return None
+        body = name
+        start = match.start("name") + groups["name"].find(name)
+        ident = {"body": name, "authority": " ".join(p for p in (name, code) if p)}
+        if groups["acronym"]:
+            ident["acronym"] = groups["acronym"]
+        if groups["topic"]:
+            ident["topic"] = re.sub(r"^\s*(?:on|for|about|in|of)\s+", "", groups["topic"]).strip()
+    else:
+        body = groups["body"] or groups["body2"] or groups["body3"]
+        code = groups["code"] or ""
+        year = groups["year"] or groups["year1"] or groups["year2"] or groups["year3"] or ""
+        start = match.start()
+        if match.group(0).lower().startswith("the "):
+            start += 4
+        if code.isdigit() and not re.search(rf"{_GUIDE}|[Nn]o\.|[Nn]umber|\[", match.group(0)):
+            return None  # a bare number after an acronym ("HIV 12") names no guideline in prose
+        ident = {"body": body, "authority": " ".join(p for p in (body, code) if p)}
+    ident |= {"code": code} if code else {}
+    ident |= {"year": year} if year else {}
+    reference = match.string[start : match.end()].strip()
+    ident["reference"] = reference
+    return Citation("guideline", start, start + len(reference), reference, None, ident)
+
+
+# --- numbered markers and the reference list ------------------------------------------------------
 
 
 def _numbered(match: re.Match[str], entries: dict[str, str]) -> tuple[list[Citation], list[str]]:
+    superscript = match.re is SUPERSCRIPT
+    markers = match.group(1).translate(_SUPERSCRIPT_DIGITS)
+    if superscript and not entries:
+        return [], []
     citations, unparsed = [], []
-    for number in _expand(match.group(1)):
+    for number in _expand(markers):
         entry = entries.get(number)
         if entry is None:  # a marker with no list entry cannot be identified: counted, not guessed
             unparsed.append(f"[{number}] (no entry in the reference list)")
@@ -316,15 +539,14 @@ def _expand(markers: str) -> list[str]:
 
 def _reference_list(text: str) -> tuple[int, dict[str, str]]:
     """Where the body ends (at a References-like heading, else the end) and the numbered
-    entries: `[n] …` lines anywhere, `n. …` lines only under the heading."""
+    entries: `[n] …` lines anywhere, `n. …`, `n) …` and `(n) …` lines only under the heading."""
     headings = list(_REF_HEADING.finditer(text))
     heading = headings[-1] if headings else None
     body_end = heading.start() if heading else len(text)
     entries = {m.group(1): m.group(2).strip() for m in _BRACKET_ENTRY.finditer(text)}
     if heading:
-        tail = text[heading.end() :]
-        for m in _NUMBER_ENTRY.finditer(tail):
-            entries.setdefault(m.group(1), m.group(2).strip())
+        for m in _NUMBER_ENTRY.finditer(text[heading.end() :]):
+            entries.setdefault(m.group(1) or m.group(2), m.group(3).strip())
     return body_end, entries
 
 
@@ -343,38 +565,76 @@ def _entry_for(authors: str, year: str, entries: dict[str, str]) -> str | None:
     return None
 
 
-_QUOTED_TITLE = re.compile(r"[\"“]([^\"”]{8,300})[\"”]")
-_YEAR_THEN_TITLE = re.compile(rf"\(({_YEAR})[a-z]?\)\.?\s+([^.?!]{{8,300}}[.?!])")
-
-
 def _entry_fields(entry: str) -> dict[str, str]:
-    """Title, authors, year and link of a reference-list entry, where its layout shows them."""
-    fields = {"citation": entry}
-    if year := re.search(rf"\b{_YEAR}\b", entry):
-        fields["year"] = year.group(0)
-    title = _QUOTED_TITLE.search(entry)
-    after_year = _YEAR_THEN_TITLE.search(entry)
-    if title:
-        fields["title"] = title.group(1).strip(" ,.")
-        fields["authors"] = entry[: title.start()].strip(" ,.")
-    elif after_year:
-        fields["title"] = after_year.group(2).strip(" .")
-        fields["authors"] = entry[: after_year.start()].strip(" ,.")
-    for word in entry.split():
-        if url := link_for(word):
-            fields["url"] = url
-            break
+    """Title, authors, year, venue and link of a reference-list entry, where its layout shows
+    them."""
+    from trustbench.judges.groundedness.references import parse_entry
+
+    parsed = parse_entry(entry)
+    fields = {
+        "citation": entry,
+        "year": parsed.year,
+        "title": parsed.title,
+        "authors": ", ".join(parsed.authors) + (" et al." if parsed.et_al else ""),
+        "venue": parsed.venue,
+        "url": parsed.url,
+    }
+    if not fields["url"]:
+        fields["url"] = next((u for w in entry.split() if (u := link_for(w))), "")
     return {k: v for k, v in fields.items() if v}
+
+
+# --- identifiers travel with the citation beside them ---------------------------------------------
+
+
+def _attach_identifiers(text: str, found: list[Citation]) -> list[Citation]:
+    """A link, DOI or arXiv id written right after another citation in the same sentence
+    ("(Smith, 2020), doi:…", "Calado and Öberg (2015) https://…") is that citation's identifier
+    (over one its reference-list entry gives): one citation, judged with its title, authors and
+    year, never the identifier alone."""
+    merged: list[Citation] = []
+    for citation in found:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and citation.kind in ("url", "doi", "arxiv", "pmid")
+            and previous.kind not in ("url", "doi", "arxiv", "pmid", "numbered")
+            and re.fullmatch(r"[\s,:;(\[]*", text[previous.end : citation.start])
+            and sentence_start(text, citation.start) <= previous.start
+        ):
+            end = citation.end + (1 if text[citation.end : citation.end + 1] == ")" else 0)
+            merged[-1] = Citation(
+                previous.kind,
+                previous.start,
+                end,
+                text[previous.start : end],
+                citation.url,
+                previous.ident,
+            )
+            continue
+        merged.append(citation)
+    return merged
+
+
+# --- claim fields ---------------------------------------------------------------------------------
+
+_DESCRIBED = (
+    "title", "authors", "year", "venue", "body", "acronym", "code", "topic", "parties",
+    "reporter", "court", "section", "refers_to", "act", "instrument", "article",
+)  # fmt: skip
 
 
 def _fields(domain: Domain, citation: Citation, sentence: str) -> dict[str, str]:
     """The domain's fields (as the grader's extraction gives them), plus everything the citation
-    says about the work (title, authors, year, body, code), which the reference check reads."""
+    says about the work, which the reference check reads."""
     ident = citation.ident
     raw_url = citation.marker if citation.kind in ("url", "doi", "arxiv", "pmid") else ""
     url = raw_url or (citation.url or "")
     reference = ident.get("reference") or ident.get("citation") or citation.marker
-    described = {k: ident[k] for k in ("title", "authors", "year", "body", "code") if k in ident}
+    described = {k: ident[k] for k in _DESCRIBED if k in ident}
+    if citation.kind == "statute":
+        described |= {f"statute_{k}": ident[k] for k in ("code", "title") if k in ident}
+        described.pop("code", None)
     if domain == "legal":
         kind = citation.kind if citation.kind in ("case", "statute") else "other"
         holding = " ".join(sentence.replace(citation.marker, " ").split()).strip(" ,;")
@@ -391,71 +651,16 @@ def _fields(domain: Domain, citation: Citation, sentence: str) -> dict[str, str]
     source_type = {"doi": "paper", "arxiv": "paper", "pmid": "paper", "url": "website"}.get(
         citation.kind, "other"
     )
-    return {
-        "source_type": source_type,
-        "title": ident.get("title", ""),
-        "authors": ident.get("authors", ""),
-        "year": ident.get("year", ""),
-        "url": url,
-        "citation": ident.get("citation", "")
-        or (reference if citation.kind in ("case", "statute", "guideline") else ""),
-    } | {k: v for k, v in described.items() if k in ("body", "code")}
-
-
-# --- sentences ------------------------------------------------------------------------------------
-
-
-def claim_sentence(text: str, start: int, end: int) -> str:
-    """The sentence (or bullet line) around `text[start:end]`; when the citation stands alone
-    after the sentence it supports (". (Smith, 2020)"), the sentence before it too."""
-    a = _sentence_start(text, start)
-    b = _sentence_end(text, end)
-    if len(_strip(text[a:b]).replace(text[start:end], "").strip(" .,;:()[]")) < 20:
-        previous = a
-        while previous > 0 and text[previous - 1].isspace():
-            previous -= 1
-        if previous > 0:
-            a = _sentence_start(text, previous - 1)
-    return _strip(text[a:b])
-
-
-def _strip(sentence: str) -> str:
-    lines = [re.sub(r"^\s*(?:[-*•]|\d+[.)]|#+)\s+", "", ln) for ln in sentence.splitlines()]
-    return " ".join(" ".join(lines).split())
-
-
-def _is_boundary(text: str, i: int) -> bool:
-    """True when the character at `i` ends a sentence: a line break, or . ! ? before white
-    space and a word that does not start in lower case, and for "." not after an abbreviation,
-    an initial or a dotted token ("U.S.", "F.3d")."""
-    char = text[i]
-    if char == "\n":
-        return True
-    if char not in ".!?" or (i + 1 < len(text) and not text[i + 1].isspace()):
-        return False
-    j = i + 1
-    while j < len(text) and text[j].isspace():
-        j += 1
-    if j < len(text) and text[j].islower():
-        return False
-    if char != ".":
-        return True
-    k = i
-    while k > 0 and (text[k - 1].isalnum() or text[k - 1] in "_."):
-        k -= 1
-    word = text[k:i]
-    return not word or not ("." in word or len(word) == 1 or word.lower() in _ABBREVIATIONS)
-
-
-def _sentence_start(text: str, position: int) -> int:
-    i = position - 1
-    while i >= 0 and not _is_boundary(text, i):
-        i -= 1
-    return i + 1
-
-
-def _sentence_end(text: str, position: int) -> int:
-    i = position
-    while i < len(text) and not _is_boundary(text, i):
-        i += 1
-    return min(i + 1, len(text))
+    legal = citation.kind in ("case", "statute", "guideline")
+    return (
+        {
+            "source_type": source_type,
+            "title": ident.get("title", ""),
+            "authors": ident.get("authors", ""),
+            "year": ident.get("year", ""),
+            "url": url,
+            "citation": ident.get("citation", "") or (reference if legal else ""),
+        }
+        | ({"reference": reference} if citation.kind in ("case", "statute") else {})
+        | {k: v for k, v in described.items() if k not in ("title", "authors", "year")}
+    )

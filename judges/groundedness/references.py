@@ -15,8 +15,18 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
+from trustbench.judges.groundedness.abbreviations import (
+    expanded,
+    initialism,
+    initials,
+    same_or_abbreviated,
+    tokens,
+    venue_matches,
+)
+from trustbench.judges.groundedness.courts import court_shown
+from trustbench.judges.groundedness.legal import parse_reference
 from trustbench.judges.groundedness.types import Claim
 from trustbench.retrieval.types import Document, SearchResult
 
@@ -37,8 +47,6 @@ _ORG_WORDS = {
     "foundation", "federation", "network", "academy", "collaboration", "service",
     "observatory", "laboratory", "university", "ministry", "commission", "authority", "office",
 }  # fmt: skip
-_REPORTER = re.compile(r"\b(\d{1,4})\s+([A-Z][A-Za-z0-9.\s]{0,24}?)\s+(\d{1,5})\b")
-_SECTION = re.compile(r"\b(\d+)\s+(U\.\s?S\.\s?C\.|C\.\s?F\.\s?R\.)\s*(?:§§?\s*)?([\w.\-]+)")
 
 
 def fold(text: str) -> str:
@@ -49,14 +57,15 @@ def fold(text: str) -> str:
 
 
 def _same_word(a: str, b: str) -> bool:
-    """Equal, or a typo apart: one edit in a word of five letters or more (two from twelve),
-    the first letter kept; numbers exactly. "Northgate" is not "Southgate"."""
+    """Equal, or a typo apart: one edit (a transposition of neighbours counts as one) in a word
+    of five letters or more (two from twelve), the first letter kept; numbers exactly.
+    "Northgate" is not "Southgate"; "retreival" is "retrieval"."""
     if a == b:
         return True
     if a.isdigit() or b.isdigit() or min(len(a), len(b)) < 5 or a[0] != b[0]:
         return False
     allowed = 2 if min(len(a), len(b)) >= 12 else 1
-    return Levenshtein.distance(a, b, score_cutoff=allowed) <= allowed
+    return OSA.distance(a, b, score_cutoff=allowed) <= allowed
 
 
 # --- what the citation says ----------------------------------------------------------------------
@@ -73,47 +82,61 @@ class CitedWork:
     arxiv: str = ""
     pmid: str = ""
     url: str = ""
+    venue: str = ""
+    """The journal or conference, as cited ("Int J Tuberc Programmes", "JORST")."""
     parties: tuple[str, ...] = ()
-    reporter: str = ""
+    reporters: tuple[str, ...] = ()
+    """A case's reporter, public-domain or neutral citations as cited (parallel ones too)."""
+    court: str = ""
+    """The court a case citation names in its parenthetical ("9th Cir.")."""
     section: str = ""
-    """A statute as `<title> <code> <section>` (folded), e.g. `42 u s c 1983`."""
+    """A statute's section number ("6-1-1421"), with `code` and `statute_title`."""
+    statute_code: str = ""
+    """The code a section belongs to, as cited ("Colo. Rev. Stat.", "C.R.S.", "U.S.C.")."""
+    statute_title: str = ""
+    body: tuple[str, ...] = ()
+    """An issuing body as cited: its name, its acronym, or both."""
     code: str = ""
-    """A guideline's number, e.g. NG136."""
+    """A guideline's number: NG136, GL-17, 388."""
+    topic: str = ""
+    """What a guideline cited by its body's name is about ("community-acquired pneumonia")."""
+    act: str = ""
+    """A statute by its short title and year ("Equality Act 2010")."""
 
     @property
     def identifying(self) -> bool:
         return any(
             (self.title, self.authors, self.doi, self.arxiv, self.pmid, self.url, self.parties)
-        ) or any((self.reporter, self.section, self.code))
+        ) or any((self.reporters, self.section, self.code, self.body, self.act))
 
 
 def cited_work(claim: Claim) -> CitedWork:
     """Everything the claim's fields (and the reference-list entry among them) say about the
-    cited work."""
-    f = claim.fields
+    cited work. A legal reference the fields do not take apart (the grader's extraction gives
+    only `reference`) is read with the same citation parser as the answer."""
+    f = dict(claim.fields)
     entry = parse_entry(f["citation"]) if f.get("citation") else CitedWork()
     reference = f.get("reference", "")
+    legal_keys = ("parties", "reporter", "section", "statute_code", "court")
+    if reference and not any(f.get(k) for k in legal_keys):
+        parsed = parse_reference(reference)
+        if "section" in parsed:
+            parsed["statute_code"] = parsed.pop("code", "")
+            parsed["statute_title"] = parsed.pop("title", "")
+        f |= {k: v for k, v in parsed.items() if v and not f.get(k)}
     authority = f.get("authority", "")
     urls = " ".join(filter(None, [claim.cited_url or "", f.get("url", ""), f.get("citation", "")]))
     authors, et_al = split_authors(f.get("authors", "")) if f.get("authors") else ((), False)
-    if not authors and f.get("body"):
-        authors = (f["body"],)
-    elif not authors and authority and not _names_no_body(authority):
-        body = re.sub(r"\s+[A-Z]{1,4}\d{1,4}$", "", authority).strip()
-        authors = (body,) if body and not _DOI.search(body) else ()
-    parties: tuple[str, ...] = ()
-    reporter = section = ""
-    if re.search(r"\sv\.?\s", reference):
-        name = reference.split(",")[0]
-        name = re.sub(r"\s*\((?:[^()]*\s)?(?:19|20)\d{2}\)$", "", name)
-        parties = tuple(p.strip() for p in re.split(r"\s+v\.?\s+", name, maxsplit=1))
-        if cite := _REPORTER.search(reference):
-            reporter = fold(f"{cite.group(1)} {cite.group(2)} {cite.group(3)}")
-    elif statute := _SECTION.search(reference):
-        section = fold(statute.group(0))
-    year = f.get("year", "")
-    if not year and parties and (found := _YEAR.search(reference)):
-        year = found.group(0)
+    body = tuple(b for b in (f.get("body", ""), f.get("acronym", "")) if b)
+    code = f.get("code", "") or _code_in(authority) or entry.code
+    if not body and not authors and authority and not _names_no_body(authority):
+        name = re.sub(rf"\s+{_CODE}$", "", authority).strip()
+        body = (name,) if name and not _DOI.search(name) else ()
+    if len(authors) == 1 and _is_body(authors[0]) and (body or f.get("acronym")):
+        body, authors = tuple(dict.fromkeys((authors[0], *body))), ()
+    parties = tuple(p for p in re.split(r"\s+v\.?\s+", f.get("parties", ""), maxsplit=1) if p)
+    reporters = tuple(r.strip() for r in f.get("reporter", "").split(";") if r.strip())
+    year = f.get("year", "") if not f.get("statute_code") else ""  # a code's edition
     return CitedWork(
         title=f.get("title", "") or entry.title,
         authors=authors or entry.authors,
@@ -123,10 +146,17 @@ def cited_work(claim: Claim) -> CitedWork:
         arxiv=_first(_ARXIV, urls) or entry.arxiv,
         pmid=_first(_PMID, urls) or entry.pmid,
         url=claim.cited_url or entry.url,
+        venue=f.get("venue", "") or entry.venue,
         parties=parties or entry.parties,
-        reporter=reporter or entry.reporter,
-        section=section or entry.section,
-        code=f.get("code", "") or _code_in(authority) or entry.code,
+        reporters=reporters or entry.reporters,
+        court=f.get("court", ""),
+        section=f.get("section", "") or entry.section,
+        statute_code=f.get("statute_code", "") or entry.statute_code,
+        statute_title=f.get("statute_title", ""),
+        body=body or entry.body,
+        code=code,
+        topic=f.get("topic", ""),
+        act=f.get("act", ""),
     )
 
 
@@ -147,15 +177,24 @@ def _first_year(text: str) -> str:
     return found.group(0) if found else ""
 
 
+_CODE = r"[A-Z]{1,6}[-‐–]?\d{1,5}(?:[-./]\d{1,5})*[a-z]?"
+"""A guideline's number: NG136, GL-17, CP-2020-04 (a bare number only where a body or "No."
+says it is one)."""
+
+
 def _guideline_code(entry: str) -> str:
-    """A guideline number as an entry gives it: "(CS56)", "[NG28]", "guideline NG28"."""
-    found = re.search(r"[(\[]([A-Z]{1,4}\d{1,4})[)\]]|\bguid\w*\s+([A-Z]{1,4}\d{1,4})\b", entry)
-    return (found.group(1) or found.group(2)) if found else ""
+    """A guideline number as an entry gives it: "(CS56)", "[NG28]", "(GL-17)", "guideline NG28",
+    "Practice Guideline No. 388"."""
+    found = re.search(
+        rf"[(\[]({_CODE})[)\]]|\bguid\w*\s+({_CODE})\b|\b(?:No\.|Number)\s*(\d{{1,5}}(?:-\d+)*)\b",
+        entry,
+    )
+    return next((g for g in found.groups() if g), "") if found else ""
 
 
 def _code_in(text: str) -> str:
-    found = re.search(r"\b([A-Z]{1,4}\d{1,4})\b", text)
-    return found.group(1) if found else ""
+    found = re.search(rf"\b({_CODE})\b|\bNo\.\s*(\d{{1,5}})\b", text)
+    return (found.group(1) or found.group(2)) if found else ""
 
 
 def split_authors(text: str) -> tuple[tuple[str, ...], bool]:
@@ -164,6 +203,7 @@ def split_authors(text: str) -> tuple[tuple[str, ...], bool]:
     "World Health Organization", "National Institute for Health and Care Excellence (NICE)"."""
     et_al = bool(re.search(r"\bet\.?\s*al\b|\bothers\b", text))
     text = re.sub(r"\bet\.?\s*al\.?|\band others\b", " ", text).strip(" ,.;")
+    text = re.sub(r"^(?:[Bb]y|[Aa]uthors?:)\s+", "", text)
     if acronym := re.search(r"\(([A-Z][A-Za-z/]{1,9})\)", text):
         return (text[: acronym.start()].strip(" ,.") or acronym.group(1),), et_al
     if _is_body(text):
@@ -193,7 +233,7 @@ def _is_body(text: str) -> bool:
 
 
 _VANCOUVER = re.compile(
-    r"^(?P<authors>(?:[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*\s[A-Z]{1,3}(?:,\s+|\.\s+))+"
+    r"^(?P<authors>(?:[^\W\d_][\w'’-]+(?:\s[^\W\d_][\w'’-]+)*\s[A-Z]{1,3}(?:,\s+|\.\s+))+"
     r"(?:et al\.\s+)?)"
     r"(?P<title>.+?[^A-Z\s])\.(?:\s|$)"
 )
@@ -201,11 +241,16 @@ _VANCOUVER = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[\w\)])\.\s+(?=[A-Z0-9])")
 _QUOTED = re.compile(r"[\"“]([^\"”]{4,300}?)[,.]?[\"”]")
 _APA = re.compile(r"\(((?:19|20)\d{2})[a-z]?(?:,[^)]*)?\)\.?\s+(.+?[.?!])(?=\s|$)")
+_VENUE = re.compile(
+    r"\s*(?:[Ii]n:?\s+)?(?:(?:Proc\.|Proceedings)(?:\s+of)?(?:\s+the)?\s+)?"
+    r"(?P<venue>[A-Z](?:[^.,;:\d()]|\([A-Za-z]+\))*?)\s*(?:[.,;:]|\d|$)"
+)
+_JOURNAL_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){0,7}")
 
 
 def parse_entry(entry: str) -> CitedWork:
     """A reference-list entry in APA, Vancouver, IEEE/MLA (quoted title), legal or guideline
-    layout: its authors, year, title, identifiers and link."""
+    layout: its authors, year, title, venue, identifiers and link."""
     text = " ".join(entry.split())
     ids = {
         "doi": _first(_DOI, text),
@@ -214,34 +259,49 @@ def parse_entry(entry: str) -> CitedWork:
     }
     url = next((w.strip(".,;()<>") for w in text.split() if w.startswith("http")), "")
     year = _first_year(text)
-    if re.search(r"\sv\.?\s", text.split(",")[0]):
-        name = text.split(",")[0]
-        reporter = _REPORTER.search(text)
+    if legal := parse_reference(text):
         return CitedWork(
-            parties=tuple(p.strip() for p in re.split(r"\s+v\.?\s+", name, maxsplit=1)),
-            reporter=fold(" ".join(reporter.groups())) if reporter else "",
-            year=year,
+            parties=tuple(
+                p for p in re.split(r"\s+v\.?\s+", legal.get("parties", ""), maxsplit=1) if p
+            ),
+            reporters=tuple(r for r in legal.get("reporter", "").split("; ") if r),
+            section=legal.get("section", ""),
+            statute_code=legal.get("code", "") if legal.get("section") else "",
+            year=legal.get("year", "") or year,
             url=url,
         )
-    title, authors_text = "", ""
+    title, authors_text, rest = "", "", ""
     if quoted := _QUOTED.search(text):
-        title, authors_text = quoted.group(1), text[: quoted.start()]
+        title, authors_text, rest = quoted.group(1), text[: quoted.start()], text[quoted.end() :]
     elif apa := _APA.search(text):
-        title, authors_text = apa.group(2), text[: apa.start()]
+        title, authors_text, rest = apa.group(2), text[: apa.start()], text[apa.end() :]
     elif vancouver := _VANCOUVER.match(text):
         authors_text, title = vancouver.group("authors"), vancouver.group("title")
+        rest = text[vancouver.end() :]
+        if re.match(r"\s*(?:19|20)\d{2}\b", rest) and _JOURNAL_ABBREVIATION.fullmatch(title):
+            title, rest = "", f"{title}. {rest}"  # "Authors. Journal. 2020;9(1):44-58": no title
     else:  # a body or a single name, then the title: "World Health Organization. Title. 2021."
         parts = [p for p in _SENTENCE_END.split(text) if p]
         if len(parts) >= 2:
             authors_text, title = parts[0], parts[1]
     authors, et_al = split_authors(authors_text) if authors_text.strip() else ((), False)
-    title = re.sub(r"\s*\((?:[A-Z]{1,4}\d{1,4})\)\s*$", "", title.strip(" .,"))
+    title = re.sub(rf"\s*\((?:{_CODE})\)\s*$", "", title.strip(" .,"))
+    venue = ""
+    if rest and not _is_body(" ".join(authors)) and (found := _VENUE.match(rest)):
+        candidate = found.group("venue").strip()
+        if not re.match(
+            r"(?:https?|doi|Retrieved|Available|Accessed|Published)\b", candidate, re.I
+        ):
+            venue = candidate
+    body = authors if len(authors) == 1 and _is_body(authors[0]) else ()
     return CitedWork(
         title=title,
-        authors=authors,
+        authors=() if body else authors,
         et_al=et_al,
         year=year,
         url=url,
+        venue=venue,
+        body=body,
         code=_guideline_code(text),
         **ids,
     )
@@ -256,19 +316,21 @@ class Record:
     titles: tuple[str, ...]
     """The page's title, its citation title, and the parts of a "Title | Site" title."""
     authors: tuple[str, ...]
-    """Structured authors (citation metadata); empty when the page has none."""
+    """Structured authors (citation metadata, else the page's byline); empty when it has none."""
     years: frozenset[str]
     ids: frozenset[str]
     front: str
     """Folded title, metadata and front matter."""
     lead: str
-    """The first lines of the page as written (where an issuing body is named in full)."""
+    """The first lines of the page as written (where an issuing body or a court is named)."""
     structured: bool
     """Whether the record comes with citation metadata (else the front matter stands in)."""
     complete: bool = True
     """False for a search result: only its title and snippet are known."""
     aliases: frozenset[str] = field(default_factory=frozenset)
     """The URLs that lead to this record (asked for, and where a redirect ended)."""
+    venues: tuple[str, ...] = ()
+    """The journal or conference its metadata names."""
 
 
 def record_of(document: Document, aliases: set[str] | None = None) -> Record:
@@ -276,20 +338,23 @@ def record_of(document: Document, aliases: set[str] | None = None) -> Record:
     title = meta.title or document.title or meta.og.get("title", "")
     titles = _title_variants([t for t in (meta.title, document.title) if t] or [title])
     head = document.text[:FRONT_CHARS]
-    front = fold(" ".join([*titles, " ".join(meta.authors), meta.journal or "", head]))
+    byline = meta.byline or ""
+    authors = tuple(meta.authors) or (split_authors(byline)[0] if byline else ())
+    front = fold(" ".join([*titles, " ".join(meta.authors), byline, meta.journal or "", head]))
     years = _dated_years(meta.date or "", title, head)
     raw = f"{document.url} {meta.doi or ''} {head}"
     ids = {found.lower() for pattern in (_DOI, _ARXIV, _PMID) for found in pattern.findall(raw)}
     return Record(
         url=document.url,
         titles=tuple(titles),
-        authors=tuple(meta.authors),
+        authors=authors,
         years=frozenset(years),
         ids=frozenset(i.rstrip(".") for i in ids),
         front=front,
-        lead=head[:1500],
+        lead="\n".join(t for t in (*titles, byline, head[:1500]) if t),
         structured=bool(meta.authors or meta.title),
         aliases=frozenset({document.url, *(aliases or set())}),
+        venues=tuple(v for v in (meta.journal,) if v),
     )
 
 
@@ -353,36 +418,48 @@ def compare(work: CitedWork, record: Record, cited_urls: set[str]) -> Match:
     bad: list[str] = []
     unseen: list[str] = []
 
-    def check(name: str, verdict: bool | None) -> None:
-        if verdict is False:
+    def check(name: str, shown: bool | None) -> None:
+        """`shown` False: contradicted; None: a search result too short to tell; a complete
+        record that does not show a cited detail contradicts it."""
+        if shown is False or (shown is None and record.complete):
             bad.append(name)
-        elif verdict is None:
+        elif shown is None:
             unseen.append(name)
+
+    def seen(shown: bool) -> bool | None:
+        return True if shown else None
 
     if work.url and not (work.doi or work.arxiv or work.pmid):
         check(f"link {work.url}", bool(record.aliases & cited_urls))
     for kind, value in (("DOI", work.doi), ("arXiv id", work.arxiv), ("PMID", work.pmid)):
         if value:
-            check(
-                f"{kind} {value}", value in record.ids or (None if not record.complete else False)
-            )
+            check(f"{kind} {value}", seen(value in record.ids))
     if work.title:
         check(f"title {work.title!r}", _title_ok(work.title, record))
     if work.authors:
         check(f"authors {', '.join(work.authors)}", _authors_ok(work, record))
     if work.year:
-        shown = work.year in record.years
-        check(f"year {work.year}", True if shown else (None if not record.complete else False))
+        check(f"year {work.year}", seen(work.year in record.years))
+    if work.venue:
+        check(f"venue {work.venue}", seen(_venue_ok(work.venue, record)))
     if work.parties:
         check(f"parties {' v. '.join(work.parties)}", _parties_ok(work.parties, record))
-    for name, value in (("reporter", work.reporter), ("section", work.section)):
-        if value:
-            check(
-                f"{name} {value}", value in record.front or (None if not record.complete else False)
-            )
+    if work.reporters:
+        shown = any(fold(r) in record.front for r in work.reporters)
+        check(f"reporter {'; '.join(work.reporters)}", seen(shown))
+    if work.court:
+        check(f"court {work.court}", seen(court_shown(work.court, [*record.titles, record.lead])))
+    if work.section:
+        check(f"section {work.statute_code} § {work.section}", seen(_statute_ok(work, record)))
+    if work.body:
+        check(f"issuing body {' / '.join(work.body)}", _body_ok(work.body, record))
     if work.code:
-        shown = fold(work.code) in record.front.split()
-        check(f"code {work.code}", True if shown else (None if not record.complete else False))
+        check(f"code {work.code}", seen(_code_shown(work.code, record)))
+    if work.act:
+        check(f"act {work.act!r}", seen(_act_ok(work.act, record)))
+    if work.topic:
+        topic = [w for w in fold(work.topic).split() if w not in _STOP]
+        check(f"topic {work.topic!r}", seen(_covers(topic, record.front.split())))
     return Match(record, bad, unseen)
 
 
@@ -394,6 +471,8 @@ def _title_ok(title: str, record: Record) -> bool:
         words = [w for w in fold(shown).split() if w not in _STOP]
         if words and _covers(cited, words) and _covers(words, cited, slack=0.15):
             return True
+        if _short_title(cited, words):
+            return True
         head = fold(shown).split(":")[0] if ":" in shown else ""
         head_words = [w for w in fold(shown.split(":")[0]).split() if w not in _STOP]
         if head and _covers(cited, head_words) and _covers(head_words, cited):
@@ -401,6 +480,20 @@ def _title_ok(title: str, record: Record) -> bool:
     if not record.structured:
         return fold(title) in record.front
     return False
+
+
+SHORT_TITLE_WORDS = 3
+
+
+def _short_title(cited: list[str], shown: list[str]) -> bool:
+    """A short title: the record's title cut after its first words (at least three, and at
+    least half of it), each word as shown ("Sparse Mixture Routing" for "Sparse Mixture Routing
+    under Memory Budgets"); a changed word is still a different title."""
+    return (
+        SHORT_TITLE_WORDS <= len(cited) < len(shown)
+        and 2 * len(cited) >= len(shown)
+        and all(_same_word(a, b) for a, b in zip(cited, shown, strict=False))
+    )
 
 
 def _covers(wanted: list[str], shown: list[str], slack: float = 0.0) -> bool:
@@ -429,7 +522,7 @@ def _surname(author: str) -> str:
 
 def _authors_ok(work: CitedWork, record: Record) -> bool | None:
     if len(work.authors) == 1 and _is_body(work.authors[0]):
-        return _body_ok(work.authors[0], record)
+        return _body_ok(work.authors, record)
     if record.authors:
         names = [fold(_surname(a)) for a in record.authors]
         cited = [fold(a) for a in work.authors]
@@ -448,45 +541,125 @@ def _same_name(cited: str, shown: str) -> bool:
     return bool(a) and bool(b) and _same_word(a[-1], b[-1])
 
 
-def _body_ok(body: str, record: Record) -> bool | None:
-    """An issuing body, by name or acronym, among the authors or in the front matter."""
-    folded = fold(body)
+def _body_ok(body: tuple[str, ...], record: Record) -> bool | None:
+    """An issuing body, by any of the names cited (its name, its acronym), among the authors or
+    in the front matter; an acronym also where a run of capitalised words spells it."""
     texts = [fold(a) for a in record.authors] + [record.front]
-    if any(folded and folded in t.split() or f" {folded} " in f" {t} " for t in texts):
-        return True
-    if body.strip(" .").replace("/", "").isupper():
-        letters = body.strip(" .").split("/")[0].lower()
-        if any(_spells(letters, text) for text in [*record.authors, *record.titles, record.lead]):
+    for name in body:
+        folded = fold(name)
+        if any(folded and (folded in t.split() or f" {folded} " in f" {t} ") for t in texts):
             return True
+        if letters := initialism(name.strip(" .").replace("/", "").replace("&", "")):
+            spelled = [*record.authors, *record.titles, record.lead]
+            if any(_spells(letters.split("/")[0], text) for text in spelled):
+                return True
     return None if not record.complete else False
 
 
-_NAME_RUN = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:(?:of|for|and|on|the)\s+)*[A-Z][\w'’-]+)+")
+_NAME_RUN = re.compile(
+    r"[^\W\d_][\w'’-]+(?:\s+(?:(?:of|for|and|on|the|in|&)\s+)*[^\W\d_][\w'’-]+)+"
+)
 
 
 def _spells(letters: str, text: str) -> bool:
     """Whether a run of capitalised words in `text` has `letters` as its initials."""
     for run in _NAME_RUN.findall(text):
-        initials = "".join(w[0] for w in run.split() if w[0].isupper()).lower()
-        if initials == letters:
-            return True
+        words = [w for w in run.split() if w[0].isupper()]
+        for start in range(len(words)):
+            initials = "".join(w[0] for w in words[start : start + len(letters)]).lower()
+            if initials == letters and len(words) - start >= len(letters):
+                return True
     return False
+
+
+def _code_shown(code: str, record: Record) -> bool:
+    """A guideline code on the page, spaced or hyphenated either way ("GL-17", "GL 17",
+    "GL17"); a bare number only as a numbered guideline ("No. 388", "Guideline 162")."""
+    parts = [p for p in re.split(r"[\W_]+", code) if p]
+    if code.isdigit():
+        pattern = rf"(?:\bno|\bnumber|guidelines?|guidance|policy|statement|bulletin|[A-Z]{{2,}})\W{{0,3}}{code}\b"
+        return any(re.search(pattern, t, re.I) for t in (*record.titles, record.lead))
+    pieces = [piece for part in parts for piece in re.findall(r"[A-Za-z]+|\d+", part)]
+    pattern = r"(?<![A-Za-z0-9])" + r"[\s\-‐–]?".join(map(re.escape, pieces)) + r"(?![0-9])"
+    return any(re.search(pattern, t, re.I) for t in (*record.titles, record.lead))
+
+
+def _venue_ok(venue: str, record: Record) -> bool:
+    """The cited journal or conference among the record's venues or in its front matter: in
+    full, abbreviated (ISO 4 / NLM) or by its initials; "Name (ACRONYM)" by either."""
+    if named := re.fullmatch(r"(?P<name>.+?)\s*\((?P<acronym>[A-Za-z]{2,12})\)", venue):
+        return _venue_ok(named["name"], record) or _venue_ok(named["acronym"], record)
+    candidates = [*record.venues, *record.titles, *record.lead.splitlines()[:40]]
+    for text in candidates:
+        words = [w for w, _ in tokens(text)]
+        size = len([w for w, _ in tokens(venue)])
+        for start in range(len(words)):
+            for length in range(max(1, size), min(len(words) - start, size + 6) + 1):
+                if venue_matches(venue, " ".join(words[start : start + length])):
+                    return True
+    letters = initialism(venue.strip())
+    return bool(letters and any(_spells(letters, text) for text in candidates))
+
+
+def _act_ok(act: str, record: Record) -> bool:
+    """A statute's short title and year in the page's title or first lines."""
+    wanted = [w for w in fold(act).split() if w not in _STOP]
+    lines = [*record.titles, *record.lead.splitlines()[:5]]
+    return any(_covers(wanted, [w for w in fold(line).split() if w not in _STOP]) for line in lines)
+
+
+def _statute_ok(work: CitedWork, record: Record) -> bool:
+    """The section number on the page, and the code it belongs to named there in any standard
+    form ("U.S.C.", "U.S. Code", "United States Code"; "C.R.S.", "Colo. Rev. Stat.", "Colorado
+    Revised Statutes"), with the title number where one is cited."""
+    section = fold(work.section)
+    if f" {section} " not in f" {record.front} ":
+        return False
+    if work.statute_title and f" {work.statute_title} " not in f" {record.front} ":
+        return False
+    if not work.statute_code:
+        return True
+    cited = _code_letters(work.statute_code)
+    texts = [*record.titles, record.lead]
+    for text in texts:
+        for run in re.findall(r"(?:[A-Z][\w'’]*\.?\s*){1,8}", text):
+            if _code_letters(run.strip()) == cited:
+                return True
+    return False
+
+
+def _code_letters(code: str) -> str:
+    """A code's name reduced to the initials of its words written out, without "Annotated" and
+    a publisher: "Colo. Rev. Stat. Ann." and "C.R.S." and "Colorado Revised Statutes" -> crs."""
+    code = re.sub(r"\b(?:Ann\.|Annotated|West|LexisNexis|Lexis|Supp\.)", " ", code)
+    if letters := initialism(code):
+        return letters
+    words = [w for w in expanded(code) if not w.isdigit()]
+    return initials(words)
 
 
 def _parties_ok(parties: tuple[str, ...], record: Record) -> bool | None:
     """Each party's first words on its own side of the "v." of the record's case name (in its
-    title, else its front matter), so reversed parties do not match."""
-    wanted = [[w for w in fold(p).split() if w not in _STOP][:3] for p in parties]
-    for text in [*record.titles, record.front[:2000]]:
-        sides = re.split(r"\s+v\s+", fold(text), maxsplit=1)
-        if len(sides) < 2 or len(wanted) < 2:
+    title, else its front matter), so reversed parties do not match; abbreviations as in
+    The Bluebook's T6 ("Auth." for Authority) are the words they stand for. A case named by one
+    party ("In re Marriage of Castellanos") by that name's words."""
+    wanted = [[w for w in tokens(p) if w[0] not in _STOP][:3] for p in parties]
+    texts = [*record.titles, record.lead[:2000]]
+    if len(wanted) == 1:
+        shown = any(_shows_words(wanted[0], tokens(t)) for t in texts)
+        return True if shown else (None if not record.complete else False)
+    for text in texts:
+        sides = re.split(r"\s+v\.?\s+", text, maxsplit=1)
+        if len(sides) < 2:
             continue
-        if _shows_words(wanted[0], sides[0].split()[-12:]) and _shows_words(
-            wanted[1], sides[1].split()[:12]
+        if _shows_words(wanted[0], tokens(sides[0])[-12:]) and _shows_words(
+            wanted[1], tokens(sides[1])[:12]
         ):
             return True
     return None if not record.complete else False
 
 
-def _shows_words(words: list[str], shown: list[str]) -> bool:
-    return all(any(_same_word(w, x) for x in shown) for w in words)
+def _shows_words(words: list[tuple[str, bool]], shown: list[tuple[str, bool]]) -> bool:
+    return all(
+        any(_same_word(w[0], x[0]) or same_or_abbreviated(w, x) for x in shown) for w in words
+    )

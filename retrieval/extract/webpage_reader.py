@@ -110,6 +110,8 @@ def read_html(
         base = _base_url(tree, base_url)
         links = _links(tree, base)
         metadata = _citation_metadata(_meta_tags(tree), base)
+        if not metadata.authors:
+            metadata.byline = _byline(tree, _meta_tags(tree))
         title = metadata.title or metadata.og.get("title") or _tag_text(tree, "title", "h1")
         try:
             text = trafilatura.extract(tree, url=base_url, **TRAFILATURA_OPTIONS) or ""
@@ -226,6 +228,27 @@ def _citation_metadata(tags: dict[str, list[str]], base: str) -> CitationMetadat
         pdf_url=_absolute(base, pdf_url) if pdf_url else None,
         og={k.removeprefix("og:"): v[0] for k, v in tags.items() if k.startswith("og:")},
     )
+
+
+_BYLINE = re.compile(r"\b(?:authors?|byline|contributors?|creator)\b", re.I)
+_BYLINE_CHARS = 300
+
+
+def _byline(tree: HtmlElement, tags: dict[str, list[str]]) -> str | None:
+    """Who wrote the page, when it has no citation metadata: `<meta name="author">`, else the
+    first element whose class, id, itemprop or rel says it holds the authors (trafilatura
+    drops such lines from the main text)."""
+    if authors := tags.get("author"):
+        return "; ".join(authors)
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("meta", "link", "script", "style"):
+            continue
+        marks = " ".join(el.get(a) or "" for a in ("class", "id", "itemprop", "rel"))
+        if marks and _BYLINE.search(marks):
+            text = " ".join(el.text_content().split())
+            if 0 < len(text) <= _BYLINE_CHARS:
+                return re.sub(r"^(?:by|authors?:)\s+", "", text, flags=re.I)
+    return None
 
 
 def _tag_text(tree: HtmlElement, *tags: str) -> str | None:

@@ -105,20 +105,40 @@ def _reference(record: dict[str, Any] | None) -> str | None:
     return {"yes": "grounded", "no": "not_grounded"}.get(record["reference_grounding"])
 
 
-def _content(record: dict[str, Any] | None) -> str | None:
+def _content(record: dict[str, Any] | None, mode: str) -> str | None:
+    """The judged content label; a citation the judge found no claim for (or could not verify)
+    is a disagreement where the judge assesses content, and not assessed where it never does."""
     if record is None or record.get("verification_error"):
-        return None
+        return "not_assessed" if mode == "heuristic" else None
+    if record.get("mode") == "heuristic":
+        return "not_assessed"
     value = record["content_grounding"]
     return {"yes": "supported", "no": "not_supported", "not_assessed": "not_assessed"}.get(value)
 
 
-def compare(metadata: dict[str, Any], claims: list[dict[str, Any]]) -> dict[str, Any]:
-    """One row per gold citation (gold and judged labels), plus the extra claims."""
+def shown_unparsed(marker: str, unparsed: list[str]) -> bool:
+    """Whether the judge showed `marker` among the citations it could not read."""
+    wanted = fold(marker)
+    return bool(wanted) and any(
+        wanted in fold(item) or (len(fold(item)) > 3 and fold(item) in wanted) for item in unparsed
+    )
+
+
+def compare(
+    metadata: dict[str, Any],
+    claims: list[dict[str, Any]],
+    unparsed: list[str] | None = None,
+    mode: str = "llm",
+) -> dict[str, Any]:
+    """One row per gold citation (gold and judged labels), plus the extra claims. A gold
+    citation with no claim is `missing`; it is `silently_dropped` unless the judge showed it
+    among its unparsed citations."""
     gold = metadata["citations"]
     matched, extra = match_claims(claims, gold)
     rows = []
     for g in gold:
         record = matched.get(g["id"])
+        missing = record is None
         rows.append(
             {
                 "id": g["id"],
@@ -127,8 +147,10 @@ def compare(metadata: dict[str, Any], claims: list[dict[str, Any]]) -> dict[str,
                 "gold_reference": g["reference"],
                 "gold_content": g["content"],
                 "reference": _reference(record),
-                "content": _content(record),
-                "missing": record is None,
+                "content": _content(record, mode),
+                "marker": g["marker"],
+                "missing": missing,
+                "silently_dropped": missing and not shown_unparsed(g["marker"], unparsed or []),
                 "verification_error": record.get("verification_error") if record else None,
                 "mode": record.get("mode") if record else None,
                 "explanation": record.get("explanation", "") if record else "",
@@ -159,6 +181,7 @@ def agreement(rows: list[dict[str, Any]]) -> dict[str, float]:
             out, "content_f1_not_supported", assessed, "content", "gold_content", "not_supported"
         )
     out["missing_claims"] = float(sum(r["missing"] for r in rows))
+    out["silently_dropped"] = float(sum(r.get("silently_dropped", False) for r in rows))
     out["verification_errors"] = float(sum(bool(r["verification_error"]) for r in rows))
     return out
 
@@ -232,7 +255,7 @@ def audit_judge(
                 config=config,
             )
         claims = [v.model_dump(mode="json") for v in judged.verdicts]
-        compared = compare(state.metadata, claims)
+        compared = compare(state.metadata, claims, judged.unparsed_citations, judged.mode)
         agreed = sum(r["reference"] == r["gold_reference"] for r in compared["rows"])
         return Score(
             value=agreed,

@@ -35,13 +35,15 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from trustbench.errors import TrustbenchError
 
 PACKAGED_SET = Path(__file__).parent / "data" / "audit"
 GROUNDED_KINDS = ("supported", "altered", "negated", "unrelated", "misattributed")
 NOT_GROUNDED_KINDS = ("fabricated", "wrong_metadata")
+AUDIT_DOMAINS = ("research", "legal", "medical")
+"""The citing domains; coding is judged per response (packages, function calls), not here."""
 
 
 class AuditSetError(TrustbenchError):
@@ -78,10 +80,23 @@ class AuditItem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    domain: Literal["research", "legal", "medical"]
+    domain: str
     question: str
     answer: str
     citations: list[GoldCitation]
+
+    @field_validator("domain")
+    @classmethod
+    def _citing_domain(cls, domain: str) -> str:
+        if domain == "coding":
+            raise ValueError(
+                "coding answers carry no citations to audit: HalluHard judges each coding "
+                "response as a whole (do its packages exist, are its function calls real), "
+                "so audit a coding grader on research, legal or medical items"
+            )
+        if domain not in AUDIT_DOMAINS:
+            raise ValueError(f"{domain!r} is not one of {', '.join(AUDIT_DOMAINS)}")
+        return domain
 
     @model_validator(mode="after")
     def _claims_in_answer(self) -> AuditItem:

@@ -161,7 +161,7 @@ def test_a_search_snippet_confirms_only_what_it_shows() -> None:
         (
             "Coastal Health Standards Board. Heat illness in outdoor workers (CG41). 2018. "
             "https://www.coastal-health.example.org/cg41",
-            {"authors": ("Coastal Health Standards Board",), "code": "CG41", "year": "2018"},
+            {"body": ("Coastal Health Standards Board",), "code": "CG41", "year": "2018"},
         ),
     ],
 )

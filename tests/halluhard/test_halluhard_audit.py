@@ -168,6 +168,60 @@ def test_a_users_own_set_runs_through_the_command(tmp_path):
     assert "| kind: fabricated |" in (out / "agreement.md").read_text()
 
 
+def test_gold_citations_without_a_claim_are_counted_and_told_apart(tmp_path):
+    """One gold citation in no layout the finder reads (shown among the unparsed citations),
+    one that is no citation-like text at all (silently dropped): both are missing claims, the
+    audit says which is which, and content stays "not assessed" in heuristic mode."""
+    item = json.loads(json.dumps(ITEM))
+    item["answer"] += (
+        " Crusts thicken near the sea (Ferro's 2016 field notes, basalt series)."
+        " Growth doubles after fires, the lichen survey says."
+    )
+    item["citations"] += [
+        {
+            "id": "c4",
+            "marker": "(Ferro's 2016 field notes, basalt series)",
+            "claim": "Crusts thicken near the sea (Ferro's 2016 field notes, basalt series).",
+            "reference": "not_grounded",
+            "content": "not_supported",
+            "kind": "fabricated",
+        },
+        {
+            "id": "c5",
+            "marker": "the lichen survey says",
+            "claim": "Growth doubles after fires, the lichen survey says.",
+            "reference": "not_grounded",
+            "content": "not_supported",
+            "kind": "fabricated",
+        },
+    ]
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "judge-audit",
+            "--set",
+            str(own_set(tmp_path, item)),
+            "--out",
+            str(out),
+            "--bootstrap",
+            "100",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "agreement.json").read_text())
+    overall = report["groups"][0]
+    assert (overall["missing_claims"], overall["silently_dropped"]) == (2, 1)
+    assert overall["content_assessed"] == 0.0 and "content_accuracy" not in overall
+    assert report["missing"] == [
+        {"id": "c4", "marker": "(Ferro's 2016 field notes, basalt series)", "unparsed": True},
+        {"id": "c5", "marker": "the lichen survey says", "unparsed": False},
+    ]
+    table = (out / "agreement.md").read_text()
+    assert "- c4 `(Ferro's 2016 field notes, basalt series)`: shown among the unparsed" in table
+    assert "- c5 `the lichen survey says`: silently dropped" in table
+
+
 def test_judge_audit_with_llm_mode_needs_a_grader(tmp_path):
     result = CliRunner().invoke(
         main, ["judge-audit", "--judge-mode", "llm", "--out", str(tmp_path)]
@@ -192,7 +246,8 @@ def test_judge_audit_with_llm_mode_needs_a_grader(tmp_path):
             lambda i: i["citations"][1].update(source="https://elsewhere.example.org/"),
             "not in the corpus",
         ),
-        (lambda i: i.update(domain="coding"), "domain"),
+        (lambda i: i.update(domain="coding"), "judges each coding response as a whole"),
+        (lambda i: i.update(domain="finance"), "'finance' is not one of research, legal"),
     ],
 )
 def test_a_broken_set_names_the_line_and_the_problem(tmp_path, change, problem):

@@ -108,6 +108,33 @@ def test_dublin_core_and_semicolon_authors_when_no_citation_tags():
     )
 
 
+@pytest.mark.parametrize(
+    ("head", "body", "byline"),
+    [
+        (
+            b"",
+            b'<p class="authors">Mirela Dancu and Tobias Fenn</p>',
+            "Mirela Dancu and Tobias Fenn",
+        ),
+        (b"", b'<div class="article-byline">By Rui Matos</div>', "Rui Matos"),
+        (b'<meta name="author" content="Tove Hallin">', b"", "Tove Hallin"),
+        (
+            b'<meta name="citation_author" content="Ng, Ann">',
+            b'<p class="authors">Ann Ng</p>',
+            None,
+        ),
+    ],
+)
+def test_the_byline_when_the_page_has_no_citation_authors(head, body, byline):
+    html = (
+        b"<html><head><title>Text reminders and adherence</title>" + head + b"</head><body>"
+        b"<article><h1>Text reminders and adherence</h1>" + body + b"<p>Reminders raised "
+        b"completion of preventive therapy from 61 to 74 percent over one year.</p></article>"
+        b"</body></html>"
+    )
+    assert extract_bytes("https://x.example/", html, "html").metadata.byline == byline
+
+
 @pytest.mark.parametrize("declared", [None, "iso-8859-1"])
 def test_latin1_page(declared):
     body = (FIXTURES / "latin1.html").read_bytes()

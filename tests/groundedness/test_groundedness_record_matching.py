@@ -1,0 +1,293 @@
+"""Matching a citation against a page's record, one class at a time: Bluebook abbreviations in
+party names, the court a case citation names, statutes under every name of their code, an
+issuing body together with its guideline code, venues abbreviated or by initials, short titles,
+transposed letters, and authors read from a byline. Every work here is invented for these
+tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from trustbench.judges.groundedness.citations import heuristic_claims
+from trustbench.judges.groundedness.claims import make_claim
+from trustbench.judges.groundedness.references import cited_work, compare, record_of
+from trustbench.retrieval.types import CitationMetadata, Document
+
+
+def page(url: str, heading: str, text: str, **metadata: object) -> Document:
+    return Document(
+        url=url,
+        title=heading,
+        text=text,
+        metadata=CitationMetadata(**metadata),
+        extractor="test",
+        extractor_version="0",
+    )
+
+
+def problems(document: Document, **fields: str) -> list[str]:
+    result = compare(cited_work(make_claim("A claim.", None, fields)), record_of(document), set())
+    return result.mismatches + result.unconfirmed
+
+
+def legal(document: Document, reference: str) -> list[str]:
+    """As the grader's extraction gives a legal source: the reference string only."""
+    return problems(document, type="case", reference=reference)
+
+
+DUNMORE = page(
+    "https://cases.example.org/f4th/77/300",
+    "Dunmore Manufacturing, Inc. v. Harlan Port Authority",
+    "Dunmore Manufacturing, Inc. v. Harlan Port Authority, 77 F.4th 300\n"
+    "United States Court of Appeals for the Sixth Circuit\nDecided March 3, 2023.\n"
+    "The port authority owed no duty to inspect the crane.",
+)
+
+
+@pytest.mark.parametrize(
+    ("reference", "ok"),
+    [
+        ("Dunmore Mfg., Inc. v. Harlan Port Auth., 77 F.4th 300 (6th Cir. 2023)", True),
+        (
+            "Dunmore Manufacturing, Inc. v. Harlan Port Authority, 77 F.4th 300, 305 (6th Cir. 2023)",
+            True,
+        ),
+        ("Dunmore Mfg., Inc. v. Harlan Port Auth., 77 F.4th 300 (7th Cir. 2023)", False),  # court
+        ("Dunmore Mfg., Inc. v. Harbour Port Auth., 77 F.4th 300 (6th Cir. 2023)", False),
+        ("Harlan Port Auth. v. Dunmore Mfg., Inc., 77 F.4th 300 (6th Cir. 2023)", False),
+        ("Dunmore Mfg., Inc. v. Harlan Port Auth., 77 F.4th 310 (6th Cir. 2023)", False),
+    ],
+)
+def test_case_names_courts_and_reporters(reference: str, ok: bool) -> None:
+    assert (legal(DUNMORE, reference) == []) is ok
+
+
+def test_the_court_in_a_page_title_parenthetical() -> None:
+    document = page(
+        "https://cases.example.org/wl/2020/1234567",
+        "Kestrel Data LLC v. Moore, 2020 WL 1234567 (S.D. Tex. Mar. 9, 2020)",
+        "Memorandum opinion and order granting the motion to dismiss in part.",
+    )
+    assert legal(document, "Kestrel Data LLC v. Moore, 2020 WL 1234567 (S.D. Tex. 2020)") == []
+    assert legal(document, "Kestrel Data LLC v. Moore, 2020 WL 1234567 (N.D. Tex. 2020)") != []
+
+
+def test_a_hyphen_or_a_space_in_a_party_name_is_spelling() -> None:
+    document = page(
+        "https://cases.example.org/us/601/12",
+        "Aldana-Ruiz v. Whitcomb, 601 U.S. 12 (2024)",
+        "Aldana-Ruiz v. Whitcomb, 601 U.S. 12 (2024). Argued January 9, 2024.",
+    )
+    assert legal(document, "Aldana Ruiz v. Whitcomb, 601 U.S. 12 (2024)") == []
+
+
+SECTION_1983 = page(
+    "https://law.example.org/uscode/text/42/1983",
+    "42 U.S. Code § 1983 - Civil action for deprivation of rights",
+    "Every person who, under color of any statute, subjects any citizen to the deprivation of "
+    "rights shall be liable to the party injured.",
+)
+OREGON = page(
+    "https://law.example.org/ors/659A.030",
+    "Oregon Revised Statutes § 659A.030 - Discrimination by employer",
+    "It is an unlawful employment practice for an employer to discharge an individual.",
+)
+
+
+@pytest.mark.parametrize(
+    ("document", "reference", "ok"),
+    [
+        (SECTION_1983, "42 U.S.C. § 1983", True),
+        (SECTION_1983, "42 USC § 1983", True),
+        (SECTION_1983, "42 U.S.C. § 1985", False),
+        (SECTION_1983, "41 U.S.C. § 1983", False),
+        (OREGON, "O.R.S. § 659A.030", True),
+        (OREGON, "Or. Rev. Stat. § 659A.030(1) (2021)", True),
+        (OREGON, "Or. Rev. Stat. Ann. § 659A.030", True),
+        (OREGON, "Wash. Rev. Code § 659A.030", False),
+        (OREGON, "Or. Rev. Stat. § 659A.031", False),
+    ],
+)
+def test_statutes_under_every_name_of_their_code(
+    document: Document, reference: str, ok: bool
+) -> None:
+    assert (problems(document, type="statute", reference=reference) == []) is ok
+
+
+MHSC = page(
+    "https://www.mhsc.example.org/guidance/gl-08",
+    "Nebulised saline in bronchiolitis (GL-08) | MHSC",
+    "Midland Health Standards Council (MHSC) guideline GL-08. Published 4 May 2021. Offer "
+    "nebulised saline only to infants who need oxygen.",
+)
+RCPH = page(
+    "https://www.rcph.example.org/pg/214",
+    "Practice Guideline No. 214: Fluids in bronchiolitis",
+    "Royal College of Paediatric Hygiene. Practice Guideline No. 214. Issued 2016. Give 75% "
+    "of maintenance fluids by nasogastric tube.",
+)
+EPCA = page(
+    "https://www.epca.example.org/bronchiolitis",
+    "Bronchiolitis in children: diagnosis and management",
+    "Eastern Paediatric Care Alliance. Guideline, published 2019. Do not routinely perform "
+    "chest radiography.",
+)
+
+
+@pytest.mark.parametrize(
+    ("document", "text", "ok"),
+    [
+        (MHSC, "Offer saline (MHSC GL-08, 2021).", True),
+        (MHSC, "Offer saline (MHSC GL 08, 2021).", True),
+        (MHSC, "Offer saline (NCSC GL-08, 2021).", False),  # the code belongs to another body
+        (MHSC, "Offer saline (MHSC GL-09, 2021).", False),
+        (MHSC, "Offer saline (MHSC GL-08, 2019).", False),
+        (RCPH, "Give fluids (RCPH Practice Guideline No. 214, 2016).", True),
+        (RCPH, "Give fluids (RCPH Practice Guideline No. 241, 2016).", False),
+        (
+            EPCA,
+            "No X-ray, per the Eastern Paediatric Care Alliance guideline on bronchiolitis (2019).",
+            True,
+        ),
+        (
+            EPCA,
+            "No X-ray, per the Eastern Paediatric Care Alliance guideline on croup (2019).",
+            False,
+        ),
+        (
+            EPCA,
+            "No X-ray, per the Western Paediatric Care Alliance guideline on bronchiolitis (2019).",
+            False,
+        ),
+    ],
+)
+def test_guidelines_by_body_and_code_or_topic(document: Document, text: str, ok: bool) -> None:
+    [claim] = heuristic_claims(text, "medical")
+    result = compare(cited_work(claim), record_of(document), set())
+    assert (result.mismatches == []) is ok, result.mismatches
+
+
+HYDROLOGY = page(
+    "https://doi.org/10.5555/ijhm.2017.33",
+    "Seasonal Lags in Karst Recharge",
+    "Seasonal Lags in Karst Recharge. Okonjo and Pérez. Recharge lags rainfall by one season.",
+    title="Seasonal Lags in Karst Recharge",
+    authors=["Okonjo, Adaeze", "Pérez, Lucía"],
+    journal="International Journal of Hydrological Modelling",
+    date="2017",
+    doi="10.5555/ijhm.2017.33",
+)
+COASTAL = page(
+    "https://doi.org/10.5555/jclr.2020.7",
+    "Rainfall Memory in Coastal Aquifers",
+    "Rainfall Memory in Coastal Aquifers\nJournal of Coastal Landscape Research, 2020\n"
+    "Rautio and Bakshi. Aquifers store rain for months.",
+    title="Rainfall Memory in Coastal Aquifers",
+    authors=["Rautio, Ilkka", "Bakshi, Meera"],
+    date="2020-02-01",
+)
+
+
+@pytest.mark.parametrize(
+    ("document", "text", "ok"),
+    [
+        (HYDROLOGY, "Lags grow (Okonjo and Pérez, 2017, Int J Hydrol Model).", True),
+        (
+            HYDROLOGY,
+            "Lags grow (Okonjo and Pérez, 2017, International Journal of Hydrological Modelling).",
+            True,
+        ),
+        (HYDROLOGY, "Lags grow (Okonjo and Pérez, 2017, Water Resour Res).", False),
+        (COASTAL, "Aquifers store rain (Rautio & Bakshi, 2020, JCLR).", True),
+        (COASTAL, "Aquifers store rain (Rautio & Bakshi, 2020, JHLR).", False),
+    ],
+)
+def test_venues_in_full_abbreviated_or_by_initials(document: Document, text: str, ok: bool) -> None:
+    [claim] = heuristic_claims(text, "research")
+    result = compare(cited_work(claim), record_of(document), set())
+    assert (result.mismatches == []) is ok, result.mismatches
+
+
+ROUTING = page(
+    "https://arxiv.org/abs/2109.01234",
+    "Sparse Gating for Lake Ice Forecasts under Limited Data",
+    "Sparse Gating for Lake Ice Forecasts under Limited Data. Tove Hallin, Rui Matos. 2021.",
+    title="Sparse Gating for Lake Ice Forecasts under Limited Data",
+    authors=["Hallin, Tove", "Matos, Rui"],
+    date="2021",
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "ok"),
+    [
+        ("Sparse Gating for Lake Ice Forecasts", True),  # a short title
+        ("Sparse Gating for Lake Ice Forcasts under Limited Data", True),  # a typo
+        ("Sprase Gating for Lake Ice Forecasts under Limited Data", True),  # transposed letters
+        ("Sparse Gating", False),  # too short to name the work
+        ("Dense Gating for Lake Ice Forecasts", False),
+        ("Sparse Gating for Lake Ice Forecasts under Abundant Data", False),
+    ],
+)
+def test_short_titles_and_typos_but_not_changed_words(title: str, ok: bool) -> None:
+    assert (problems(ROUTING, title=title, authors="Hallin and Matos", year="2021") == []) is ok
+
+
+BYLINED = page(
+    "https://www.journal.example.org/articles/tb-sms",
+    "Text Reminders and Adherence to Preventive Therapy",
+    "Text Reminders and Adherence to Preventive Therapy\nPublished 2019\nReminders raised "
+    "completion from 61% to 74%.",
+    byline="Mirela Dancu and Tobias Fenn",
+)
+
+
+@pytest.mark.parametrize(
+    ("authors", "ok"),
+    [("Dancu & Fenn", True), ("Dancu et al.", True), ("Fenn & Dancu", False), ("Dancu", False)],
+)
+def test_authors_from_a_byline_when_the_page_has_no_metadata(authors: str, ok: bool) -> None:
+    assert (problems(BYLINED, authors=authors, year="2019") == []) is ok
+
+
+def test_a_real_doi_beside_an_invented_title_is_not_grounded() -> None:
+    real = page(
+        "https://doi.org/10.5555/hl.2019.04",
+        "Nitrate Export from Tile-Drained Fields",
+        "Nitrate Export from Tile-Drained Fields. Hydrology Letters 2019.",
+        title="Nitrate Export from Tile-Drained Fields",
+        doi="10.5555/hl.2019.04",
+        journal="Hydrology Letters",
+        date="2019",
+    )
+    for text in (
+        'Peaks follow storms ("Storm Pulses of Nitrate", Hydrol Lett 2019, doi:10.5555/hl.2019.04).',
+        'Kaur and Jensen (2019), "Storm Pulses of Nitrate" (doi:10.5555/hl.2019.04), saw peaks.',
+    ):
+        [claim] = heuristic_claims(text, "research")
+        result = compare(cited_work(claim), record_of(real), {claim.cited_url or ""})
+        assert any(m.startswith("title") for m in result.mismatches), (text, result.mismatches)
+
+
+WHARVES = page(
+    "https://law.example.org/ukpga/2012/14/section/13",
+    "Fair Wharves Act 2012, Section 13 - Direct discrimination",
+    "Fair Wharves Act 2012\nSection 13: A harbour authority discriminates against a vessel if "
+    "it treats it less favourably because of its flag.",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("It is defined in section 13 of the Fair Wharves Act 2012.", True),
+        ("It is defined in the Fair Wharves Act 2012, s. 13.", True),
+        ("It is defined in section 31 of the Fair Wharves Act 2012.", False),
+        ("It is defined in section 13 of the Fair Wharves Act 2014.", False),
+        ("It is defined in section 13 of the Fair Harbours Act 2012.", False),
+    ],
+)
+def test_statutes_by_short_title_and_section(text: str, ok: bool) -> None:
+    [claim] = heuristic_claims(text, "legal")
+    result = compare(cited_work(claim), record_of(WHARVES), set())
+    assert (result.mismatches == []) is ok, result.mismatches
