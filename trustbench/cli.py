@@ -111,6 +111,22 @@ def list_command(as_json: bool) -> None:
     type=click.Choice(["full", "rich", "plain", "log", "none"]),
     help="Inspect's progress display.",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Run in this process, or as shards on a Ray cluster (extra `ray`).",
+)
+@click.option("--ray-address", help="Ray cluster to join (default: a local one for the run).")
+@click.option("--shard-size", type=click.IntRange(min=1), help="Samples per shard (Ray).")
+@click.option("--workers", type=click.IntRange(min=1), help="Shards at once on a local Ray.")
+@click.option(
+    "--rate-limit",
+    "rate_limits",
+    multiple=True,
+    help="Cluster-wide provider limit (Ray), e.g. openai:connections=20,rpm=500,tpm=200000.",
+)
 def run(
     targets: tuple[str, ...],
     model: str | None,
@@ -124,6 +140,11 @@ def run(
     max_samples: int | None,
     no_report: bool,
     display: str | None,
+    executor: str,
+    ray_address: str | None,
+    shard_size: int | None,
+    workers: int | None,
+    rate_limits: tuple[str, ...],
 ) -> None:
     """Run suites and/or tasks (default: the smoke suite on the embedded model).
 
@@ -147,6 +168,14 @@ def run(
     extra: dict[str, Any] = {"model_args": _parse_key_values(model_args, "-M")}
     if max_samples:
         extra["max_samples"] = max_samples
+    if executor == "ray":
+        from trustbench.scale import ray_executor
+
+        extra["executor"] = ray_executor(ray_address, shard_size, workers, rate_limits)
+    elif ray_address or shard_size or workers or rate_limits:
+        raise click.UsageError(
+            "--ray-address, --shard-size, --workers and --rate-limit need --executor ray."
+        )
     outcome = execute(plan, limit=limit, display=display, data_dir=data_dir, **extra)
     if outcome.logs:
         if no_report:

@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from inspect_ai import Task, eval_set
 from inspect_ai.log import EvalLog
@@ -172,6 +172,22 @@ class RunOutcome:
         return bool(self.logs) and not self.failed
 
 
+class Executor(Protocol):
+    """Runs a whole plan somewhere else (e.g. `trustbench.scale.executor.execute_on_ray`), with
+    `execute`'s arguments and its guarantees: resumable, one outcome."""
+
+    def __call__(
+        self,
+        plan: RunPlan,
+        *,
+        limit: int | None,
+        display: str | None,
+        retry_attempts: int | None,
+        data_dir: str | Path | None,
+        **eval_options: Any,
+    ) -> RunOutcome: ...
+
+
 def execute(
     plan: RunPlan,
     *,
@@ -179,9 +195,20 @@ def execute(
     display: str | None = None,
     retry_attempts: int | None = None,
     data_dir: str | Path | None = None,
+    executor: Executor | None = None,
     **eval_options: Any,
 ) -> RunOutcome:
-    """Run the plan as an eval set in its log dir: re-running the same plan resumes it."""
+    """Run the plan as an eval set in its log dir (or hand it to `executor`): re-running the
+    same plan resumes it."""
+    if executor is not None:
+        return executor(
+            plan,
+            limit=limit,
+            display=display,
+            retry_attempts=retry_attempts,
+            data_dir=data_dir,
+            **eval_options,
+        )
     if data_dir is not None:
         os.environ["TRUSTBENCH_DATA"] = str(Path(data_dir).resolve())
     tasks = [t.build() for t in plan.tasks]

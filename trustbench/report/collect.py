@@ -41,13 +41,23 @@ def metadata_column(samples: pd.DataFrame, field: str) -> pd.Series:
     return pd.Series([None] * len(samples), index=samples.index, dtype=object)
 
 
+def _in_log_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Samples of several shard logs in the order one log keeps them (Inspect sorts a log's
+    samples by epoch, then id), so that a sharded run resamples exactly as one log would."""
+    key = frame["id"].map(lambda v: v if isinstance(v, str) else str(v).zfill(20))
+    order = sorted(range(len(frame)), key=lambda i: (frame["epoch"].iat[i], key.iat[i]))
+    return frame.iloc[order].reset_index(drop=True)
+
+
 def _run_samples(run: Run) -> tuple[pd.DataFrame, list[str]]:
-    """One log at a time: `samples_df` over several logs coerces a column whose types differ
-    between logs (scores C/I in one, floats in another) to text."""
-    frame, errors = samples_df(run.key, columns=SAMPLE_COLUMNS, strict=False, quiet=True)
+    """One run at a time: `samples_df` over several runs' logs coerces a column whose types
+    differ between logs (scores C/I in one, floats in another) to text."""
+    frame, errors = samples_df(run.logs, columns=SAMPLE_COLUMNS, strict=False, quiet=True)
     problems = [f"{run.path}: {error}" for error in errors]
     if frame.empty:
         return frame, problems
+    if run.shards:
+        frame = _in_log_order(frame)
     headline = run.headline
     column = f"score_{headline.scorer}" if headline else None
     raw = frame[column].tolist() if column in frame else [None] * len(frame)

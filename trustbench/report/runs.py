@@ -28,6 +28,13 @@ class Run:
     primary: bool
     """False for an older duplicate of the same task and model (from another log dir): it is
     shown, but comparisons use the newest."""
+    shards: tuple[str, ...] = ()
+    """For a run executed as shards, their logs (`log` is then their merged header)."""
+
+    @property
+    def logs(self) -> list[str]:
+        """The log files its samples are read from."""
+        return list(self.shards) or [self.key]
 
     @property
     def key(self) -> str:
@@ -76,8 +83,10 @@ def args_text(log: EvalLog) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(log.eval.task_args_passed.items()))
 
 
-def make_runs(logs: list[EvalLog]) -> list[Run]:
-    """Label runs by task name, adding the arguments only where one task ran with several."""
+def make_runs(logs: list[EvalLog], shards: dict[str, tuple[str, ...]] | None = None) -> list[Run]:
+    """Label runs by task name, adding the arguments only where one task ran with several.
+    `shards` gives the shard logs of each run read from shards (see `report.shards`)."""
+    shards = shards or {}
     arg_sets: dict[str, set[str]] = defaultdict(set)
     for log in logs:
         arg_sets[task_name(log)].add(args_text(log))
@@ -97,6 +106,7 @@ def make_runs(logs: list[EvalLog]) -> list[Run]:
             model=log.eval.model,
             headline=resolve_headline(log),
             primary=log.location in primary,
+            shards=shards.get(log.location, ()),
         )
         for log in logs
     ]
