@@ -16,3 +16,15 @@ def guarded_ray_workers(isolated_environment: None) -> None:
 
     os.environ[LOOPBACK_ONLY] = "0"
     os.environ["PYTHONPATH"] = guarded_env()["PYTHONPATH"]
+
+
+@pytest.fixture(scope="session")
+def ray_cluster(guarded_ray_workers: None):
+    """One local Ray instance for the tests that share it (the executor joins a running one)."""
+    import logging
+
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+    yield ray
+    ray.shutdown()
