@@ -16,6 +16,9 @@ def guarded_ray_workers(isolated_environment: None) -> None:
 
     os.environ[LOOPBACK_ONLY] = "0"
     os.environ["PYTHONPATH"] = guarded_env()["PYTHONPATH"]
+    # workers read provider keys from their own environment, as on a real cluster; the
+    # search "provider" of these tests is a server on loopback
+    os.environ["SERPER_API_KEY"] = "loopback"
 
 
 @pytest.fixture(scope="session")
