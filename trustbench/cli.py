@@ -184,7 +184,8 @@ def run(
             result = build_report([plan.log_dir], out_dir=results_dir() / "reports" / plan.name)
             _console().print(overview_table(result.overview))
             click.echo(f"Report: {result.files['html'].resolve()}")
-    click.echo(f"Logs:   {plan.log_dir.resolve()}")
+    logs_at = plan.log_dir.resolve() if isinstance(plan.log_dir, Path) else plan.log_dir
+    click.echo(f"Logs:   {logs_at}")
     if not outcome.success:
         for log in outcome.failed:
             message = log.error.message if log.error else "incomplete"

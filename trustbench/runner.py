@@ -60,12 +60,20 @@ class RunPlan:
     tasks: list[PlannedTask]
     models: list[str]
     roles: dict[str, str]
-    log_dir: Path
+    log_dir: Path | str
+    """A local folder, or a remote one as an fsspec URL (`s3://…`)."""
     generate: dict[str, Any] = field(default_factory=dict)
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "run"
+
+
+def log_location(log_dir: str | Path) -> Path | str:
+    """A local folder as a Path; a remote one (`s3://…`, any fsspec URL Inspect accepts) as
+    given, since a Path would fold its `//`."""
+    text = str(log_dir)
+    return text if "://" in text else Path(text)
 
 
 def _check_args(entry: TaskEntry, args: dict[str, Any], origin: str) -> None:
@@ -155,7 +163,7 @@ def plan_run(
                     "or a vision model."
                 )
     name = _slug("+".join(Path(t).stem if t.endswith((".yaml", ".yml")) else t for t in targets))
-    directory = Path(log_dir) if log_dir else results_dir() / "runs" / name
+    directory = log_location(log_dir) if log_dir else results_dir() / "runs" / name
     return RunPlan(name, planned, chosen, roles, directory, generate)
 
 
@@ -212,7 +220,8 @@ def execute(
     if data_dir is not None:
         os.environ["TRUSTBENCH_DATA"] = str(Path(data_dir).resolve())
     tasks = [t.build() for t in plan.tasks]
-    plan.log_dir.mkdir(parents=True, exist_ok=True)
+    if isinstance(plan.log_dir, Path):
+        plan.log_dir.mkdir(parents=True, exist_ok=True)
     _, logs = eval_set(
         tasks=tasks,
         model=plan.models,

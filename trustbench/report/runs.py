@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from fsspec.core import url_to_fs
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 
 from trustbench.errors import TrustbenchError
@@ -60,7 +61,8 @@ def read_logs(log_dirs: list[str | Path]) -> tuple[list[EvalLog], list[EvalLog]]
     by an eval set) that were set aside, so that the report can name them."""
     logs: list[EvalLog] = []
     for log_dir in log_dirs:
-        if not Path(log_dir).is_dir():
+        filesystem, path = url_to_fs(str(log_dir))
+        if not filesystem.isdir(path):
             raise TrustbenchError(f"Log directory not found: {log_dir}")
         infos = list_eval_logs(str(log_dir))
         if not infos:
