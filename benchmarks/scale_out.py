@@ -1,0 +1,107 @@
+"""Scale-out: one process vs shards on a local Ray instance, on scripted models.
+
+1. Latency-bound: every model call takes `--delay` seconds (200 ms, a typical API round trip) and
+   each process (or shard) runs `--max-samples` samples at once, as a provider's per-process
+   connection cap would allow. One process, then Ray with 2 and with 4 workers on this machine.
+2. Sharding overhead: a zero-latency model, one process vs Ray with one worker at the default
+   shard size, the cluster already up and its worker warm (both timed on their own, once per
+   run), so the difference is what cutting the run into shards costs: the tasks built on the
+   driver to size them, and per shard a task built and an eval set started and read back.
+
+Prints the wall time of each and its ratio, all measured in this one run (the machine is noisy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from trustbench.catalog import load_catalog
+from trustbench.runner import execute, plan_run
+from trustbench.scale.executor import LOOPBACK_ONLY, execute_on_ray
+from trustbench.scale.shards import DEFAULT_SHARD_SIZE
+
+
+def plan(log_dir: Path, samples: int) -> Any:
+    return plan_run(
+        load_catalog(),
+        ["trustbench/visual_planning"],
+        models=["scripted/gridworld-bfs"],
+        task_args={"sizes": [3, 4], "n_per_size": samples // 2},
+        log_dir=log_dir,
+    )
+
+
+def timed(run: Any) -> float:
+    start = time.perf_counter()
+    outcome = run()
+    elapsed = time.perf_counter() - start
+    assert outcome.success, outcome
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=400)
+    parser.add_argument("--delay", type=float, default=0.2)
+    parser.add_argument("--max-samples", type=int, default=4)
+    parser.add_argument("--overhead-samples", type=int, default=1000)
+    args = parser.parse_args()
+    os.environ.setdefault(LOOPBACK_ONLY, "0")
+    import ray
+
+    latency = {"model_args": {"delay": args.delay}, "max_samples": args.max_samples}
+    with tempfile.TemporaryDirectory() as root:
+        base = Path(root)
+        print(
+            f"1. {args.samples} samples, {args.delay * 1000:.0f} ms per call, "
+            f"{args.max_samples} at once per process/shard, shard size {DEFAULT_SHARD_SIZE}"
+        )
+        single = timed(lambda: execute(plan(base / "one", args.samples), display="none", **latency))
+        print(f"   one process        {single:7.1f} s")
+        for workers in (2, 4):
+            ray.init(
+                num_cpus=workers,
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level=logging.ERROR,
+            )
+            sharded = timed(
+                lambda w=workers: execute_on_ray(
+                    plan(base / f"ray{w}", args.samples), display="none", **latency
+                )
+            )
+            ray.shutdown()
+            print(
+                f"   Ray, {workers} workers     {sharded:7.1f} s   speed-up {single / sharded:.2f}x"
+            )
+
+        print(f"2. {args.overhead_samples} samples, no latency, shard size {DEFAULT_SHARD_SIZE}")
+        started = time.perf_counter()
+        ray.init(
+            num_cpus=1, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR
+        )
+        startup = time.perf_counter() - started
+        warm = timed(lambda: execute_on_ray(plan(base / "warm-up", 2), display="none"))
+        single = timed(
+            lambda: execute(plan(base / "one-fast", args.overhead_samples), display="none")
+        )
+        sharded = timed(
+            lambda: execute_on_ray(plan(base / "ray-fast", args.overhead_samples), display="none")
+        )
+        ray.shutdown()
+        print(f"   one process        {single:7.1f} s")
+        print(f"   Ray, 1 worker      {sharded:7.1f} s   overhead {sharded / single - 1:+.0%}")
+        print(
+            f"   once per run, not counted above: starting the local Ray instance {startup:.1f} s, "
+            f"a first 2-sample shard on a cold worker (imports) {warm:.1f} s"
+        )
+
+
+if __name__ == "__main__":
+    main()
