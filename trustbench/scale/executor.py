@@ -146,6 +146,8 @@ def execute_on_ray(
     _merge_evidence([o.evidence for o in outcomes if o.evidence])
     logs = [read_eval_log(o.location, header_only=True) for o in outcomes if o.location]
     lost = tuple(f"{o.shard.name}: {o.error}" for o in outcomes if not o.location)
+    for line in lost:
+        print(f"LOST shard {line}", file=sys.stderr, flush=True)
     return ShardedOutcome(logs, lost=lost, gate=gate_stats)
 
 

@@ -18,8 +18,6 @@ from typing import Any
 from trustbench.errors import TrustbenchError
 from trustbench.runner import PlannedTask, RunPlan
 
-SHARD_METADATA = "trustbench_shard"
-"""Key of the eval metadata that tells the report which logs are shards of one run."""
 DEFAULT_SHARD_SIZE = 200
 SHARDS_FOLDER = "shards"
 

@@ -21,9 +21,10 @@ from inspect_ai.model import GenerateConfig, Model, ModelOutput, get_model
 
 from trustbench.errors import TrustbenchError
 from trustbench.models import provider_of
+from trustbench.report.shards import SHARD_METADATA
 from trustbench.runner import PlannedTask
 from trustbench.scale.progress import reporting_to
-from trustbench.scale.shards import SHARD_METADATA, Shard
+from trustbench.scale.shards import Shard
 
 
 class Gate(Protocol):
