@@ -2,6 +2,8 @@
 each provider call, and the gate shared by the workers of a real local cluster."""
 
 import asyncio
+import os
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -152,3 +154,33 @@ def test_one_connection_for_the_whole_cluster_means_one_call_at_a_time(ray_clust
     plan.log_dir = tmp_path / "uncapped"
     free = execute_on_ray(plan, **options)
     assert free.success and free.gate["scripted"]["peak_in_flight"] > 1
+
+
+@pytest.mark.slow
+def test_a_429_seen_by_one_worker_holds_back_another(ray_cluster):
+    """Two worker processes share the gate actor: after one is told 429 (retry after 5 s), the
+    other's next call waits until then."""
+    from trustbench.scale.actors import GateActor
+
+    gate = GateActor.remote({})
+
+    @ray_cluster.remote(num_cpus=0)
+    class Worker:
+        def pid(self) -> int:
+            return os.getpid()
+
+        def told_429(self) -> float:
+            ray_cluster.get(gate.acquire.remote("p", 8))
+            ray_cluster.get(gate.release.remote("p", 0, True, 5.0))
+            return time.time()
+
+        def call(self) -> float:
+            ray_cluster.get(gate.acquire.remote("p", 8))
+            ray_cluster.get(gate.release.remote("p", 0, False, None))
+            return time.time()
+
+    one, other = Worker.remote(), Worker.remote()
+    assert ray_cluster.get(one.pid.remote()) != ray_cluster.get(other.pid.remote())
+    limited_at = ray_cluster.get(one.told_429.remote())
+    assert ray_cluster.get(other.call.remote()) - limited_at >= 5.0
+    assert ray_cluster.get(gate.stats.remote())["p"]["rate_limited"] == 1
