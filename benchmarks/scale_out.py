@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.2)
     parser.add_argument("--max-samples", type=int, default=4)
     parser.add_argument("--overhead-samples", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3, help="overhead runs of each (best kept)")
     args = parser.parse_args()
     os.environ.setdefault(LOOPBACK_ONLY, "0")
     import ray
@@ -88,14 +89,18 @@ def main() -> None:
         )
         startup = time.perf_counter() - started
         warm = timed(lambda: execute_on_ray(plan(base / "warm-up", 2), display="none"))
-        single = timed(
-            lambda: execute(plan(base / "one-fast", args.overhead_samples), display="none")
-        )
-        sharded = timed(
-            lambda: execute_on_ray(plan(base / "ray-fast", args.overhead_samples), display="none")
-        )
+        singles, shardeds = [], []
+        for round_ in range(args.rounds):  # alternated, so that machine noise hits both alike
+            n = args.overhead_samples
+            singles.append(
+                timed(lambda r=round_: execute(plan(base / f"one-{r}", n), display="none"))
+            )
+            shardeds.append(
+                timed(lambda r=round_: execute_on_ray(plan(base / f"ray-{r}", n), display="none"))
+            )
+        single, sharded = min(singles), min(shardeds)
         ray.shutdown()
-        print(f"   one process        {single:7.1f} s")
+        print(f"   one process        {single:7.1f} s   (best of {args.rounds})")
         print(f"   Ray, 1 worker      {sharded:7.1f} s   overhead {sharded / single - 1:+.0%}")
         print(
             f"   once per run, not counted above: starting the local Ray instance {startup:.1f} s, "

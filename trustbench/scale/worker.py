@@ -7,6 +7,7 @@ also run in this process (the tests do).
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from inspect_ai import eval_set
+from inspect_ai import Task, eval_set
 from inspect_ai.log import list_eval_logs, read_eval_log, read_eval_log_sample_summaries
 from inspect_ai.model import GenerateConfig, Model, ModelOutput, get_model
 
@@ -156,11 +157,33 @@ def _snapshot(store_path: Path) -> bytes | None:
     return target.read_bytes()
 
 
-def build_task(job: ShardJob) -> Any:
-    from trustbench.catalog import load_catalog
+_BUILT: dict[tuple[Any, ...], Task] = {}
+"""Tasks this worker process built, for its next shards of the same run: building a task builds
+its whole dataset. Inspect runs a Task object again as it is (an eval set's retries do)."""
+BUILT_KEPT = 4
 
-    planned = PlannedTask(load_catalog().task(job.task), job.task_args, job.task_limit, "shard")
-    task = planned.build()
+
+def build_task(job: ShardJob) -> Task:
+    """The shard's task, built as the driver built it (same name, arguments, limit and the
+    variables it reads: data and evidence store)."""
+    from trustbench.catalog import load_catalog
+    from trustbench.retrieval.store import STORE_VARIABLE
+
+    key = (
+        job.task,
+        json.dumps(job.task_args, sort_keys=True, default=str),
+        job.task_limit,
+        os.environ.get(STORE_VARIABLE),
+        os.environ.get("TRUSTBENCH_DATA"),
+    )
+    task = _BUILT.get(key)
+    if task is None:
+        planned = PlannedTask(load_catalog().task(job.task), job.task_args, job.task_limit, "shard")
+        task = planned.build()
+        if job.evidence_store is not None:  # a shard's own store is gone when the shard ends
+            while len(_BUILT) >= BUILT_KEPT:
+                _BUILT.pop(next(iter(_BUILT)))
+            _BUILT[key] = task
     if len(task.dataset) < job.planned_samples:
         raise TrustbenchError(
             f"{job.task} built {len(task.dataset)} samples on this worker but "
