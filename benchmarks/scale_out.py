@@ -90,8 +90,8 @@ def main() -> None:
         startup = time.perf_counter() - started
         warm = timed(lambda: execute_on_ray(plan(base / "warm-up", 2), display="none"))
         singles, shardeds = [], []
+        n = args.overhead_samples
         for round_ in range(args.rounds):  # alternated, so that machine noise hits both alike
-            n = args.overhead_samples
             singles.append(
                 timed(lambda r=round_: execute(plan(base / f"one-{r}", n), display="none"))
             )
