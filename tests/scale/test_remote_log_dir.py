@@ -2,13 +2,10 @@
 loopback), a re-run finds them there, and the report reads them back as one run."""
 
 import json
-import subprocess
 
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
-
-from helpers import guarded_env, venv_bin
 
 BUCKET = "trustbench-runs"
 
@@ -33,30 +30,10 @@ def s3(monkeypatch):
 
 
 @pytest.mark.slow
-def test_shard_logs_go_to_s3_and_a_rerun_skips_them(s3, tmp_path):
+def test_shard_logs_go_to_s3_and_a_rerun_skips_them(s3, run_on_ray, tmp_path):
     client, env = s3
     log_dir = f"s3://{BUCKET}/runs/planning"
-    command = [
-        venv_bin("trustbench"),
-        "run",
-        "trustbench/visual_planning",
-        "--model",
-        "scripted/gridworld-bfs",
-        "-T",
-        "sizes=[3]",
-        "-T",
-        "n_per_size=4",
-        "--executor",
-        "ray",
-        "--workers",
-        "2",
-        "--shard-size",
-        "2",
-        "--log-dir",
-        log_dir,
-    ]
-    environment = guarded_env(TRUSTBENCH_RESULTS=str(tmp_path / "results"), **env)
-    first = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+    first = run_on_ray(log_dir, "--model", "scripted/gridworld-bfs", **env)
     assert first.returncode == 0, first.stderr
     keys = [o["Key"] for o in client.list_objects_v2(Bucket=BUCKET)["Contents"]]
     logs = [k for k in keys if k.endswith(".eval")]
@@ -65,7 +42,7 @@ def test_shard_logs_go_to_s3_and_a_rerun_skips_them(s3, tmp_path):
     [overview] = [r for r in report["rows"] if r["section"] == "overview" and r["n"] is not None]
     assert overview["n"] == 4 and overview["value"] == 1.0
 
-    again = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+    again = run_on_ray(log_dir, "--model", "scripted/gridworld-bfs", **env)
     assert again.returncode == 0, again.stderr
     keys = [o["Key"] for o in client.list_objects_v2(Bucket=BUCKET)["Contents"]]
     assert sorted(k for k in keys if k.endswith(".eval")) == sorted(logs)

@@ -1,6 +1,7 @@
 """The same suite run in one process and as shards on Ray gives the same report, row by row."""
 
 import json
+import shutil
 
 import pytest
 
@@ -65,3 +66,16 @@ def test_sharded_run_reports_like_one_process(tmp_path):
     assert all(r["executor"].startswith("ray") for r in actual["runs"])
     assert all(r["executor"] == "one process" for r in expected["runs"])
     assert actual["warnings"] == expected["warnings"]
+
+    # a shard that left no log makes its run incomplete, never silently smaller
+    shards = sharded / "planning" / "shards"
+    [first] = sorted(shards.glob("visual_planning_scripted-gridworld-bfs_*/000000-000004"))
+    shutil.rmtree(first)
+    partial, _ = report(sharded, "scripted/gridworld-bfs")
+    [bfs] = [
+        r
+        for r in partial["runs"]
+        if r["task"] == "visual_planning" and r["model"] == "scripted/gridworld-bfs"
+    ]
+    assert bfs["status"] == "started" and bfs["n"] == 10 - 4
+    assert any("no log for shard 1 of 3" in warning for warning in partial["warnings"])
