@@ -2,20 +2,29 @@
 
 1. Latency-bound: every model call takes `--delay` seconds (200 ms, a typical API round trip) and
    each process (or shard) runs `--max-samples` samples at once, as a provider's per-process
-   connection cap would allow. One process, then Ray with 2 and with 4 workers on this machine.
+   connection cap would allow. One process, then Ray with 2 and with 4 workers on this machine,
+   in shards of `--shard-size` (default: an eighth of the run, so that 4 workers stay busy).
 2. Sharding overhead: a zero-latency model, one process vs Ray with one worker at the default
-   shard size, the cluster already up and its worker warm (both timed on their own, once per
+   shard size. The cluster is already up and its worker warm (both timed on their own, once per
    run), so the difference is what cutting the run into shards costs: the tasks built on the
    driver to size them, and per shard a task built and an eval set started and read back.
 
-Prints the wall time of each and its ratio, all measured in this one run (the machine is noisy).
+A one-process run executes in a fresh process of its own, as a Ray worker does, so that neither
+side carries the other's state; on both sides a first small run is made before the timed one
+(the first eval in a process spends seconds importing Inspect's modules), so that the times
+compare running, not starting. Prints the wall times and their ratios,
+all measured in this one run (the machine is noisy); the overhead runs alternate, best of
+`--rounds` kept.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -45,39 +54,67 @@ def timed(run: Any) -> float:
     return elapsed
 
 
+def one_process(log_dir: Path, samples: int, options: dict[str, Any]) -> float:
+    """The run in a fresh process; only its `execute` call is timed."""
+    command = [
+        sys.executable,
+        __file__,
+        "--one-process",
+        json.dumps([str(log_dir), samples, options]),
+    ]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def on_ray(log_dir: Path, samples: int, workers: int, **options: Any) -> float:
+    """The run on a fresh local cluster whose workers have each run a first shard."""
+    import ray
+
+    ray.init(
+        num_cpus=workers, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR
+    )
+    try:
+        warm_up = plan(log_dir / "warm-up", 2 * workers)
+        timed(
+            lambda: execute_on_ray(warm_up, display="none", shard_size=1, model_args={"delay": 1})
+        )
+        return timed(lambda: execute_on_ray(plan(log_dir, samples), display="none", **options))
+    finally:
+        ray.shutdown()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=400)
     parser.add_argument("--delay", type=float, default=0.2)
     parser.add_argument("--max-samples", type=int, default=4)
+    parser.add_argument("--shard-size", type=int, help="for part 1 (default: samples / 8)")
     parser.add_argument("--overhead-samples", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3, help="overhead runs of each (best kept)")
+    parser.add_argument("--one-process", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one_process:
+        log_dir, samples, options = json.loads(args.one_process)
+        timed(lambda: execute(plan(Path(log_dir) / "warm-up", 2), display="none"))
+        print(timed(lambda: execute(plan(Path(log_dir), samples), display="none", **options)))
+        return
     os.environ.setdefault(LOOPBACK_ONLY, "0")
     import ray
 
     latency = {"model_args": {"delay": args.delay}, "max_samples": args.max_samples}
+    shard_size = args.shard_size or max(1, args.samples // 8)
     with tempfile.TemporaryDirectory() as root:
         base = Path(root)
         print(
             f"1. {args.samples} samples, {args.delay * 1000:.0f} ms per call, "
-            f"{args.max_samples} at once per process/shard, shard size {DEFAULT_SHARD_SIZE}"
+            f"{args.max_samples} at once per process/shard, shard size {shard_size}"
         )
-        single = timed(lambda: execute(plan(base / "one", args.samples), display="none", **latency))
+        single = one_process(base / "one", args.samples, latency)
         print(f"   one process        {single:7.1f} s")
         for workers in (2, 4):
-            ray.init(
-                num_cpus=workers,
-                include_dashboard=False,
-                log_to_driver=False,
-                logging_level=logging.ERROR,
+            sharded = on_ray(
+                base / f"ray{workers}", args.samples, workers, shard_size=shard_size, **latency
             )
-            sharded = timed(
-                lambda w=workers: execute_on_ray(
-                    plan(base / f"ray{w}", args.samples), display="none", **latency
-                )
-            )
-            ray.shutdown()
             print(
                 f"   Ray, {workers} workers     {sharded:7.1f} s   speed-up {single / sharded:.2f}x"
             )
@@ -92,14 +129,12 @@ def main() -> None:
         singles, shardeds = [], []
         n = args.overhead_samples
         for round_ in range(args.rounds):  # alternated, so that machine noise hits both alike
-            singles.append(
-                timed(lambda r=round_: execute(plan(base / f"one-{r}", n), display="none"))
-            )
+            singles.append(one_process(base / f"one-{round_}", n, {}))
             shardeds.append(
                 timed(lambda r=round_: execute_on_ray(plan(base / f"ray-{r}", n), display="none"))
             )
-        single, sharded = min(singles), min(shardeds)
         ray.shutdown()
+        single, sharded = min(singles), min(shardeds)
         print(f"   one process        {single:7.1f} s   (best of {args.rounds})")
         print(f"   Ray, 1 worker      {sharded:7.1f} s   overhead {sharded / single - 1:+.0%}")
         print(

@@ -92,9 +92,8 @@ def test_shards_own_stores_merge_into_the_run_store_and_replay_offline(
         task_args=dict(source="sample", domains="legal_cases", n_per_domain=2, turns=1, **judge),
         log_dir=tmp_path / "logs",
     )
-    outcome = execute_on_ray(
-        plan, shard_size=1, evidence="merge", display="none", model_args={"file": str(script)}
-    )
+    model = {"model_args": {"file": str(script)}}
+    outcome = execute_on_ray(plan, shard_size=1, evidence="merge", display="none", **model)
     assert outcome.success and len(outcome.logs) == 2
     fetched = {path for path in web.requests if path.startswith("/cases/")}
     assert fetched == {f"/cases/{sample}" for sample in ids}
@@ -117,3 +116,11 @@ def test_shards_own_stores_merge_into_the_run_store_and_replay_offline(
         used = {url for claim in verdicts[0]["claims"] for url in claim["evidence_urls"]}
         assert used and used <= {f"{web.url}/cases/{sample}" for sample in ids}
     assert len(web.requests) == seen
+
+    # each shard's snapshot lies beside its log: a re-run (nothing left to run) merges it again
+    assert len(list((tmp_path / "logs").glob("shards/*/*/evidence.sqlite"))) == 2
+    store.unlink()
+    rerun = execute_on_ray(plan, shard_size=1, evidence="merge", display="none", **model)
+    assert rerun.success and len(web.requests) == seen
+    with EvidenceStore(store) as merged:
+        assert all(merged.get_fetch(f"{web.url}/cases/{sample}") for sample in ids)

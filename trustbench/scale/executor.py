@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import fsspec
 from inspect_ai.log import read_eval_log
 
 from trustbench.errors import MissingExtraError, TrustbenchError
@@ -75,20 +76,18 @@ def _evidence_store(ray: Any, placement: EvidencePlacement) -> str | None:
     return str(default_store_path().resolve()) if placement == "shared" else None
 
 
-def _merge_evidence(snapshots: list[bytes]) -> int:
-    """Imports each shard's evidence snapshot into this host's store; returns how many."""
-    if not snapshots:
-        return 0
+def _merge_evidence(snapshot: str) -> None:
+    """Imports a shard's evidence snapshot into this host's store (again on a re-run: records
+    the store has are kept as they are)."""
     from trustbench.retrieval.snapshot import import_snapshot
     from trustbench.retrieval.store import EvidenceStore, default_store_path
 
     with tempfile.TemporaryDirectory(prefix="trustbench-evidence-") as scratch:
+        local = Path(scratch) / "snapshot.sqlite"
+        with fsspec.open(snapshot, "rb") as source:
+            local.write_bytes(source.read())
         with EvidenceStore(default_store_path()) as store:
-            for i, data in enumerate(snapshots):
-                path = Path(scratch) / f"{i}.sqlite"
-                path.write_bytes(data)
-                import_snapshot(store, path)
-    return len(snapshots)
+            import_snapshot(store, local)
 
 
 def execute_on_ray(
@@ -117,6 +116,9 @@ def execute_on_ray(
     identity = {"roles": plan.roles, "generate": plan.generate, "model_args": model_args}
     shards = plan_shards(plan, log_dir, shard_size=shard_size, sizes=sizes, identity=identity)
     done = [outcome for shard in shards if (outcome := finished(shard)) is not None]
+    for outcome in done:
+        if outcome.evidence:
+            _merge_evidence(outcome.evidence)
     todo = [shard for shard in shards if shard not in {o.shard for o in done}]
     gate_stats: dict[str, dict[str, int]] = {}
     if todo:
@@ -143,7 +145,6 @@ def execute_on_ray(
         )
     else:
         outcomes = done
-    _merge_evidence([o.evidence for o in outcomes if o.evidence])
     logs = [read_eval_log(o.location, header_only=True) for o in outcomes if o.location]
     lost = tuple(f"{o.shard.name}: {o.error}" for o in outcomes if not o.location)
     for line in lost:
@@ -227,9 +228,11 @@ def _run(
     while pending:
         ready, _ = ray.wait(list(pending), num_returns=1, timeout=1.0)
         for ref in ready:
-            shard = pending.pop(ref)
-            outcomes.append(_outcome(ray, ref, shard))
-            show.shard_done(outcomes[-1])
+            outcome = _outcome(ray, ref, pending.pop(ref))
+            if outcome.evidence:
+                _merge_evidence(outcome.evidence)
+            outcomes.append(outcome)
+            show.shard_done(outcome)
         running, errors = ray.get(counter.counts.remote())
         done_names = {o.shard.name for o in outcomes}
         samples = sum(o.samples for o in outcomes) + sum(

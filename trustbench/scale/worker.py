@@ -12,10 +12,12 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+import fsspec
+from fsspec.core import url_to_fs
 from inspect_ai import Task, eval_set
 from inspect_ai.log import list_eval_logs, read_eval_log, read_eval_log_sample_summaries
 from inspect_ai.model import GenerateConfig, Model, ModelOutput, get_model
@@ -25,7 +27,10 @@ from trustbench.models import provider_of
 from trustbench.report.shards import SHARD_METADATA
 from trustbench.runner import PlannedTask
 from trustbench.scale.progress import reporting_to
-from trustbench.scale.shards import Shard
+from trustbench.scale.shards import Shard, join
+
+EVIDENCE_SNAPSHOT = "evidence.sqlite"
+"""A shard's own evidence, exported beside its log when it has no shared store."""
 
 
 class Gate(Protocol):
@@ -73,8 +78,9 @@ class ShardOutcome:
     samples: int
     errors: int
     error: str | None = None
-    evidence: bytes | None = field(default=None, repr=False)
-    """A snapshot of the evidence the shard fetched into a store of its own."""
+    evidence: str | None = None
+    """Where the snapshot of the evidence it fetched into a store of its own lies (beside its
+    log, so that it is found again by a re-run and travels with the logs)."""
 
 
 def rate_limit_of(error: BaseException) -> tuple[bool, float | None]:
@@ -144,17 +150,21 @@ def _environment(job: ShardJob) -> Iterator[Path | None]:
                     os.environ[name] = value
 
 
-def _snapshot(store_path: Path) -> bytes | None:
-    """The shard's own evidence as one snapshot file's bytes (None when it fetched nothing)."""
+def _export_evidence(store_path: Path, shard: Shard) -> str | None:
+    """The shard's own evidence as one snapshot file beside its log (None when it fetched
+    nothing)."""
     if not store_path.exists():
         return None
     from trustbench.retrieval.snapshot import export_snapshot
     from trustbench.retrieval.store import EvidenceStore
 
-    target = store_path.with_name("snapshot.sqlite")
+    local = store_path.with_name("snapshot.sqlite")
     with EvidenceStore(store_path) as store:
-        export_snapshot(store, target)
-    return target.read_bytes()
+        export_snapshot(store, local)
+    target = join(shard.log_dir, EVIDENCE_SNAPSHOT)
+    with fsspec.open(target, "wb") as out:
+        out.write(local.read_bytes())
+    return target
 
 
 _BUILT: dict[tuple[Any, ...], Task] = {}
@@ -208,7 +218,7 @@ def run_shard(job: ShardJob, gate: Gate | None, progress: ProgressSink | None) -
             _, logs = eval_set(
                 tasks=[task],
                 model=[model],
-                model_roles=dict(roles) or None,
+                model_roles=roles or None,
                 log_dir=shard.log_dir,
                 limit=(shard.start, shard.end),
                 metadata={SHARD_METADATA: shard.metadata(job.facts)},
@@ -217,12 +227,12 @@ def run_shard(job: ShardJob, gate: Gate | None, progress: ProgressSink | None) -
                 **job.generate,
                 **job.eval_options,
             )
-        evidence = _snapshot(own_store) if own_store is not None else None
+        evidence = _export_evidence(own_store, shard) if own_store is not None else None
     [header] = logs
     return outcome_of(shard, header.location, evidence)
 
 
-def outcome_of(shard: Shard, location: str, evidence: bytes | None = None) -> ShardOutcome:
+def outcome_of(shard: Shard, location: str, evidence: str | None = None) -> ShardOutcome:
     """A shard's outcome as its log tells it."""
     header = read_eval_log(location, header_only=True)
     samples = read_eval_log_sample_summaries(location)
@@ -245,5 +255,7 @@ def finished(shard: Shard) -> ShardOutcome | None:
         return None
     for info in infos:
         if read_eval_log(info, header_only=True).status == "success":
-            return outcome_of(shard, info.name)
+            snapshot = join(shard.log_dir, EVIDENCE_SNAPSHOT)
+            filesystem, path = url_to_fs(snapshot)
+            return outcome_of(shard, info.name, snapshot if filesystem.exists(path) else None)
     return None
