@@ -74,7 +74,7 @@ def on_ray(log_dir: Path, samples: int, workers: int, **options: Any) -> float:
         num_cpus=workers, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR
     )
     try:
-        warm_up = plan(log_dir / "warm-up", 2 * workers)
+        warm_up = plan(log_dir.with_name(f"{log_dir.name}-warm-up"), 2 * workers)
         timed(
             lambda: execute_on_ray(warm_up, display="none", shard_size=1, model_args={"delay": 1})
         )
@@ -95,7 +95,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.one_process:
         log_dir, samples, options = json.loads(args.one_process)
-        timed(lambda: execute(plan(Path(log_dir) / "warm-up", 2), display="none"))
+        timed(lambda: execute(plan(Path(f"{log_dir}-warm-up"), 2), display="none"))
         print(timed(lambda: execute(plan(Path(log_dir), samples), display="none", **options)))
         return
     os.environ.setdefault(LOOPBACK_ONLY, "0")
