@@ -127,6 +127,17 @@ def test_each_provider_call_goes_through_the_gate_and_reports_429s():
         assert gate.calls == [("acquire", "openai", 7), expected]
 
 
+def test_a_model_running_in_the_worker_is_gated_only_when_a_limit_names_it():
+    class Model(SimpleNamespace):
+        def __str__(self):
+            return "scripted/echo"
+
+    api = fake_api("hi")
+    original = api.generate
+    assert gated(Model(api=api), RecordingGate()).api.generate is original
+    assert gated(Model(api=api), RecordingGate(), ("scripted",)).api.generate is not original
+
+
 def test_only_429s_count_as_rate_limits():
     assert rate_limit_of(RateLimited("x")) == (True, None)
     assert rate_limit_of(SimpleNamespace(status_code=500)) == (False, None)
@@ -151,9 +162,12 @@ def test_one_connection_for_the_whole_cluster_means_one_call_at_a_time(ray_clust
         "peak_in_flight": 1,
         "rate_limited": 0,
     }
-    plan.log_dir = tmp_path / "uncapped"
+    plan.log_dir = tmp_path / "wide"
+    wide = execute_on_ray(plan, rate_limits=["scripted:connections=100"], **options)
+    assert wide.success and wide.gate["scripted"]["peak_in_flight"] > 1
+    plan.log_dir = tmp_path / "unlimited"
     free = execute_on_ray(plan, **options)
-    assert free.success and free.gate["scripted"]["peak_in_flight"] > 1
+    assert free.success and "scripted" not in free.gate, "a model in the worker calls no service"
 
 
 @pytest.mark.slow

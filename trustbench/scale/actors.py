@@ -63,9 +63,9 @@ class ProgressActor:
         self._samples: Counter[str] = Counter()
         self._errors: Counter[str] = Counter()
 
-    def sample_done(self, shard: str, errored: bool) -> None:
-        self._samples[shard] += 1
-        self._errors[shard] += int(errored)
+    def samples_done(self, shard: str, samples: int, errors: int) -> None:
+        self._samples[shard] += samples
+        self._errors[shard] += errors
 
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         return dict(self._samples), dict(self._errors)
@@ -88,8 +88,8 @@ class _ActorProgress:
     def __init__(self, actor: Any) -> None:
         self._actor = actor
 
-    def sample_done(self, shard: str, errored: bool) -> None:
-        self._actor.sample_done.remote(shard, errored)
+    def samples_done(self, shard: str, samples: int, errors: int) -> None:
+        self._actor.samples_done.remote(shard, samples, errors)
 
 
 @ray.remote(num_cpus=1, max_retries=SHARD_RETRIES, retry_exceptions=False)

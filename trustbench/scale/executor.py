@@ -194,6 +194,7 @@ def _on_cluster(
                 planned_samples=sizes[shard.task],
                 facts=facts,
                 evidence_store=store,
+                limited=tuple(limits),
                 **job_options,
             )
             for shard in todo

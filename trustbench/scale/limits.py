@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from trustbench.errors import TrustbenchError
 
+IN_PROCESS = ("scripted", "local", "hf", "mockllm")
+"""Providers whose models run inside the worker and call no service: nothing to share."""
 WINDOW_S = 60.0
 BACKOFF_START_S = 1.0
 BACKOFF_MAX_S = 60.0

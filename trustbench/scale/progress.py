@@ -3,6 +3,7 @@ driver shows shards done, samples done, errors and an ETA on the terminal."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,11 +11,29 @@ from typing import Any
 
 from inspect_ai.hooks import Hooks, SampleEnd, hooks
 
+FLUSH_S = 1.0
+"""Counts go to the driver at most this often (and when the shard ends), not once a sample."""
+
 
 @dataclass
 class _Reporter:
     sink: Any
     shard: str
+    samples: int = 0
+    errors: int = 0
+    flushed: float = 0.0
+
+    def count(self, errored: bool) -> None:
+        self.samples += 1
+        self.errors += int(errored)
+        if time.monotonic() - self.flushed >= FLUSH_S:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.samples:
+            self.sink.samples_done(self.shard, self.samples, self.errors)
+        self.samples = self.errors = 0
+        self.flushed = time.monotonic()
 
 
 _current: _Reporter | None = None
@@ -24,10 +43,12 @@ _current: _Reporter | None = None
 @contextmanager
 def reporting_to(sink: Any, shard: str) -> Iterator[None]:
     global _current
-    _current = _Reporter(sink, shard) if sink is not None else None
+    _current = _Reporter(sink, shard, flushed=time.monotonic()) if sink is not None else None
     try:
         yield
     finally:
+        if _current is not None:
+            _current.flush()
         _current = None
 
 
@@ -38,7 +59,7 @@ class ShardProgress(Hooks):
 
     async def on_sample_end(self, data: SampleEnd) -> None:
         if _current is not None:
-            _current.sink.sample_done(_current.shard, data.sample.error is not None)
+            _current.count(data.sample.error is not None)
 
 
 @dataclass

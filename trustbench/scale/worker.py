@@ -26,6 +26,7 @@ from trustbench.errors import TrustbenchError
 from trustbench.models import provider_of
 from trustbench.report.shards import SHARD_METADATA
 from trustbench.runner import PlannedTask
+from trustbench.scale.limits import IN_PROCESS
 from trustbench.scale.progress import reporting_to
 from trustbench.scale.shards import Shard, join
 
@@ -44,7 +45,7 @@ class Gate(Protocol):
 
 
 class ProgressSink(Protocol):
-    def sample_done(self, shard: str, errored: bool) -> None: ...
+    def samples_done(self, shard: str, samples: int, errors: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class ShardJob:
     evidence_store: str | None
     """The evidence store every worker shares, or None: a store of the shard's own, exported
     when it ends so that the driver merges it into the run's store."""
+    limited: tuple[str, ...] = ()
+    """Providers with a limit set for the run: gated even when they run in the worker."""
     data_dir: str | None = None
     retry_attempts: int | None = None
 
@@ -96,12 +99,16 @@ def rate_limit_of(error: BaseException) -> tuple[bool, float | None]:
         return True, None
 
 
-def gated(model: Model, gate: Gate) -> Model:
+def gated(model: Model, gate: Gate, limited: tuple[str, ...] = ()) -> Model:
     """Every provider call of `model` waits for the cluster's gate, and reports its tokens and
     any 429 back. Inspect has no public hook around a provider call that also sees failures, so
-    the call itself is wrapped; Inspect's retries, cache and process limits stay as they are."""
+    the call itself is wrapped; Inspect's retries, cache and process limits stay as they are.
+    A model that runs in the worker itself calls no provider: it is gated only when `limited`
+    names its provider."""
     api = model.api
     provider = provider_of(str(model))
+    if provider in IN_PROCESS and provider not in limited:
+        return model
     call = api.generate
 
     async def generate(input: Any, tools: Any, tool_choice: Any, config: GenerateConfig) -> Any:
@@ -212,8 +219,8 @@ def run_shard(job: ShardJob, gate: Gate | None, progress: ProgressSink | None) -
         model = get_model(shard.model, config=config, memoize=False, **job.model_args)
         roles = {role: get_model(name, memoize=False) for role, name in job.roles.items()}
         if gate is not None:
-            model = gated(model, gate)
-            roles = {role: gated(m, gate) for role, m in roles.items()}
+            model = gated(model, gate, job.limited)
+            roles = {role: gated(m, gate, job.limited) for role, m in roles.items()}
         with reporting_to(progress, shard.name):
             _, logs = eval_set(
                 tasks=[task],
