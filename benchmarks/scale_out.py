@@ -4,17 +4,16 @@
    each process (or shard) runs `--max-samples` samples at once, as a provider's per-process
    connection cap would allow. One process, then Ray with 2 and with 4 workers on this machine,
    in shards of `--shard-size` (default: an eighth of the run, so that 4 workers stay busy).
-2. Sharding overhead: a zero-latency model, one process vs Ray with one worker at the default
-   shard size. The cluster is already up and its worker warm (both timed on their own, once per
-   run), so the difference is what cutting the run into shards costs: the tasks built on the
-   driver to size them, and per shard a task built and an eval set started and read back.
+2. Sharding overhead: a zero-latency model, one process vs the same run cut into shards of the
+   default size, run one after another in one process (what sharding itself costs: the tasks
+   built on the driver to size them, and per shard an eval set started and its log read back)
+   and on Ray with one worker (what Ray adds on this machine; the cluster is already up).
 
-A one-process run executes in a fresh process of its own, as a Ray worker does, so that neither
-side carries the other's state; on both sides a first small run is made before the timed one
-(the first eval in a process spends seconds importing Inspect's modules), so that the times
-compare running, not starting. Prints the wall times and their ratios,
-all measured in this one run (the machine is noisy); the overhead runs alternate, best of
-`--rounds` kept.
+Every run is made in a process that has already made a first small run (the first eval in a
+process spends seconds importing Inspect's modules), and a one-process run in a fresh process of
+its own, as a Ray worker is, so that the times compare running, not starting; the starting costs
+are printed on their own. Wall times and their ratios, all measured in this one run (the machine
+is noisy); the overhead runs alternate, best of `--rounds` kept.
 """
 
 from __future__ import annotations
@@ -28,11 +27,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from trustbench.catalog import load_catalog
 from trustbench.runner import execute, plan_run
-from trustbench.scale.executor import LOOPBACK_ONLY, execute_on_ray
+from trustbench.scale.executor import LOOPBACK_ONLY, execute_on_ray, sample_counts
 from trustbench.scale.shards import DEFAULT_SHARD_SIZE
 
 
@@ -66,6 +66,39 @@ def one_process(log_dir: Path, samples: int, options: dict[str, Any]) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
+def sharded_here(plan: Any, display: str) -> Any:
+    """The shards of the plan one after another in this process, without Ray: what sharding
+    costs before any distribution."""
+    from trustbench.scale.shards import plan_shards
+    from trustbench.scale.worker import ShardJob, run_shard
+
+    sizes = sample_counts(plan, None)
+    shards = plan_shards(
+        plan, str(plan.log_dir), shard_size=DEFAULT_SHARD_SIZE, sizes=sizes, identity={}
+    )
+    outcomes = [
+        run_shard(
+            ShardJob(
+                shard=shard,
+                task=plan.tasks[shard.task].entry.name,
+                task_args=plan.tasks[shard.task].args,
+                task_limit=plan.tasks[shard.task].limit,
+                planned_samples=sizes[shard.task],
+                roles={},
+                generate={},
+                model_args={},
+                eval_options={},
+                facts={},
+                evidence_store=None,
+            ),
+            gate=None,
+            progress=None,
+        )
+        for shard in shards
+    ]
+    return SimpleNamespace(success=all(o.status == "success" for o in outcomes))
+
+
 def on_ray(log_dir: Path, samples: int, workers: int, **options: Any) -> float:
     """The run on a fresh local cluster whose workers have each run a first shard."""
     import ray
@@ -95,8 +128,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.one_process:
         log_dir, samples, options = json.loads(args.one_process)
-        timed(lambda: execute(plan(Path(f"{log_dir}-warm-up"), 2), display="none"))
-        print(timed(lambda: execute(plan(Path(log_dir), samples), display="none", **options)))
+        run = sharded_here if options.pop("sharded", False) else execute
+        timed(lambda: run(plan(Path(f"{log_dir}-warm-up"), 2), display="none"))
+        print(timed(lambda: run(plan(Path(log_dir), samples), display="none", **options)))
         return
     os.environ.setdefault(LOOPBACK_ONLY, "0")
     import ray
@@ -126,17 +160,21 @@ def main() -> None:
         )
         startup = time.perf_counter() - started
         warm = timed(lambda: execute_on_ray(plan(base / "warm-up", 2), display="none"))
-        singles, shardeds = [], []
+        singles, heres, shardeds = [], [], []
         n = args.overhead_samples
-        for round_ in range(args.rounds):  # alternated, so that machine noise hits both alike
+        for round_ in range(args.rounds):  # alternated, so that machine noise hits all alike
             singles.append(one_process(base / f"one-{round_}", n, {}))
+            heres.append(one_process(base / f"here-{round_}", n, {"sharded": True}))
             shardeds.append(
                 timed(lambda r=round_: execute_on_ray(plan(base / f"ray-{r}", n), display="none"))
             )
         ray.shutdown()
-        single, sharded = min(singles), min(shardeds)
-        print(f"   one process        {single:7.1f} s   (best of {args.rounds})")
-        print(f"   Ray, 1 worker      {sharded:7.1f} s   overhead {sharded / single - 1:+.0%}")
+        single, here, sharded = min(singles), min(heres), min(shardeds)
+        print(f"   one process                 {single:7.1f} s   (best of {args.rounds})")
+        print(f"   shards, one process, no Ray {here:7.1f} s   overhead {here / single - 1:+.0%}")
+        print(
+            f"   shards on Ray, 1 worker     {sharded:7.1f} s   overhead {sharded / single - 1:+.0%}"
+        )
         print(
             f"   once per run, not counted above: starting the local Ray instance {startup:.1f} s, "
             f"a first 2-sample shard on a cold worker (imports) {warm:.1f} s"
