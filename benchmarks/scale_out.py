@@ -116,6 +116,42 @@ def on_ray(log_dir: Path, samples: int, workers: int, **options: Any) -> float:
         ray.shutdown()
 
 
+def gate_throughput(processes: int, callers: int, seconds: float) -> tuple[float, float]:
+    """Calls per second one gate actor admits (and their mean wait) when `callers` coroutines in
+    each of `processes` worker processes call it back to back, no limit binding: the gate's own
+    ceiling, which a cluster of that many concurrent provider calls would meet."""
+    import ray
+
+    from trustbench.scale.actors import GateActor
+
+    gate = GateActor.remote({})
+
+    @ray.remote(num_cpus=0)
+    def caller(gate: Any) -> tuple[int, float]:
+        import asyncio
+
+        async def one(deadline: float) -> tuple[int, float]:
+            count, waited = 0, 0.0
+            while time.monotonic() < deadline:
+                start = time.monotonic()
+                await gate.acquire.remote("p", 10**9)
+                waited += time.monotonic() - start
+                gate.release.remote("p", 0, False, None)
+                count += 1
+            return count, waited
+
+        async def run() -> tuple[int, float]:
+            deadline = time.monotonic() + seconds
+            done = await asyncio.gather(*(one(deadline) for _ in range(callers)))
+            return sum(c for c, _ in done), sum(w for _, w in done)
+
+        return asyncio.run(run())
+
+    results = ray.get([caller.remote(gate) for _ in range(processes)])
+    calls = sum(c for c, _ in results)
+    return calls / seconds, sum(w for _, w in results) / max(calls, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=400)
@@ -179,6 +215,13 @@ def main() -> None:
             f"   once per run, not counted above: starting the local Ray instance {startup:.1f} s, "
             f"a first 2-sample shard on a cold worker (imports) {warm:.1f} s"
         )
+
+        processes, callers = 4, 50
+        print(f"3. the provider gate: {callers} callers in each of {processes} processes, 5 s")
+        ray.init(num_cpus=processes, include_dashboard=False, log_to_driver=False)
+        rate, wait = gate_throughput(processes, callers, 5.0)
+        ray.shutdown()
+        print(f"   {rate:7.0f} calls/s through one actor, {wait * 1000:.1f} ms mean wait per call")
 
 
 if __name__ == "__main__":
