@@ -70,32 +70,15 @@ def sharded_here(plan: Any, display: str) -> Any:
     """The shards of the plan one after another in this process, without Ray: what sharding
     costs before any distribution."""
     from trustbench.scale.shards import plan_shards
-    from trustbench.scale.worker import ShardJob, run_shard
+    from trustbench.scale.worker import jobs_for, run_shard
 
     sizes = sample_counts(plan, None)
     shards = plan_shards(
         plan, str(plan.log_dir), shard_size=DEFAULT_SHARD_SIZE, sizes=sizes, identity={}
     )
-    outcomes = [
-        run_shard(
-            ShardJob(
-                shard=shard,
-                task=plan.tasks[shard.task].entry.name,
-                task_args=plan.tasks[shard.task].args,
-                task_limit=plan.tasks[shard.task].limit,
-                planned_samples=sizes[shard.task],
-                roles={},
-                generate={},
-                model_args={},
-                eval_options={},
-                facts={},
-                evidence_store=None,
-            ),
-            gate=None,
-            progress=None,
-        )
-        for shard in shards
-    ]
+    settings = dict(roles={}, generate={}, model_args={}, eval_options={}, facts={})
+    jobs = jobs_for(plan, shards, sizes, evidence_store=None, **settings)
+    outcomes = [run_shard(job, gate=None, progress=None) for job in jobs]
     return SimpleNamespace(success=all(o.status == "success" for o in outcomes))
 
 
@@ -218,7 +201,12 @@ def main() -> None:
 
         processes, callers = 4, 50
         print(f"3. the provider gate: {callers} callers in each of {processes} processes, 5 s")
-        ray.init(num_cpus=processes, include_dashboard=False, log_to_driver=False)
+        ray.init(
+            num_cpus=processes,
+            include_dashboard=False,
+            log_to_driver=False,
+            logging_level=logging.ERROR,
+        )
         rate, wait = gate_throughput(processes, callers, 5.0)
         ray.shutdown()
         print(f"   {rate:7.0f} calls/s through one actor, {wait * 1000:.1f} ms mean wait per call")

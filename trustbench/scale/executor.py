@@ -21,7 +21,7 @@ from trustbench.runner import RunOutcome, RunPlan
 from trustbench.scale.limits import ProviderLimit, parse_limit
 from trustbench.scale.progress import ClusterProgress
 from trustbench.scale.shards import DEFAULT_SHARD_SIZE, Shard, plan_shards
-from trustbench.scale.worker import ShardJob, ShardOutcome, finished
+from trustbench.scale.worker import ShardJob, ShardOutcome, finished, jobs_for
 
 EvidencePlacement = Literal["auto", "shared", "merge"]
 
@@ -185,20 +185,15 @@ def _on_cluster(
         }
         facts = {"executor": "ray", "shard_size": shard_size, **cluster}
         store = _evidence_store(ray, evidence)
-        jobs = [
-            ShardJob(
-                shard=shard,
-                task=plan.tasks[shard.task].entry.name,
-                task_args=plan.tasks[shard.task].args,
-                task_limit=plan.tasks[shard.task].limit,
-                planned_samples=sizes[shard.task],
-                facts=facts,
-                evidence_store=store,
-                limited=tuple(limits),
-                **job_options,
-            )
-            for shard in todo
-        ]
+        jobs = jobs_for(
+            plan,
+            todo,
+            sizes,
+            facts=facts,
+            evidence_store=store,
+            limited=tuple(limits),
+            **job_options,
+        )
         return _run(ray, jobs, done, limits, cluster["cpus"], display)
     finally:
         if started_here:

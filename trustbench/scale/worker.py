@@ -25,7 +25,7 @@ from inspect_ai.model import GenerateConfig, Model, ModelOutput, get_model
 from trustbench.errors import TrustbenchError
 from trustbench.models import provider_of
 from trustbench.report.shards import SHARD_METADATA
-from trustbench.runner import PlannedTask
+from trustbench.runner import PlannedTask, RunPlan
 from trustbench.scale.limits import IN_PROCESS
 from trustbench.scale.progress import reporting_to
 from trustbench.scale.shards import Shard, join
@@ -71,6 +71,24 @@ class ShardJob:
     """Providers with a limit set for the run: gated even when they run in the worker."""
     data_dir: str | None = None
     retry_attempts: int | None = None
+
+
+def jobs_for(
+    plan: RunPlan, shards: list[Shard], sizes: list[int], **settings: Any
+) -> list[ShardJob]:
+    """A job for each shard: its task as the plan names it, and the run's `settings` (the
+    other `ShardJob` fields)."""
+    return [
+        ShardJob(
+            shard=shard,
+            task=plan.tasks[shard.task].entry.name,
+            task_args=plan.tasks[shard.task].args,
+            task_limit=plan.tasks[shard.task].limit,
+            planned_samples=sizes[shard.task],
+            **settings,
+        )
+        for shard in shards
+    ]
 
 
 @dataclass(frozen=True)
