@@ -16,7 +16,7 @@ $(VENV)/.local-installed: pyproject.toml setup.py | $(BIN)/python
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml setup.py | $(BIN)/python
-	$(PIP) install -e '.[local,search,embeddings,dev]'
+	$(PIP) install -e '.[local,search,embeddings,dev,ray]'
 	touch $@ $(VENV)/.local-installed
 
 run: $(VENV)/.local-installed

@@ -33,8 +33,11 @@ def _split_models(value: str | None) -> list[str] | None:
     return [m.strip() for m in value.split(",") if m.strip()] if value else None
 
 
-def _shown(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it."""
+def _shown(path: Path | str) -> str:
+    """A path as the user would type it: relative to the working directory when inside it (a
+    URL, such as an `s3://` log folder, as given)."""
+    if isinstance(path, str):
+        return path
     resolved = path.resolve()
     return (
         str(resolved.relative_to(Path.cwd()))
@@ -171,6 +174,22 @@ def list_command(as_json: bool) -> None:
     type=click.Choice(["full", "rich", "plain", "log", "none"]),
     help="Inspect's progress display.",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Run in this process, or as shards on a Ray cluster (extra `ray`).",
+)
+@click.option("--ray-address", help="Ray cluster to join (default: a local one for the run).")
+@click.option("--shard-size", type=click.IntRange(min=1), help="Samples per shard (Ray).")
+@click.option("--workers", type=click.IntRange(min=1), help="Shards at once on a local Ray.")
+@click.option(
+    "--rate-limit",
+    "rate_limits",
+    multiple=True,
+    help="Cluster-wide provider limit (Ray), e.g. openai:connections=20,rpm=500,tpm=200000.",
+)
 def run(
     targets: tuple[str, ...],
     model: str | None,
@@ -187,6 +206,11 @@ def run(
     max_retries: int | None,
     no_report: bool,
     display: str | None,
+    executor: str,
+    ray_address: str | None,
+    shard_size: int | None,
+    workers: int | None,
+    rate_limits: tuple[str, ...],
 ) -> None:
     """Run suites and/or tasks (default: the smoke suite on the embedded model).
 
@@ -215,6 +239,14 @@ def run(
     extra: dict[str, Any] = {"model_args": _parse_key_values(model_args, "-M")}
     if max_samples:
         extra["max_samples"] = max_samples
+    if executor == "ray":
+        from trustbench.scale import ray_executor
+
+        extra["executor"] = ray_executor(ray_address, shard_size, workers, rate_limits)
+    elif ray_address or shard_size or workers or rate_limits:
+        raise click.UsageError(
+            "--ray-address, --shard-size, --workers and --rate-limit need --executor ray."
+        )
     outcome = execute(plan, limit=limit, display=display, data_dir=data_dir, **extra)
     html: Path | None = None
     if outcome.logs and no_report:
@@ -226,7 +258,7 @@ def run(
     for kind, meaning in STAND_INS.items():
         if f"scripted/{kind}" in plan.models:
             click.echo(f"scripted/{kind}: {meaning}.")
-    click.echo(f"Logs:   {plan.log_dir.resolve()}")
+    click.echo(f"Logs:   {_shown(plan.log_dir)}")
     if html is not None:
         click.echo(f"Report: {html.resolve()}")
     click.echo(f"Each sample, in Inspect's viewer: trustbench view {_shown(plan.log_dir)}")

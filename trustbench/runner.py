@@ -6,7 +6,7 @@ import difflib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from inspect_ai import Task, eval_set
 from inspect_ai._util.error import PrerequisiteError
@@ -59,7 +59,8 @@ class RunPlan:
     tasks: list[PlannedTask]
     models: list[str]
     roles: dict[str, str]
-    log_dir: Path
+    log_dir: Path | str
+    """A local folder, or a remote one as an fsspec URL (`s3://…`)."""
     generate: dict[str, Any] = field(default_factory=dict)
     """Generation settings for every task (suite `generate:`, `--max-tokens`): they override the
     tasks' own defaults, for every provider alike."""
@@ -81,6 +82,13 @@ def _with_overrides(task: PlannedTask, overrides: dict[str, Any]) -> PlannedTask
             args[key] = task.entry.check_argument(key, value, "", label=f"-T {key}")
     task.entry.check_complete(args, task.origin)
     return replace(task, args=args)
+
+
+def log_location(log_dir: str | Path) -> Path | str:
+    """A local folder as a Path; a remote one (`s3://…`, any fsspec URL Inspect accepts) as
+    given, since a Path would fold its `//`."""
+    text = str(log_dir)
+    return text if "://" in text else Path(text)
 
 
 def _check_overrides_apply(planned: list[PlannedTask], overrides: dict[str, Any]) -> None:
@@ -190,7 +198,7 @@ def plan_run(
                     "or a vision model."
                 )
     name = run_name(targets)
-    directory = Path(log_dir) if log_dir else run_dir(name)
+    directory = log_location(log_dir) if log_dir else run_dir(name)
     if max_tokens is not None:
         generate["max_tokens"] = max_tokens
     limits = _limits(generate, timeout, max_retries)
@@ -242,6 +250,22 @@ class RunOutcome:
         return bool(self.logs) and not self.failed
 
 
+class Executor(Protocol):
+    """Runs a whole plan somewhere else (e.g. `trustbench.scale.executor.execute_on_ray`), with
+    `execute`'s arguments and its guarantees: resumable, one outcome."""
+
+    def __call__(
+        self,
+        plan: RunPlan,
+        *,
+        limit: int | None,
+        display: str | None,
+        retry_attempts: int | None,
+        data_dir: str | Path | None,
+        **eval_options: Any,
+    ) -> RunOutcome: ...
+
+
 def execute(
     plan: RunPlan,
     *,
@@ -250,9 +274,11 @@ def execute(
     retry_attempts: int = 0,
     data_dir: str | Path | None = None,
     model_args: dict[str, Any] | None = None,
+    executor: Executor | None = None,
     **eval_options: Any,
 ) -> RunOutcome:
-    """Run the plan as an eval set in its log dir: re-running the same plan resumes it.
+    """Run the plan as an eval set in its log dir (or hand it to `executor`): re-running the
+    same plan resumes it.
 
     A sample that fails (a request the server rejected, a bug) is a recorded, counted error and
     the run goes on; its task ends with status `error`, and re-running the command retries only
@@ -260,6 +286,16 @@ def execute(
     failed once for a reason that holds would fail again. A model server that stops answering
     ends the run with `ModelServerDown`, its logs closed as cancelled, so re-running resumes.
     """
+    if executor is not None:
+        return executor(
+            plan,
+            limit=limit,
+            display=display,
+            retry_attempts=retry_attempts,
+            data_dir=data_dir,
+            model_args=model_args,
+            **eval_options,
+        )
     if data_dir is not None:
         os.environ["TRUSTBENCH_DATA"] = str(Path(data_dir).resolve())
     tasks = [t.build() for t in plan.tasks]
@@ -275,7 +311,8 @@ def execute(
     roles = {role: by_name[name] for role, name in plan.roles.items()}
     served = list(by_name.values())
     facts = {str(s.model): s.facts.record() for s in served}
-    plan.log_dir.mkdir(parents=True, exist_ok=True)
+    if isinstance(plan.log_dir, Path):
+        plan.log_dir.mkdir(parents=True, exist_ok=True)
     try:
         _, logs = eval_set(
             tasks=tasks,

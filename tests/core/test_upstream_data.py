@@ -18,7 +18,7 @@ from trustbench.tasks.upstream_data import (
 )
 
 DATA = b'{"question": "Q?"}\n'
-HINT = "Pass --data-dir <dir> or run -T source=sample."
+HINT = "Pass --data-dir <dir> or run -T dataset=sample."
 PIN = PinnedFile(
     label="data/x.json at owner/repo@abc1234",
     url="https://example.invalid/owner/repo/abc1234/data/x.json",

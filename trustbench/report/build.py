@@ -18,6 +18,7 @@ from trustbench.report.per_task import task_sections
 from trustbench.report.render_html import render_html
 from trustbench.report.render_md import PLOT_DIR, plot_files, render_markdown
 from trustbench.report.runs import make_runs, read_logs
+from trustbench.report.shards import combine_shards
 
 FORMATS = ("html", "md", "csv", "json")
 FILES = {"html": "report.html", "md": "report.md", "csv": "report.csv", "json": "report.json"}
@@ -56,7 +57,8 @@ def build_report(
     wanted = parse_formats(formats)
     out = Path(out_dir)
     logs, superseded = read_logs(list(log_dirs))
-    runs = make_runs(logs)
+    logs, shards, merge_problems = combine_shards(logs)
+    runs = make_runs(logs, shards)
     models = sorted({run.model for run in runs})
     if baseline is not None and baseline not in models:
         raise TrustbenchError(
@@ -67,6 +69,7 @@ def build_report(
     facts = {run.key: run_facts(run) for run in runs}
     comparable = comparability(runs, facts)
     warnings = [*comparable.warnings, *(f"Could not read: {p}" for p in problems)]
+    warnings += merge_problems
     warnings += agreement_warnings(runs)
     warnings += counted_warnings(runs)
     warnings += [

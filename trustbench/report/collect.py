@@ -69,9 +69,17 @@ def _score_field(scorer: str, name: str, field: str) -> SampleColumn:
     return SampleColumn(name, path=read, full=False)
 
 
+def _in_log_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Samples of several shard logs in the order one log keeps them (Inspect sorts a log's
+    samples by epoch, then id), so that a sharded run resamples exactly as one log would."""
+    key = frame["id"].map(lambda v: v if isinstance(v, str) else str(v).zfill(20))
+    order = sorted(range(len(frame)), key=lambda i: (frame["epoch"].iat[i], key.iat[i]))
+    return frame.iloc[order].reset_index(drop=True)
+
+
 def _run_samples(run: Run) -> tuple[pd.DataFrame, list[str]]:
-    """One log at a time: `samples_df` over several logs coerces a column whose types differ
-    between logs (scores C/I in one, floats in another) to text."""
+    """One run at a time: `samples_df` over several runs' logs coerces a column whose types
+    differ between logs (scores C/I in one, floats in another) to text."""
     headline = run.headline
     spec = report_spec(run)
     columns = list(SAMPLE_COLUMNS)
@@ -82,10 +90,12 @@ def _run_samples(run: Run) -> tuple[pd.DataFrame, list[str]]:
             for name, field in zip(SCORE_FIELDS, wanted, strict=True)
             if field is not None
         ]
-    frame, errors = samples_df(run.key, columns=columns, strict=False, quiet=True)
+    frame, errors = samples_df(run.logs, columns=columns, strict=False, quiet=True)
     problems = [f"{run.path}: {error}" for error in errors]
     if frame.empty:
         return frame, problems
+    if run.shards:
+        frame = _in_log_order(frame)
     column = f"score_{headline.scorer}" if headline else None
     raw = frame[column].tolist() if column in frame else [None] * len(frame)
     values = [sample_value(item, headline) for item in raw] if headline else [math.nan] * len(raw)

@@ -11,6 +11,7 @@ from trustbench.report.cells import DASH, count_cell, text_cell
 from trustbench.report.collect import ReportData
 from trustbench.report.model import Cell, Section, Table, Text
 from trustbench.report.runs import Run
+from trustbench.report.shards import shard_info
 
 UNKNOWN = DASH
 
@@ -36,6 +37,7 @@ class RunFacts:
     task_version: str
     trustbench: str
     inspect: str
+    executor: str
     tokens: int | None
     role_tokens: int | None
     seconds: float | None
@@ -75,6 +77,16 @@ def _prompts(recorded: object) -> str:
     return UNKNOWN if recorded is None else str(recorded)
 
 
+def executor_text(run: Run) -> str:
+    """How the run was executed: in one process, or as shards on a cluster (and its layout)."""
+    info = shard_info(run.log)
+    if info is None:
+        return "one process"
+    cluster = f"{info.get('nodes', '?')} node(s), {info.get('cpus', '?')} CPUs"
+    size = info.get("shard_size", "?")
+    return f"{info.get('executor', '?')}: {info.get('count', '?')} shards of ≤{size} samples on {cluster}"
+
+
 def run_facts(run: Run) -> RunFacts:
     spec = run.log.eval
     meta = run.metadata
@@ -109,6 +121,7 @@ def run_facts(run: Run) -> RunFacts:
         task_version=str(spec.task_version),
         trustbench=packages.get("trustbench", UNKNOWN),
         inspect=packages.get("inspect_ai", UNKNOWN),
+        executor=executor_text(run),
         tokens=tokens,
         role_tokens=sum(others) if others else None,
         seconds=_seconds(stats.started_at, stats.completed_at),
@@ -205,6 +218,7 @@ FACT_COLUMNS = {
     "task_version": "task version",
     "trustbench": "trustbench",
     "inspect": "Inspect",
+    "executor": "executor",
 }
 
 

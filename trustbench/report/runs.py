@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from fsspec.core import url_to_fs
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 
 from trustbench.errors import TrustbenchError
@@ -28,6 +29,13 @@ class Run:
     primary: bool
     """False for an older duplicate of the same task and model (from another log dir): it is
     shown, but comparisons use the newest."""
+    shards: tuple[str, ...] = ()
+    """For a run executed as shards, their logs (`log` is then their merged header)."""
+
+    @property
+    def logs(self) -> list[str]:
+        """The log files its samples are read from."""
+        return list(self.shards) or [self.key]
 
     @property
     def key(self) -> str:
@@ -53,7 +61,8 @@ def read_logs(log_dirs: list[str | Path]) -> tuple[list[EvalLog], list[EvalLog]]
     by an eval set) that were set aside, so that the report can name them."""
     logs: list[EvalLog] = []
     for log_dir in log_dirs:
-        if not Path(log_dir).is_dir():
+        filesystem, path = url_to_fs(str(log_dir))
+        if not filesystem.isdir(path):
             raise TrustbenchError(f"Log directory not found: {log_dir}")
         infos = list_eval_logs(str(log_dir))
         if not infos:
@@ -76,8 +85,10 @@ def args_text(log: EvalLog) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(log.eval.task_args_passed.items()))
 
 
-def make_runs(logs: list[EvalLog]) -> list[Run]:
-    """Label runs by task name, adding the arguments only where one task ran with several."""
+def make_runs(logs: list[EvalLog], shards: dict[str, tuple[str, ...]] | None = None) -> list[Run]:
+    """Label runs by task name, adding the arguments only where one task ran with several.
+    `shards` gives the shard logs of each run read from shards (see `report.shards`)."""
+    shards = shards or {}
     arg_sets: dict[str, set[str]] = defaultdict(set)
     for log in logs:
         arg_sets[task_name(log)].add(args_text(log))
@@ -97,6 +108,7 @@ def make_runs(logs: list[EvalLog]) -> list[Run]:
             model=log.eval.model,
             headline=resolve_headline(log),
             primary=log.location in primary,
+            shards=shards.get(log.location, ()),
         )
         for log in logs
     ]
