@@ -207,7 +207,8 @@ def _repair(text: str, *, close: bool) -> str:
     return "".join(out)
 
 
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[^\W\d_]+")
+"""A run of letters, in any script (`str.isalpha` is true for all of them)."""
 
 
 def _drop_trailing_comma(out: list[str]) -> None:
