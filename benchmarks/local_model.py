@@ -45,6 +45,19 @@ from trustbench.providers.local.weights import EMBEDDED_NAME, cache_root  # noqa
 MODEL = f"local/{EMBEDDED_NAME}"
 CONCURRENT = 8
 PROMPTS = [
+    "List the odd numbers from 1 to 199.",
+    "List the even numbers from 2 to 400.",
+    "List the numbers from 1 to 300.",
+    "List the odd numbers from 201 to 399.",
+    "List the numbers from 500 to 800.",
+    "List the prime numbers below 500.",
+    "List the squares of the numbers from 1 to 50.",
+    "List the numbers from 2000 to 2300.",
+]
+"""Long, predictable answers: the model writes up to the token limit instead of stopping at a
+turn label after a few words, so every engine does the same work and tokens per second measure
+decoding rather than how long the answers happened to be."""
+QUESTIONS = [
     "Tell me the history of the printing press.",
     "Write a simple recipe for bread, step by step.",
     "Explain how quicksort works.",
@@ -55,7 +68,7 @@ PROMPTS = [
     "Describe what cities will look like in the year 2050.",
 ]
 FIDELITY_PROMPTS = [
-    *PROMPTS,
+    *QUESTIONS,
     "What is the capital of France?",
     "Name a colour of the sky.",
     "Write a number between one and ten.",
@@ -133,15 +146,15 @@ def llamacpp_server(url: str, requests: list[Request]) -> Timed:
     return run
 
 
-def measure(run: Timed, concurrent: bool) -> float:
-    """Tokens per second for the prompts all at once, or one after the other."""
+def measure(run: Timed, concurrent: bool) -> tuple[float, int]:
+    """Tokens per second for the prompts all at once, or one after the other; and the tokens."""
     indices = list(range(CONCURRENT))
     start = time.perf_counter()
     if concurrent:
         tokens = sum(anyio.run(run, indices))
     else:
         tokens = sum(sum(anyio.run(run, [i])) for i in indices)
-    return tokens / (time.perf_counter() - start)
+    return tokens / (time.perf_counter() - start), tokens
 
 
 def speed(args: argparse.Namespace) -> None:
@@ -168,13 +181,17 @@ def speed(args: argparse.Namespace) -> None:
         anyio.run(run, [0])
     single: dict[str, list[float]] = {name: [] for name in runners}
     batched: dict[str, list[float]] = {name: [] for name in runners}
+    tokens: dict[str, set[int]] = {name: set() for name in runners}
     for _ in range(args.rounds):
         for name, run in runners.items():
-            time.sleep(1)  # let the previous engine's spinning threads go idle
-            single[name].append(measure(run, concurrent=False))
-            time.sleep(1)
-            batched[name].append(measure(run, concurrent=True))
+            for concurrent, rates in ((False, single[name]), (True, batched[name])):
+                time.sleep(1)  # the previous engine's threads go idle
+                rate, count = measure(run, concurrent)
+                rates.append(rate)
+                tokens[name].add(count)
     print(f"greedy, up to {args.new_tokens} new tokens, {args.rounds} rounds, load {load()}")
+    for name, counts in tokens.items():
+        print(f"  {name}: {'/'.join(map(str, sorted(counts)))} tokens per pass")
     print("one request at a time:")
     for name, rates in single.items():
         print(rate_line(name, rates))

@@ -70,7 +70,7 @@ def test_a_gguf_file_is_used_as_it_is(tmp_path, conversions):
     assert conversions == []
 
 
-def test_the_embedded_gguf_is_assembled_once(cache, monkeypatch):
+def test_the_embedded_gguf_is_assembled_once(cache, monkeypatch, conversions):
     assembled = []
 
     class Package:
@@ -88,6 +88,8 @@ def test_the_embedded_gguf_is_assembled_once(cache, monkeypatch):
     assert first == cache / "models" / f"gemma-3-270m-{'ab' * 8}.gguf"
     assert first.read_bytes() == b"GGUF"
     assert len(assembled) == 1
+    # its name carries its hash, so its transformers conversion is keyed by that name
+    assert weights.transformers_dir(first) == cache / "models" / f"gemma-3-270m-{'ab' * 8}"
 
 
 def test_for_transformers_a_gguf_file_is_converted_once_and_cached_by_content(

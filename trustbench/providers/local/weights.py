@@ -82,10 +82,13 @@ def transformers_dir(model: Path) -> Path:
 
 
 def gguf_model_dir(gguf: Path) -> Path:
-    """A GGUF file of the user's, converted once and cached under its content hash."""
-    return _cached(
-        f"{gguf.stem}-{file_sha256(gguf)[:16]}", lambda target: convert_gguf(gguf, target)
-    )
+    """A GGUF file converted once and cached under its content hash.
+
+    A GGUF in the cache (the embedded model) already carries its hash in its name.
+    """
+    cached = gguf.parent == cache_root() / "models"
+    key = gguf.stem if cached else f"{gguf.stem}-{file_sha256(gguf)[:16]}"
+    return _cached(key, lambda target: convert_gguf(gguf, target))
 
 
 def convert_gguf(gguf: Path, target: Path) -> None:
