@@ -182,8 +182,11 @@ def speed(args: argparse.Namespace) -> None:
     single: dict[str, list[float]] = {name: [] for name in runners}
     batched: dict[str, list[float]] = {name: [] for name in runners}
     tokens: dict[str, set[int]] = {name: set() for name in runners}
-    for _ in range(args.rounds):
-        for name, run in runners.items():
+    names = list(runners)
+    for round in range(args.rounds):
+        # each round starts with the next runner, so that a trend in the load favours none
+        for name in names[round % len(names) :] + names[: round % len(names)]:
+            run = runners[name]
             for concurrent, rates in ((False, single[name]), (True, batched[name])):
                 time.sleep(1)  # the previous engine's threads go idle
                 rate, count = measure(run, concurrent)
@@ -339,7 +342,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--llamacpp-url", help="a llama.cpp server with the same GGUF loaded")
     parser.add_argument("--sections", default=",".join(SECTIONS))
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--new-tokens", type=int, default=64)
     parser.add_argument("--os-harm-samples", type=int, default=2)
     parser.add_argument("--os-harm-steps", type=int, default=3)
