@@ -221,7 +221,8 @@ def speed(args: argparse.Namespace) -> None:
 # --- OS-Harm ------------------------------------------------------------------------------
 
 
-def os_harm_steps(model: Model, args: argparse.Namespace) -> EvalLog:
+def os_harm_steps(name: str, model: Model, args: argparse.Namespace) -> None:
+    """Run the sample tasks and print seconds per step (the log is read before it is removed)."""
     from trustbench.tasks.os_harm import os_harm
 
     task = os_harm(dataset="sample", max_steps=args.os_harm_steps)
@@ -235,9 +236,9 @@ def os_harm_steps(model: Model, args: argparse.Namespace) -> EvalLog:
             max_tokens=args.new_tokens,
             temperature=0,
         )
-    if log.status != "success":
-        raise RuntimeError(f"OS-Harm run failed: {log.error}")
-    return log
+        if log.status != "success":
+            raise RuntimeError(f"OS-Harm run failed: {log.error}")
+        step_report(name, log)
 
 
 def step_report(name: str, log: EvalLog) -> None:
@@ -273,9 +274,9 @@ def os_harm(args: argparse.Namespace) -> None:
         f"steps, greedy, up to {args.new_tokens} new tokens per step, load {load()}"
     )
     after = get_model(MODEL, memoize=False)
-    step_report("after: llama.cpp engine, prefix reuse", os_harm_steps(after, args))
+    os_harm_steps("after: llama.cpp engine, prefix reuse", after, args)
     before = get_model(MODEL, engine="transformers", memoize=False)
-    step_report("before: transformers engine, float32", os_harm_steps(before, args))
+    os_harm_steps("before: transformers engine, float32", before, args)
 
 
 # --- fidelity -----------------------------------------------------------------------------

@@ -8,6 +8,13 @@ the state of a slot given to another prompt is kept in a RAM cache for later.
 
 Requests go straight to the server's handlers (no HTTP); each runs in a worker thread while the
 GIL is released, and streams its tokens so that a cancelled request stops at its next token.
+
+Greedy text is not bit-for-bit independent of the cache and of the other requests in a batch:
+llama.cpp's arithmetic differs slightly between a prompt computed whole and one computed after a
+cached prefix, and between batch shapes, which can tip a near-tie between two tokens. How often
+it does is measured in benchmarks/README.md (greedy fidelity); the same requests from the same
+cache state give the same text.
+
 The embedded server also listens for HTTP, which xllamacpp cannot turn off: here it listens on
 a Unix socket in a private temporary directory and requires a random key, so nothing else on
 the machine can use it. It answers the one thing the handlers lack: tokenization.
