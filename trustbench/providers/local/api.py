@@ -3,7 +3,8 @@
 Model args (`-M name=value`): `engine`: `llama.cpp` (the default for a GGUF file, such as the
 embedded Gemma 3 270M) or `transformers` (the default for a model directory; see engine.py);
 `batch_size` (default 8): how many requests decode together (llama.cpp's parallel slots, or
-the transformers batch); `prompt_format`: `completion` (the default; a plain transcript, which
+the transformers batch; with llama.cpp a greedy answer can depend on which requests decoded
+beside it, and `batch_size=1` removes that: see benchmarks/README.md); `prompt_format`: `completion` (the default; a plain transcript, which
 is what a base model like the embedded Gemma 3 270M needs) or `chat_template` (the model's own
 template, for instruction-tuned models that ship one). Both formats use the same text protocol
 for tool calls. For llama.cpp only: `threads` (default: llama.cpp's choice, one per core).
