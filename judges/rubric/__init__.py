@@ -1,8 +1,8 @@
 """Exam rubric grader: an open answer against its reference, as a four-label verdict.
 
 Knows nothing about tasks: it takes text (question, reference, answer) and a model, and returns
-verdicts. References that are one quantity (a number with or without a unit) are graded
-numerically with pint, with no model at all, whenever the reply's final value can be read.
+verdicts. References that are one quantity (a number with or without a unit), a range or a bound are
+graded numerically with pint, with no model at all, whenever the reply's final value can be read.
 """
 
 from trustbench.judges.rubric.grader import GradingResult, grade_answer
@@ -14,9 +14,9 @@ from trustbench.judges.rubric.labels import (
 )
 from trustbench.judges.rubric.numeric import (
     DEFAULT_REL_TOL,
-    DEFAULT_ZERO_TOL,
     NumericVerdict,
     Reading,
+    expects_range,
     grade_numeric,
     read_answer,
 )
@@ -27,19 +27,20 @@ from trustbench.judges.rubric.prompt import (
     REFERENCE_TAG,
     GradingWording,
 )
-from trustbench.judges.rubric.quantities import Quantity, parse_quantity
+from trustbench.judges.rubric.quantities import Answer, Interval, Quantity, parse_reference
 from trustbench.judges.rubric.verdict import RubricVerdict, VerdictParseError, parse_verdict
 
 __all__ = [
     "ANSWER_TAG",
+    "Answer",
     "DEFAULT_LABEL_SCORES",
     "DEFAULT_REL_TOL",
-    "DEFAULT_ZERO_TOL",
     "QUESTION_TAG",
     "REFERENCE_TAG",
     "Reading",
     "GradingResult",
     "GradingWording",
+    "Interval",
     "NumericVerdict",
     "OUR_GRADING",
     "Quantity",
@@ -50,7 +51,8 @@ __all__ = [
     "grade_numeric",
     "label_score_map",
     "normalize_label",
-    "parse_quantity",
+    "expects_range",
+    "parse_reference",
     "parse_verdict",
     "read_answer",
 ]

@@ -1,77 +1,144 @@
-"""Units for numeric answers, on pint: which words are units, and converting between them.
+"""Units for numeric answers, on pint: which written words are units, and converting between them.
 
-A word after a number is a unit only if pint knows it (after a few spellings pint lacks, such as
-`Torr`) and it is not an ordinary word that pint happens to define (`in` for inch, `a` for
-year, `at` for technical atmosphere): a prose word ends the unit instead of joining it.
+pint alone is too willing: it reads `kilos` as kiloseconds, `has` as hectares, `ppt` as a
+picopint and `Nm` as a number of metres. Here a word is a unit only when it is spelled the way
+units are written: a unit's symbol or name (a name may be plural: `joules`), optionally after an
+SI prefix written in the same style (`kJ`, `kilojoules`, never `kilos`), and a prefix only
+before the units that take one (`data/units.toml` lists them, with the spellings and definitions
+pint lacks: French names, count nouns, `wt%`, `var`, `ppb`, `kNm`, the gauss of 1e-4 T). Case
+matters, as in SI: `Kg`, `KJ`, `Mpa` and `Km` are no units at all, so the reader treats them as
+unknown words and refuses to read the answer.
 """
 
 from __future__ import annotations
 
+import tomllib
+from fractions import Fraction
 from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
 
 import pint
 
-ALIASES = {
-    "Torr": "torr",
-    "Debye": "debye",
-    "°C": "degC",
-    "°F": "degF",
-    "°K": "kelvin",
-    "°": "degree",
-    "Cal": "kilocalorie",
-    "hrs": "hour",
-    "mins": "minute",
-    "amu": "unified_atomic_mass_unit",
-    "Ω": "ohm",
-    "‰": "permille",
-    "%": "percent",
-    "L": "liter",
-    "Nm": "newton * meter",
-    "kWh": "kilowatt_hour",
-}
-"""Spellings pint lacks or reads otherwise (pint reads `Nm` as a number of metres)."""
+REGISTRY_FILE = Path(__file__).parent / "data" / "units.toml"
 
-PROSE = frozenset(
-    """a an as at are be by do if in is it no of on or so to up us we the and not for per was
-    e c k x b R pi et ou de du la le les un une en est par pour sur avec soit donc
-    turn turns count point points dozen gross octave decade cycle cycles light line lines
-    hand link links grain stone span rod pole thou mil bag quad""".split()
+SI_PREFIXES = {
+    "q": "quecto", "r": "ronto", "y": "yocto", "z": "zepto", "a": "atto", "f": "femto",
+    "p": "pico", "n": "nano", "µ": "micro", "u": "micro", "m": "milli", "c": "centi",
+    "d": "deci", "da": "deca", "h": "hecto", "k": "kilo", "M": "mega", "G": "giga",
+    "T": "tera", "P": "peta", "E": "exa", "Z": "zetta", "Y": "yotta", "R": "ronna",
+    "Q": "quetta",
+}  # fmt: skip
+"""SI prefixes by symbol; their names are the values."""
+_PREFIX_SPELLINGS = sorted(
+    [(s, n, "symbol") for s, n in SI_PREFIXES.items()]
+    + [(n, n, "name") for n in set(SI_PREFIXES.values())],
+    key=lambda p: -len(p[0]),
 )
-"""Words that pint defines but that, after a number in an answer, are prose or a variable."""
 
-OFFSET = {"degree_Celsius": "delta_degC", "degree_Fahrenheit": "delta_degF"}
-"""Inside a compound unit (J/(g·°C)) a temperature step, not a temperature."""
+OFFSET = {"degree_Celsius": "delta_degree_Celsius", "degree_Fahrenheit": "delta_degree_Fahrenheit"}
+"""A temperature step, not a temperature: inside a compound unit (J/(g·°C)), or a difference."""
 
-FRACTIONS = frozenset({"percent", "permille", "ppm", "ppb"})
+FRACTIONS = frozenset({"percent", "permille", "ppm", "parts_per_billion"})
 """Dimensionless units that scale a number (12.5 % = 0.125), unlike angles."""
+
+TEMPERATURES = frozenset({"degree_Celsius", "degree_Fahrenheit", "kelvin", "degree_Rankine"})
+
+Factors = tuple[tuple[str, Fraction], ...]
+"""A unit as (pint unit name, exponent) factors: `kJ mol^-1` is (kilojoule, 1), (mole, -1)."""
+
+
+@cache
+def _project() -> dict[str, Any]:
+    return tomllib.loads(REGISTRY_FILE.read_text(encoding="utf-8"))
 
 
 @cache
 def registry() -> pint.UnitRegistry:
-    """One registry, built on first use (about 0.3 s)."""
-    return pint.UnitRegistry(cache_folder=None)
+    """pint's defaults and the project's definitions, built on first use (about 0.3 s)."""
+    units = pint.UnitRegistry(cache_folder=None)
+    for definition in _project()["definitions"]:
+        units.define(definition)
+    return units
 
 
-@lru_cache(maxsize=4096)
+@cache
+def _prefixable() -> frozenset[str]:
+    return frozenset(_project()["prefixable"])
+
+
+@lru_cache(maxsize=8192)
 def unit_name(word: str) -> str | None:
-    """pint's name for `word` if it is a unit here ("kJ" → "kilojoule"), else None."""
-    if word in PROSE or not word:
+    """pint's canonical name for `word` if it is written as a unit ("kJ" → "kilojoule"), else
+    None. A spelling of the registry file may be a product (`kNm`)."""
+    if not word:
         return None
-    if word in ALIASES:
-        return str(_units(ALIASES[word]))
+    spelled = _project()["spellings"].get(word)
+    if spelled is not None:
+        return str(_units(spelled))
+    found = _spelled(word)
+    if found is None and len(word) >= 4 and word[0].isupper() and word[1:].islower():
+        found = _spelled(word.lower(), style="name")  # `Kelvin`, `Newtons`: names, capitalised
+    return found
+
+
+def _spelled(word: str, style: str | None = None) -> str | None:
+    """`word` as a unit, optionally prefixed, in one style (symbols or names) throughout."""
+    plain = _plain_unit(word)
+    if plain is not None and style in (None, plain[1]):
+        return plain[0]
+    for written, prefix, prefix_style in _PREFIX_SPELLINGS:
+        if len(word) > len(written) and word.startswith(written) and style in (None, prefix_style):
+            base = _plain_unit(word[len(written) :])
+            if base is not None and base[0] in _prefixable() and base[1] == prefix_style:
+                return str(_units(prefix + base[0]))
+    return None
+
+
+def _plain_unit(word: str) -> tuple[str, str] | None:
+    """(name, "symbol" or "name") when `word` is one unprefixed unit as pint spells it: its
+    symbol, its name or an alias; a plural only of a name (`joules`, not `has`)."""
+    names = _unprefixed(word)
+    if len(names) != 1:
+        return None
+    [name] = names
+    singulars = [word[: -len(e)] for e in ("s", "es") if word.endswith(e)]
+    singulars = [w for w in singulars if _unprefixed(w) == names]
+    if not singulars:
+        return name, _style(word, name)
+    if any(_style(w, name) == "name" for w in singulars):
+        return name, "name"
+    return None  # a plural of a symbol: `has` is no number of hectares
+
+
+def _style(written: str, name: str) -> str:
+    return "name" if written == name or len(written) >= 4 else "symbol"
+
+
+@lru_cache(maxsize=8192)
+def _unprefixed(word: str) -> frozenset[str]:
+    if not word:
+        return frozenset()
     try:
-        name = str(registry().parse_units(word))
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError):
-        return None
-    return None if " " in name else name  # one unit, not a product pint read into the word
+        found = registry().parse_unit_name(word)
+    except (pint.errors.DefinitionSyntaxError, ValueError):
+        return frozenset()
+    return frozenset(name for prefix, name, _ in found if not prefix)
 
 
-def compose(factors: list[tuple[str, int]]) -> str:
+def compose(factors: Factors) -> str:
     """pint's canonical string for a product of (unit name, exponent) factors."""
     if len(factors) > 1:
-        factors = [(OFFSET.get(name, name), power) for name, power in factors]
-    expression = " * ".join(f"({name}) ** {power}" for name, power in factors)
-    return str(_units(expression))
+        factors = tuple((OFFSET.get(name, name), power) for name, power in factors)
+    return str(_units(_expression(factors)))
+
+
+def _expression(factors: Factors) -> str:
+    return " * ".join(f"({name}) ** {_power(power)}" for name, power in factors)
+
+
+def _power(power: Fraction) -> str:
+    return str(power.numerator) if power.denominator == 1 else repr(float(power))
 
 
 @lru_cache(maxsize=4096)
@@ -90,7 +157,45 @@ def is_fraction(unit: str) -> bool:
 
 
 def is_temperature(unit: str) -> bool:
-    return unit in ("degree_Celsius", "degree_Fahrenheit", "kelvin", "degree_Rankine")
+    """An absolute temperature: one temperature unit alone (°C, °F, K, mK, °R)."""
+    return unit in TEMPERATURES or (
+        bool(unit) and " " not in unit and unit.endswith("kelvin") and unit != "kelvin"
+    )
+
+
+def as_difference(unit: str) -> str:
+    """The unit of a temperature difference written in `unit` (°C → Δ°C, equal to the kelvin)."""
+    return str(_units(OFFSET[unit])) if unit in OFFSET else unit
+
+
+def kelvin_per_step(unit: str) -> float:
+    """How many kelvin one step of the temperature unit `unit` is (1 for °C, 5/9 for °F)."""
+    return convert(1.0, as_difference(unit), "kelvin")
+
+
+@lru_cache(maxsize=4096)
+def dimensionality(unit: str) -> frozenset[tuple[str, float]]:
+    """What `unit` measures, equal for equal dimensions however pint orders them."""
+    return frozenset(_units(unit).dimensionality.items()) if unit else frozenset()
+
+
+def other_readings(factors: Factors) -> list[tuple[float, Factors]]:
+    """Other readings of a unit that means one of two kinds of thing (`data/units.toml`,
+    `[readings]`): each as (factor on the value, factors): 2 kDa is also 2000 g/mol."""
+    readings = _project()["readings"]
+    found = []
+    for i, (name, power) in enumerate(factors):
+        for base, other in readings.items():
+            if name == base or (name.endswith(base) and name[: -len(base)] in _prefix_names()):
+                scale = convert(1.0, name, base) ** float(power)
+                alternative = ((f"{other}", power),) if other != "dimensionless" else ()
+                found.append((scale, factors[:i] + alternative + factors[i + 1 :]))
+    return found
+
+
+@cache
+def _prefix_names() -> frozenset[str]:
+    return frozenset(SI_PREFIXES.values())
 
 
 class IncompatibleUnits(ValueError):

@@ -10,7 +10,13 @@ from typing import Any
 
 from inspect_ai.model import ChatMessage
 
-from trustbench.judges.rubric import ANSWER_TAG, REFERENCE_TAG, parse_quantity
+from trustbench.judges.rubric import (
+    ANSWER_TAG,
+    REFERENCE_TAG,
+    Interval,
+    expects_range,
+    parse_reference,
+)
 from trustbench.judges.rubric.units import symbol
 from trustbench.tasks.epfl_courses.records import LETTERS
 
@@ -41,9 +47,15 @@ def wrong_answerer(
         others = [i for i in range(len(metadata["options"])) if i not in key]
         chosen = others if metadata["multiple_correct"] else others[:1]
         return _phrase([LETTERS[i] for i in chosen], metadata, rng)
-    quantity = parse_quantity(metadata["reference"], metadata["language"])
-    if quantity is not None:
-        return f"The result is {quantity.value * 3 + 7:g} {symbol(quantity.unit)}".strip()
+    expected = parse_reference(
+        metadata["reference"], metadata["language"], pairs=expects_range(metadata["question"])
+    )
+    if isinstance(expected, Interval):  # a value beyond the range
+        high, low = expected.high, expected.low
+        value = high + abs(high) + 7 if high != float("inf") else low - abs(low) - 7
+        return f"The result is {value:g} {symbol(expected.unit)}".strip()
+    if expected is not None:
+        return f"The result is {expected.value * 3 + 7:g} {symbol(expected.unit)}".strip()
     return "I do not know how to answer this question."
 
 

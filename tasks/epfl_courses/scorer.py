@@ -2,10 +2,11 @@
 
 A reply is first stripped of what it copied from its prompt (`judges.echo`): a reply that only
 repeats the prompt scores 0 as a format failure, whatever the prompt contains. Open answers
-whose reference is one quantity are graded with pint when the reply's final value can be read
-with confidence; otherwise the grader decides, or with no grader bound the sample is left
-unscored (`Score.unscored`, counted by Inspect), never guessed. So are answers the grader
-failed to grade twice.
+whose reference is one quantity, range or bound are graded with pint when the reply's final
+value can be read with confidence; otherwise the grader decides, or with no grader bound the
+sample is left unscored (`Score.unscored`, counted by Inspect), never guessed. So are answers
+whose reference is anything else (a formula, several results, working with several results,
+a value with a confidence interval), and answers the grader failed to grade twice.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from inspect_ai.solver import TaskState
 from trustbench.judges.echo import own_words, prompt_texts
 from trustbench.judges.rubric import (
     RubricLabel,
+    expects_range,
     grade_answer,
     grade_numeric,
     label_score_map,
-    parse_quantity,
+    parse_reference,
 )
 from trustbench.tasks.epfl_courses.extraction import extract_choices
 from trustbench.tasks.epfl_courses.prompt_set import PromptSet
@@ -95,11 +97,17 @@ async def score_open(
     """`own` is the reply without what it copied from the prompt; the grader sees `reply`."""
     reference = metadata["reference"]
     grader = bound_grader()
-    quantity = parse_quantity(reference, metadata["language"])
+    expected = parse_reference(
+        reference, metadata["language"], pairs=expects_range(metadata["question"])
+    )
     numeric_problem = None
-    if quantity is not None:
+    if expected is not None:
         numeric = grade_numeric(
-            own, quantity, language=metadata["language"], rel_tol=numeric_tolerance
+            own,
+            expected,
+            language=metadata["language"],
+            rel_tol=numeric_tolerance,
+            question=metadata["question"],
         )
         if numeric.outcome != "unreadable":
             return Score(
@@ -110,7 +118,7 @@ async def score_open(
                     "scoring": "numeric",
                     "format_failure": False,
                     "read_from": numeric.method,
-                    "reference_quantity": str(quantity),
+                    "reference_quantity": str(expected),
                 },
             )
         numeric_problem = f"{numeric.method}: {numeric.reason}"
@@ -124,8 +132,8 @@ async def score_open(
     if grader is None:
         return Score.unscored(
             reason="scoring_failed",
-            explanation="open answer not graded: no grader bound (pass --grader MODEL, or bind "
-            "the 'grader' model role)",
+            explanation="open answer not graded: its reference is not one quantity, range or "
+            "bound, and no grader is bound (pass --grader MODEL, or bind the 'grader' model role)",
             metadata={"scoring": "no_grader"},
         )
     result = await grade_answer(
