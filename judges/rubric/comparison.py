@@ -197,7 +197,7 @@ def _bare_against_fraction(
 def _compare_one(
     answer: Answer, reference: Answer, rel_tol: float, difference: bool | None
 ) -> Comparison:
-    if _rotation(answer.unit) != _rotation(reference.unit):
+    if _rotation(answer.unit) != _rotation(reference.unit) and _is_rate(reference.unit):
         return _compare_rotation(answer, reference, rel_tol)
     if is_temperature(reference.unit) and is_temperature(answer.unit):
         return _compare_temperatures(answer, reference, rel_tol, difference)
@@ -277,7 +277,9 @@ def _compare_temperatures(
         absolute = _compare_absolute(answer, reference, rel_tol)
     if difference is True:
         return as_difference_
-    if difference is False or absolute.outcome != "wrong" or answer.unit == reference.unit:
+    if difference is False or answer.unit == reference.unit or as_difference_.outcome == "wrong":
+        return absolute
+    if absolute.outcome != "wrong":
         return absolute
     return Comparison(
         "unreadable",
@@ -351,6 +353,14 @@ def _rotation(unit: str) -> str:
     if any(n.endswith(_ANGLES) for n in names):
         return "angle"
     return ""
+
+
+def _is_rate(unit: str) -> bool:
+    """A unit of 1/time (Hz, rpm, rad/s, s⁻¹), not one with a frequency inside (nV/√Hz)."""
+    return dimensionality(unit) == _PER_TIME
+
+
+_PER_TIME = frozenset({("[time]", -1)})
 
 
 def _compare_rotation(answer: Answer, reference: Answer, rel_tol: float) -> Comparison:

@@ -69,7 +69,7 @@ _REPLACEMENTS = [
     (re.compile(r"[\u2000-\u200b\u205f]"), " "),
     (re.compile(r"[−‒﹣－]"), "-"),
     (re.compile(r"—"), "–"),
-    (re.compile(r"(?<=[\w)])\*\*\s*(?=[-+]?\d|\()"), "^"),
+    (re.compile(r"(?<=[\w)])\s*\*\*\s*(?=[-+]?\d|\()"), "^"),
     (re.compile(r"\*\*|__"), " "),
 ]
 _PHRASES = [  # unit names of two words, and words that spell a sign

@@ -194,11 +194,14 @@ def read_answer(reply: str, language: str | None = None, *, pairs: bool = False)
 def _last_line(text: str) -> str:
     """The last line with a number in it, passing over up to `CLOSING_LINES` lines without one
     at the end ("Hope this helps!"); else the last line that is not blank. Of a long line (a
-    reply with no line breaks), only the last sentence."""
+    reply with no line breaks), only the last sentence, and only if it ends the reply: a long
+    paragraph before a closing line is working, not a statement of the answer."""
     end = len(text.rstrip())
     last = None
     for _ in range(CLOSING_LINES + 1):
         start = text.rfind("\n", 0, end) + 1
+        if last is not None and end - start > _LAST_LINE_CHARS:
+            break
         line = _last_sentence(text[start:end])
         last = line if last is None else last
         if _DIGIT.search(line):

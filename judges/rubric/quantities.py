@@ -457,7 +457,7 @@ class _Reader:
                 below, at = True, i + 1
             elif factors and (self.kind(i) == "mul" or self._dot_product(i)):
                 at = i + 1
-            found = self._factor(at)
+            found = self._factor(at, first=not factors)
             if found is None:
                 if factors and at != i and self.kind(at) == "word":
                     self._refuse_word(at)
@@ -489,14 +489,16 @@ class _Reader:
             and not after.spaced
         )
 
-    def _factor(self, i: int) -> tuple[list[tuple[str, Fraction]], int] | None:
-        if self.kind(i) == "lp":
+    def _factor(self, i: int, first: bool) -> tuple[list[tuple[str, Fraction]], int] | None:
+        """One unit with its power; a bracketed group only inside a unit (`J/(mol·K)`,
+        `MPa (m)^(1/2)`), never first: after a number, `2 (g h)^(1/2)` is a formula."""
+        if self.kind(i) == "lp" and not first:
             inner, end = self._unit(i + 1)
             if not inner or self.kind(end) != "rp":
                 return None
             exponent, end = self._exponent(end + 1)
             return [(name, power * exponent) for name, power in inner], end
-        if self.kind(i) != "word" or self.text(i) in _TIMES:
+        if self.kind(i) == "lp" or self.kind(i) != "word" or self.text(i) in _TIMES:
             return None
         word = self.text(i)
         if _is_prose(word) or word.lower() in SCALES:

@@ -206,6 +206,18 @@ def convert(value: float, unit: str, to: str) -> float:
     """`value` in `unit`, expressed in `to`; raises `IncompatibleUnits`."""
     if unit == to:
         return value
+    if unit not in OFFSET and to not in OFFSET:
+        return value * _factor(unit, to)
+    return _convert(value, unit, to)
+
+
+@lru_cache(maxsize=4096)
+def _factor(unit: str, to: str) -> float:
+    """How many `to` one `unit` is (for units without an offset, so a product suffices)."""
+    return _convert(1.0, unit, to)
+
+
+def _convert(value: float, unit: str, to: str) -> float:
     quantity = registry().Quantity(value, _units(unit) if unit else "dimensionless")
     try:
         return float(quantity.to(_units(to) if to else "dimensionless").magnitude)
@@ -215,5 +227,10 @@ def convert(value: float, unit: str, to: str) -> float:
 
 def in_base_units(value: float, unit: str) -> tuple[float, str]:
     """`value` `unit` in SI base units, so that equal quantities compare equal."""
-    quantity = registry().Quantity(value, _units(unit)).to_base_units()
-    return float(quantity.magnitude), str(quantity.units)
+    base = _base_units(unit)
+    return convert(value, unit, base), base
+
+
+@lru_cache(maxsize=4096)
+def _base_units(unit: str) -> str:
+    return str(registry().Quantity(1.0, _units(unit)).to_base_units().units)

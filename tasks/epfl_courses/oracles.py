@@ -17,7 +17,7 @@ from trustbench.judges.rubric import (
     expects_range,
     parse_reference,
 )
-from trustbench.judges.rubric.units import symbol
+from trustbench.judges.rubric.units import in_base_units, symbol
 from trustbench.tasks.epfl_courses.records import LETTERS
 
 _ENGLISH = ("Final answer: {}", "The answer is {}.", "**{}**")
@@ -50,13 +50,17 @@ def wrong_answerer(
     expected = parse_reference(
         metadata["reference"], metadata["language"], pairs=expects_range(metadata["question"])
     )
+    if expected is None:
+        return "I do not know how to answer this question."
     if isinstance(expected, Interval):  # a value beyond the range
         high, low = expected.high, expected.low
         value = high + abs(high) + 7 if high != float("inf") else low - abs(low) - 7
-        return f"The result is {value:g} {symbol(expected.unit)}".strip()
-    if expected is not None:
-        return f"The result is {expected.value * 3 + 7:g} {symbol(expected.unit)}".strip()
-    return "I do not know how to answer this question."
+    else:
+        value = expected.value * 3 + 7
+    if expected.unit:  # in SI base units: a symbol such as `au` could read as a word
+        value, unit = in_base_units(value, expected.unit)
+        return f"The result is {value:g} {symbol(unit)}"
+    return f"The result is {value:g}"
 
 
 def _section(messages: list[ChatMessage], tag: str) -> str | None:
