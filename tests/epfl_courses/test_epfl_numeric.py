@@ -12,7 +12,7 @@ from inspect_ai import eval
 from inspect_ai.model import get_model
 
 import trustbench._registry  # noqa: F401 - registers scripted/
-from trustbench.judges.rubric import grade_numeric, parse_reference, read_answer
+from trustbench.judges.rubric import expects_range, grade_numeric, parse_reference, read_answer
 from trustbench.judges.rubric.quantities import AmbiguousNumber, number_value
 from trustbench.providers.scripted import register_oracle
 from trustbench.tasks.epfl_courses import ORACLES, epfl_courses
@@ -240,26 +240,30 @@ def exam_references(questions: Path, courses: Path):
         if q["question_type"] != "open_answer":
             continue
         answer = q["question_answer"]
-        yield (answer[0] if isinstance(answer, list) else answer), languages[str(q["course_id"])]
+        reference = answer[0] if isinstance(answer, list) else answer
+        yield reference, languages[str(q["course_id"])], q["question_body"]
 
 
 @pytest.mark.parametrize(("questions", "courses"), EXAM_FILES, ids=lambda p: p.parent.name)
 def test_every_numeric_reference_graded_against_itself_is_correct(questions, courses):
     numeric = 0
-    for reference, language in exam_references(questions, courses):
-        quantity = parse_reference(reference, language)
+    for reference, language, question in exam_references(questions, courses):
+        quantity = parse_reference(reference, language, pairs=expects_range(question))
         if quantity is None:
             continue
         numeric += 1
-        assert grade_numeric(reference, quantity, language=language).correct, reference
+        verdict = grade_numeric(reference, quantity, language=language, question=question)
+        assert verdict.correct, reference
     assert numeric > 0
 
 
 def test_every_reference_of_the_numeric_exam_is_read_as_a_quantity():
     unread = [
         ref
-        for ref, lang in exam_references(NUMERIC_EXAM, NUMERIC_EXAM.with_name("courses.json"))
-        if parse_reference(ref, lang) is None
+        for ref, lang, question in exam_references(
+            NUMERIC_EXAM, NUMERIC_EXAM.with_name("courses.json")
+        )
+        if parse_reference(ref, lang, pairs=expects_range(question)) is None
     ]
     assert unread == []
 
