@@ -253,7 +253,10 @@ class _Reader:
         if kind == "lp":
             return self.kind(i - 1) != "pow" and self.kind(i + 1) in ("num", "sign", "dash")
         if kind in ("lsq", "rsq"):
-            return self._bracketed_range(i) is not None
+            try:
+                return self._bracketed_range(i) is not None
+            except AmbiguousNumber:
+                return True  # a range that cannot be read: `answer` raises why
         return False
 
     def _signed(self, i: int) -> bool:
@@ -338,6 +341,8 @@ class _Reader:
         position after it."""
         sign = 1.0
         if self.kind(i) in ("sign", "dash"):
+            if self.kind(i - 1) in ("sign", "dash") and self.kind(i - 2) not in ("num", "rp"):
+                raise AmbiguousNumber("two signs before a number")  # `--5`: 5 or a typo of -5?
             sign = -1.0 if self.text(i) in ("-", "–") else 1.0
             i += 1
         value, step, i = self._value(i)

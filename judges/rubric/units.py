@@ -85,12 +85,12 @@ def unit_name(word: str) -> str | None:
 def _spelled(word: str, style: str | None = None) -> str | None:
     """`word` as a unit, optionally prefixed, in one style (symbols or names) throughout."""
     plain = _plain_unit(word)
-    if plain is not None and style in (None, plain[1]):
+    if plain is not None and (style is None or plain[1] in (style, "both")):
         return plain[0]
     for written, prefix, prefix_style in _PREFIX_SPELLINGS:
         if len(word) > len(written) and word.startswith(written) and style in (None, prefix_style):
             base = _plain_unit(word[len(written) :])
-            if base is not None and base[0] in _prefixable() and base[1] == prefix_style:
+            if base is not None and base[0] in _prefixable() and base[1] in (prefix_style, "both"):
                 return str(_units(prefix + base[0]))
     return None
 
@@ -106,12 +106,16 @@ def _plain_unit(word: str) -> tuple[str, str] | None:
     singulars = [w for w in singulars if _unprefixed(w) == names]
     if not singulars:
         return name, _style(word, name)
-    if any(_style(w, name) == "name" for w in singulars):
+    if any(_style(w, name) in ("name", "both") for w in singulars):
         return name, "name"
     return None  # a plural of a symbol: `has` is no number of hectares
 
 
 def _style(written: str, name: str) -> str:
+    """`name`, `symbol`, or `both` for a short name that is also the symbol (`bar`, `lux`,
+    `erg`), which takes a prefix in either style (`mbar`, `kilobar`)."""
+    if written == name and len(written) < 4:
+        return "both"
     return "name" if written == name or len(written) >= 4 else "symbol"
 
 

@@ -78,6 +78,97 @@ def test_the_reported_misreadings_are_fixed(reply, reference, outcome):
     assert grade(reply, reference).outcome == outcome
 
 
+FINAL_T = "What is the final temperature?"
+RISE = "By how much does the temperature rise?"
+
+
+@pytest.mark.parametrize(
+    ("reply", "reference", "question", "outcome"),
+    [
+        # a unit's capitals are part of it: an unknown word is unreadable, another unit wrong
+        ("m = 12 Kg", "12 kg", "", "unreadable"),
+        ("m = 7 KG", "7 kg", "", "unreadable"),
+        ("E = 4.2 KJ", "4.2 kJ", "", "unreadable"),
+        ("σ = 200 Mpa", "200 MPa", "", "unreadable"),
+        ("f = 50 hz", "50 Hz", "", "unreadable"),
+        ("d = 3 Mm", "3 mm", "", "wrong"),
+        ("P = 5 mW", "5 MW", "", "wrong"),
+        ("G = 3 ms", "3 mS", "", "wrong"),
+        ("V = 2 l", "2 L", "", "correct"),
+        # a short unit name that is also its symbol takes a prefix of either style
+        ("p = 3 mbar", "0.003 bar", "", "correct"),
+        ("p = 3 mbar", "3 bar", "", "wrong"),
+        ("p = 2 kilobars", "2000 bar", "", "correct"),
+        # temperatures: levels in kelvin, differences as differences
+        ("T = 273.15 K", "0 °C", "At what temperature does ice melt?", "correct"),
+        ("T = 0 K", "0 °C", "At what temperature does ice melt?", "wrong"),
+        ("T = 25 K", "25 °C", FINAL_T, "wrong"),
+        ("T = 25 °C", "298 K", FINAL_T, "correct"),
+        ("T = 5 °C", "-5 °C", FINAL_T, "wrong"),
+        ("T = 41 °F", "5 °C", FINAL_T, "correct"),
+        ("T = 1 °C", "0 °C", FINAL_T, "wrong"),
+        ("ΔT = 30 °C", "30 K", RISE, "correct"),
+        ("ΔT = 303.15 K", "30 °C", RISE, "wrong"),
+        # a zero reference is exact, in any scale of its unit
+        ("The net force is 1e-9 N", "0 N", "", "wrong"),
+        ("The net force is 0 mN", "0 N", "", "correct"),
+        ("ΔG = -0.5 kJ/mol", "0 kJ/mol", "", "wrong"),
+        # percentages, per mille and fractions
+        ("The yield is 0.8 %", "80 %", "", "wrong"),
+        ("The yield is 80 %", "0.8", "", "correct"),
+        ("The yield is 8 %", "0.8", "", "wrong"),
+        ("The efficiency is 0.4", "40 %", "What is the efficiency in %?", "wrong"),
+        ("The efficiency is 0.4", "40 %", "What is the efficiency as a fraction?", "correct"),
+        ("The error is 40 ‰", "4 %", "", "correct"),
+        ("The error is 4 ‰", "4 %", "", "wrong"),
+        # siunitx
+        ("\\SI{-285.8}{\\kilo\\joule\\per\\mole}", "-285.8 kJ/mol", "", "correct"),
+        ("\\SI{285.8}{\\kilo\\joule\\per\\mole}", "-285.8 kJ/mol", "", "wrong"),
+        ("\\SI{-285.8}{\\joule\\per\\mole}", "-285.8 kJ/mol", "", "wrong"),
+        ("\\qty{2.5}{\\mega\\ampere}", "2.5 mA", "", "wrong"),
+        ("\\num{3.2e3}", "0.0032", "", "wrong"),
+        ("\\SI{9.81}{\\metre\\per\\second}", "9.81 m/s^2", "", "wrong"),
+        ("$2.5\\,\\si{\\milli\\metre}$", "2.5 µm", "", "wrong"),
+        ("$2.5\\,\\si{\\micro\\metre}$", "2.5 µm", "", "correct"),
+        # look-alike signs: minus, multiplication and micro signs of other code points
+        ("ΔH = ‒92 kJ", "92 kJ", "", "wrong"),
+        ("ΔH = ﹣92 kJ", "92 kJ", "", "wrong"),
+        ("ΔH = －92 kJ", "-92 kJ", "", "correct"),
+        ("c = 3 ✕ 10⁸ m/s", "3e8 m/s", "", "correct"),
+        ("c = 3 ⋅ 10⁷ m/s", "3e8 m/s", "", "wrong"),
+        ("d = 5 μm", "5 µm", "", "correct"),
+        ("d = 5 μm", "5 mm", "", "wrong"),
+        # two signs before a number: neither sign can be taken for the answer's
+        ("x = --5", "-5", "", "unreadable"),
+        ("x = - -5 m", "-5 m", "", "unreadable"),
+        ("x = −-5 m", "5 m", "", "unreadable"),
+        ("x = -+5 m", "-5 m", "", "unreadable"),
+        # rotation: a hertz is a turn per second, a radian per second is not
+        ("n = 1500 rpm", "25 Hz", "", "correct"),
+        ("n = 150 rpm", "25 Hz", "", "wrong"),
+        ("ω = 25 rad/s", "25 Hz", "", "wrong"),
+        ("ω = 157 rad/s", "25 Hz", "", "correct"),
+        ("ω = 1500 rpm", "1500 rad/s", "", "wrong"),
+        ("f = 1500 min^-1", "1500 rpm", "", "unreadable"),
+        # compound symbols
+        ("M = 12 kNm", "12 kN·m", "", "correct"),
+        ("M = 12 Nm", "12 kN·m", "", "wrong"),
+        ("M = 12 kN/m", "12 kN·m", "", "wrong"),
+        ("E = 12 kW", "12 kWh", "", "wrong"),
+        ("c = 2 mM", "2 M", "", "wrong"),
+        ("c = 2 mol/m^3", "2 mM", "", "correct"),
+        # a range whose ends are reversed is no range
+        ("[13.2 ; 11.6] mm", "12 mm", "", "unreadable"),
+        ("between 20 and 10 °C", "15 °C", "", "unreadable"),
+    ],
+)
+def test_each_class_of_answer_is_graded_by_its_rule(reply, reference, question, outcome):
+    expected = parse_reference(reference, "English")
+    assert expected is not None, reference
+    verdict = grade_numeric(reply, expected, language="English", question=question)
+    assert verdict.outcome == outcome, verdict.reason
+
+
 @pytest.mark.parametrize(
     ("raw", "language", "value"),
     [
