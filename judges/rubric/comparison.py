@@ -18,8 +18,9 @@ reply disagree, the comparison says so (`unreadable`) and the caller lets a grad
   percentage (0.4 %); when the two readings disagree the reply is refused, never read the
   closer way, unless the question asks for one ("in %", "as a fraction"). A bare number above 1
   is read as a percentage.
-- **Rotation**: a hertz is one turn per second (`25 Hz` = `1500 rpm` = `157 rad/s`); a turn
-  count per time against a bare `s^-1` is refused (turns or radians per second?).
+- **Rotation**: a hertz is one turn per second (`25 Hz` = `1500 rpm` = `157 rad/s`) and, as
+  in SI, one per second (`440 Hz` = `440 s^-1`); a turn count per time against a bare `s^-1`
+  is refused (turns or radians per second?).
 - **Units of two kinds** (`data/units.toml`, `[readings]`): `AU` is an astronomical unit
   against a length and an absorbance against a pure number; the reading that matches the other
   side's dimension is taken, and if several do and disagree, the reply is refused.
@@ -364,14 +365,15 @@ _PER_TIME = frozenset({("[time]", -1)})
 
 
 def _compare_rotation(answer: Answer, reference: Answer, rel_tol: float) -> Comparison:
-    """A hertz is a turn per second; turns per time against a bare 1/s is refused."""
+    """A hertz is a turn per second and a bare 1/s; turns per time against a bare 1/s is
+    refused."""
     kinds = {_rotation(answer.unit), _rotation(reference.unit)}
     if "" in kinds and "turns" in kinds:
         return Comparison(
             "unreadable",
             f"{symbol(answer.unit)} against {symbol(reference.unit)}: turns or radians per time?",
         )
-    if "frequency" not in kinds:  # angle per time against a bare rate: pint's radian is 1
+    if "frequency" not in kinds or "" in kinds:  # pint's radian is 1, and a hertz is 1/s
         window = _window(reference, answer, rel_tol)
         return _judge(_values(answer, reference.unit), window, symbol(reference.unit))
     per_second = "turn / second"

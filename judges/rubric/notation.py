@@ -72,6 +72,9 @@ _REPLACEMENTS = [
     (re.compile(r"(?<=[\w)])\s*\*\*\s*(?=[-+]?\d|\()"), "^"),
     (re.compile(r"\*\*|__"), " "),
 ]
+_DEGREE_LOOKALIKE = re.compile(r"[º˚]|⁰(?=\s*[CF]\b)|\^\s*\{?\s*o\s*\}?(?=\s*[CF]\b)")
+"""Signs written for a degree: the ordinal indicator, a ring above, a superscript zero or `^o`
+before C or F (`25⁰C`, `25^oC`)."""
 _PHRASES = [  # unit names of two words, and words that spell a sign
     (
         re.compile(
@@ -86,6 +89,7 @@ _PHRASES = [  # unit names of two words, and words that spell a sign
     (re.compile(r"\b(?:per\s*cent|pour\s*cent|pourcent|percent|pct)\b", re.IGNORECASE), "%"),
     (re.compile(r"\b(wt|at|vol|mol)\s*%"), r"\1%"),
     (re.compile(r"\b(?:tours?|tr)\s*(?:/|par|per)\s*min(?:ute)?s?\b"), "rpm"),
+    (re.compile(r"\b(?:minus|moins|negative|négatif|négative)\s+(?=[\d.])", re.IGNORECASE), "-"),
 ]
 
 
@@ -96,9 +100,9 @@ def normalize(text: str) -> str:
     text = _fractions(_DIGIT_FRACTION.sub(r"(\1)/(\2)", text))
     text = _square_roots(text)
     text = _GREEK_MACRO.sub(lambda m: _GREEK[m.group(1)], text)
+    text = _DEGREE_LOOKALIKE.sub("°", text)  # before NFKC, which makes `º` an "o", `˚` a space
     text = _SUPERSCRIPT.sub(lambda m: "^(" + m.group().translate(_SUPERSCRIPTS) + ")", text)
     text = _VULGAR_NUMBER.sub(_vulgar, text)
-    text = text.replace("º", "°")  # the ordinal indicator, which NFKC makes an "o"
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)  # OHM SIGN, KELVIN SIGN, ℃, NBSP, ...
     for pattern, replacement in _REPLACEMENTS:

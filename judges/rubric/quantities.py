@@ -332,9 +332,17 @@ class _Reader:
         start = i
         value, step, i = self._signed_value(i)
         factors, i = self._unit(i, after_number=True)
+        if not factors and self._number_follows(i):
+            raise AmbiguousNumber("a number followed by another")  # `2 1/2`, `1.5 10-3`
         unit = compose(factors) if factors else ""
         written = " ".join(t.text for t in self.tokens[start:i])
         return Quantity(value, unit, written, step, factors), i
+
+    def _number_follows(self, i: int) -> bool:
+        """A number, or a bracketed one divided (`(1)/(2)`, as fractions are normalized)."""
+        if self.kind(i) == "num":
+            return True
+        return [self.kind(i + k) for k in range(4)] == ["lp", "num", "rp", "div"]
 
     def _signed_value(self, i: int) -> tuple[float, float, int]:
         """`[sign] value [× 10^k | scale word] [± uncertainty]`: the value, its step, and the
@@ -460,6 +468,8 @@ class _Reader:
             at = i
             if (self.kind(i) == "div" and factors) or self.text(i) in ("per", "par"):
                 below, at = True, i + 1
+            elif not factors and after_number and self.text(i) == "1" and self.kind(i + 1) == "div":
+                below, at = True, i + 2  # `5 1/s`: one over a unit
             elif factors and (self.kind(i) == "mul" or self._dot_product(i)):
                 at = i + 1
             found = self._factor(at, first=not factors)

@@ -157,6 +157,23 @@ RISE = "By how much does the temperature rise?"
         ("E = 12 kW", "12 kWh", "", "wrong"),
         ("c = 2 mM", "2 M", "", "wrong"),
         ("c = 2 mol/m^3", "2 mM", "", "correct"),
+        # a hertz is one per second; a unit of one over others
+        ("f = 440 s^-1", "440 Hz", "", "correct"),
+        ("f = 2765 s^-1", "440 Hz", "", "wrong"),
+        ("k = 5 1/s", "5 s^-1", "", "correct"),
+        ("k = 5 1/s", "5 s", "", "wrong"),
+        # degree signs of other code points, and signs spelled as words
+        ("T = 25 ˚C", "25 K", FINAL_T, "wrong"),
+        ("T = 25⁰C", "298.15 K", FINAL_T, "correct"),
+        ("T = 25^oC", "25 K", FINAL_T, "wrong"),
+        ("x = minus 5 m", "5 m", "", "wrong"),
+        ("x = moins 5 m", "-5 m", "", "correct"),
+        # a number followed by another: a mixed number, a power of ten with its sign lost
+        ("The answer is 2 1/2 kg", "2 kg", "", "unreadable"),
+        ("The answer is 1.5 10-3 m", "1.5 m", "", "unreadable"),
+        # a unit of two sizes: tons are short tons to pint, metric tons to most writers
+        ("m = 5 tons", "5 t", "", "unreadable"),
+        ("m = 5 tons", "50 t", "", "wrong"),
         # a range whose ends are reversed is no range
         ("[13.2 ; 11.6] mm", "12 mm", "", "unreadable"),
         ("between 20 and 10 °C", "15 °C", "", "unreadable"),
