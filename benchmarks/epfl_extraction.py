@@ -3,7 +3,7 @@ numeric grader on long chain-of-thought replies.
 
 Run `python benchmarks/epfl_extraction.py [--baseline REV]`. With `--baseline`, the numeric
 grader of git revision REV (one from before the pint grader, e.g. 3615527, whose API was
-`grade_numeric(reply, parse_quantity(reference), rel_tol)`) is timed on the same replies in the
+`grade_numeric(reply, parse_reference(reference), rel_tol)`) is timed on the same replies in the
 same run, and the ratio printed. The MCQ corpus is ours: model-style replies in English
 and French (tests/epfl_courses/fixtures/extraction_corpus.json), each with the option set a
 careful human reads it as choosing, or null when no choice can be read. A reply counts as
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from trustbench.judges.rubric import grade_numeric, parse_quantity
+from trustbench.judges.rubric import grade_numeric, parse_reference
 from trustbench.tasks.epfl_courses.extraction import extract_choices
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests/epfl_courses/fixtures/extraction_corpus.json"
@@ -136,7 +136,7 @@ Grader = Callable[[str, str, str], bool]
 
 
 def current_grader(reply: str, reference: str, language: str) -> bool:
-    quantity = parse_quantity(reference, language)
+    quantity = parse_reference(reference, language)
     assert quantity is not None, reference
     return grade_numeric(reply, quantity, language=language).correct
 

@@ -9,6 +9,9 @@ its last sentence); the whole reply when it is short. Within that place, the val
 value must be the only one there (or all values there must agree), so that a stray number is
 never taken for the answer.
 
+Where the place offers a choice ("5 m or 50 m", "possibly"), two different values of one kind
+there commit to neither: the reply is unreadable.
+
 The value is then compared with the reference by `comparison.compare` (units converted with
 pint; relative tolerance; exact zeros; temperatures by stated precision; see that module).
 """
@@ -27,13 +30,14 @@ from trustbench.judges.rubric.comparison import (
 from trustbench.judges.rubric.notation import closing_brace
 from trustbench.judges.rubric.quantities import (
     Answer,
+    Found,
     Interval,
     Quantity,
     bounded,
     find_quantities,
     tokenize,
 )
-from trustbench.judges.rubric.units import in_base_units, symbol
+from trustbench.judges.rubric.units import dimensionality, in_base_units, symbol
 
 DEFAULT_REL_TOL = 0.01
 
@@ -47,6 +51,10 @@ _DIGIT = re.compile(r"[0-9π⁰¹²³⁴⁵⁶⁷⁸⁹½¼¾]")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s)")
 SHORT_REPLY = 200
 """A reply this short is read whole when no other place gives an answer."""
+_ALTERNATIVES = re.compile(
+    r"\b(?:or|either|maybe|perhaps|possibly|ou|soit|peut-être|éventuellement)\b", re.IGNORECASE
+)
+"""Words that offer a choice: beside two different values of one kind, no answer is committed to."""
 _RANGE_QUESTION = re.compile(
     r"\b(?:interval|intervalle|range|confidence|CI|between|entre|plage|fourchette|bounds?|bornes?)\b",
     re.IGNORECASE,
@@ -148,9 +156,21 @@ def _pick(
         values = {_key(f.answer) for f in after if f.answer is not None}
         if len(values) > 1 or any(f.answer is None for f in after):
             return None, "several different values and no cue says which is the answer"
+    if _ALTERNATIVES.search(region) and _rivals(first.answer, found):
+        return None, "several values of one kind offered as the answer (`5 m or 50 m`)"
     if comparison in ("<", "≤", ">", "≥") and first.start == last + 1:
         return bounded(first.answer, comparison), ""
     return first.answer, ""
+
+
+def _rivals(answer: Answer, found: list[Found]) -> bool:
+    """Whether another value of the same kind, and different, stands beside `answer`."""
+    kind = dimensionality(answer.unit)
+    key = _key(answer)
+    return any(
+        f.answer is not None and dimensionality(f.answer.unit) == kind and _key(f.answer) != key
+        for f in found
+    )
 
 
 def _key(answer: Answer) -> tuple[str, ...]:

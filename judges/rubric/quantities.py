@@ -790,9 +790,3 @@ def _finite(answer: Answer) -> bool:
     if isinstance(answer, Quantity):
         return math.isfinite(answer.value)
     return not (math.isnan(answer.low) or math.isnan(answer.high))
-
-
-def parse_quantity(text: str, language: str | None = None) -> Quantity | None:
-    """`text` as one quantity (not a range or a bound), or None."""
-    answer = parse_reference(text, language)
-    return answer if isinstance(answer, Quantity) else None

@@ -174,6 +174,12 @@ RISE = "By how much does the temperature rise?"
         # a unit of two sizes: tons are short tons to pint, metric tons to most writers
         ("m = 5 tons", "5 t", "", "unreadable"),
         ("m = 5 tons", "50 t", "", "wrong"),
+        # values of one kind offered as a choice commit to none of them
+        ("The answer is 5 m or -5 m", "5 m", "", "unreadable"),
+        ("Answer: 5 m (or possibly 50 m)", "5 m", "", "unreadable"),
+        ("x = 5 m or x = 50 m", "50 m", "", "unreadable"),
+        ("The answer is 5 m or, in centimetres, 500 cm", "5 m", "", "correct"),
+        ("The answer is 25 m/s, or about 2.5 s of flight", "25 m/s", "", "correct"),
         # a range whose ends are reversed is no range
         ("[13.2 ; 11.6] mm", "12 mm", "", "unreadable"),
         ("between 20 and 10 °C", "15 °C", "", "unreadable"),
