@@ -75,7 +75,13 @@ _REPLACEMENTS = [
 _DEGREE_LOOKALIKE = re.compile(r"[º˚]|⁰(?=\s*[CF]\b)|\^\s*\{?\s*o\s*\}?(?=\s*[CF]\b)")
 """Signs written for a degree: the ordinal indicator, a ring above, a superscript zero or `^o`
 before C or F (`25⁰C`, `25^oC`)."""
-_PHRASES = [  # unit names of two words, and words that spell a sign
+_CONFIDENCE_ASIDE = re.compile(
+    r"\(\s*\d+(?:[.,]\d+)?\s*%\s*(?:CI|IC|C\.I\.|confidence\s+interval|intervalle\s+de\s+confiance)"
+    r"\b[^()]*\)",
+    re.IGNORECASE,
+)
+"""`HR = 0.65 (95% CI 0.52–0.81)`: the interval beside an estimate, which is the answer."""
+_PHRASES = [  # unit names of two words, words that spell a sign, asides beside a value
     (
         re.compile(
             r"(?:°|\b(?:degrees?|degr[ée]s?|deg))\s*(?:Celsius|celsius|C)\b|\bCelsius\b|\bdegC\b",
@@ -90,6 +96,7 @@ _PHRASES = [  # unit names of two words, and words that spell a sign
     (re.compile(r"\b(wt|at|vol|mol)\s*%"), r"\1%"),
     (re.compile(r"\b(?:tours?|tr)\s*(?:/|par|per)\s*min(?:ute)?s?\b"), "rpm"),
     (re.compile(r"\b(?:minus|moins|negative|négatif|négative)\s+(?=[\d.])", re.IGNORECASE), "-"),
+    (_CONFIDENCE_ASIDE, " "),
 ]
 
 

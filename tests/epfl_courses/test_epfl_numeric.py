@@ -180,6 +180,9 @@ RISE = "By how much does the temperature rise?"
         ("x = 5 m or x = 50 m", "50 m", "", "unreadable"),
         ("The answer is 5 m or, in centimetres, 500 cm", "5 m", "", "correct"),
         ("The answer is 25 m/s, or about 2.5 s of flight", "25 m/s", "", "correct"),
+        # the confidence interval beside an estimate: the estimate is the answer
+        ("OR = 2.3 (95% CI 1.4 to 3.8)", "OR = 2.3 (95 % CI 1.4–3.8)", "", "correct"),
+        ("OR = 1.4", "OR = 2.3 (95 % CI 1.4–3.8)", "", "wrong"),
         # a range whose ends are reversed is no range
         ("[13.2 ; 11.6] mm", "12 mm", "", "unreadable"),
         ("between 20 and 10 °C", "15 °C", "", "unreadable"),
