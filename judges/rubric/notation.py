@@ -22,7 +22,8 @@ _WRAPPER = re.compile(
 _FRACTION = re.compile(r"\\[dt]?frac\s*\{")
 _DIGIT_FRACTION = re.compile(r"\\[dt]?frac(\d)(\d)")
 _SQRT = re.compile(r"\\sqrt\s*\{")
-_SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+_SUPERSCRIPT = re.compile(r"[⁻⁺]*[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+"""A power in superscripts; a superscript sign alone (`⁻5`) is a sign, as NFKC makes it."""
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _VULGAR = {
     "½": Fraction(1, 2), "⅓": Fraction(1, 3), "⅔": Fraction(2, 3), "¼": Fraction(1, 4),
@@ -67,7 +68,7 @@ _REPLACEMENTS = [
     (re.compile(r"\\[,;:! ]|\\q?quad(?![A-Za-z])|\\(?:en|thin)space(?![A-Za-z])|~"), " "),
     (re.compile(r"\$|\\\(|\\\)|\\\[|\\\]"), " "),
     (re.compile(r"[\u2000-\u200b\u205f]"), " "),
-    (re.compile(r"[−‒﹣－]"), "-"),
+    (re.compile(r"[−‒﹣－‐˗]"), "-"),  # minus signs, and hyphens written for one
     (re.compile(r"—"), "–"),
     (re.compile(r"(?<=[\w)])\s*\*\*\s*(?=[-+]?\d|\()"), "^"),
     (re.compile(r"\*\*|__"), " "),
@@ -102,7 +103,7 @@ _PHRASES = [  # unit names of two words, words that spell a sign, asides beside 
 
 def normalize(text: str) -> str:
     """One plain notation for LaTeX, siunitx, Unicode and ASCII spellings of numbers and units."""
-    text = _unwrap(text)
+    text = _unwrap(text).replace("∕", "/").replace("⁄", "/")  # division and fraction slashes
     text = _siunitx(text)
     text = _fractions(_DIGIT_FRACTION.sub(r"(\1)/(\2)", text))
     text = _square_roots(text)

@@ -494,14 +494,15 @@ class _Reader:
         raise AmbiguousNumber(f"{word!r} after a number is not a unit")
 
     def _dot_product(self, i: int) -> bool:
-        """`N.m`: a point between two units with no space around it."""
+        """`N.m`, `kN-m`: a point or hyphen between two units with no space around it."""
         after = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
         return (
-            self.text(i) == "."
+            self.text(i) in (".", "-")
             and not self.tokens[i].spaced
             and after is not None
             and after.kind == "word"
             and not after.spaced
+            and (self.text(i) == "." or self._unit_word(i + 1))
         )
 
     def _factor(self, i: int, first: bool) -> tuple[list[tuple[str, Fraction]], int] | None:
