@@ -190,6 +190,11 @@ def list_command(as_json: bool) -> None:
     multiple=True,
     help="Cluster-wide provider limit (Ray), e.g. openai:connections=20,rpm=500,tpm=200000.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Check and print the plan (tasks, arguments, models, roles, log folder); run nothing.",
+)
 def run(
     targets: tuple[str, ...],
     model: str | None,
@@ -211,6 +216,7 @@ def run(
     shard_size: int | None,
     workers: int | None,
     rate_limits: tuple[str, ...],
+    dry_run: bool,
 ) -> None:
     """Run suites and/or tasks (default: the smoke suite on the embedded model).
 
@@ -247,6 +253,11 @@ def run(
         raise click.UsageError(
             "--ray-address, --shard-size, --workers and --rate-limit need --executor ray."
         )
+    if dry_run:
+        for line in plan.describe():
+            click.echo(line)
+        click.echo(f"executor: {executor}" + (f" at {ray_address}" if ray_address else ""))
+        return
     outcome = execute(plan, limit=limit, display=display, data_dir=data_dir, **extra)
     html: Path | None = None
     if outcome.logs and no_report:

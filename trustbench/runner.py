@@ -70,6 +70,23 @@ class RunPlan:
     def needs_tools(self) -> bool:
         return any("tools" in t.needs_now() for t in self.tasks)
 
+    def describe(self) -> list[str]:
+        """The plan as `trustbench run --dry-run` prints it: what would run, and where."""
+        lines = [f"run: {self.name}", f"log folder: {self.log_dir}"]
+        lines += [f"model: {model}" for model in self.models]
+        lines += [f"role {role}: {model}" for role, model in sorted(self.roles.items())]
+        for task in self.tasks:
+            args = ", ".join(f"{k}={v!r}" for k, v in sorted(task.args.items())) or "defaults"
+            limit = f", at most {task.limit} samples" if task.limit is not None else ""
+            origin = task.origin.rstrip(": ")
+            lines.append(f"task {task.entry.name} ({origin}{limit}): {args}")
+        if self.generate:
+            lines.append(f"generation: {self.generate}")
+        lines.append(
+            f"requests: timeout {self.limits.timeout} s, {self.limits.max_retries} retries"
+        )
+        return lines
+
 
 def _with_overrides(task: PlannedTask, overrides: dict[str, Any]) -> PlannedTask:
     """The task with the `-T` values it has a parameter for, every value checked against its
