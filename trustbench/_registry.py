@@ -12,7 +12,7 @@ from inspect_ai.model import ModelAPI, modelapi
 from trustbench.environments.gridworld import MapFormatError
 from trustbench.plugins import Plugin, discover_plugins
 from trustbench.retrieval.types import RetrievalError
-from trustbench.tasks.epfl_courses import ORACLES as EPFL_COURSES_ORACLES
+from trustbench.tasks.epfl_courses import REFERENCE_MODELS as EPFL_COURSES_ORACLES
 from trustbench.tasks.epfl_courses import epfl_courses
 from trustbench.tasks.epfl_courses.errors import ExamDataError
 from trustbench.tasks.halluhard import ORACLES as HALLUHARD_AUDIT_GRADERS

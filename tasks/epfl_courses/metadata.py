@@ -1,7 +1,7 @@
 """A question as sample metadata, and back.
 
 The metadata carries the whole record (options, answer key, reference) because the scorer, the
-multi-call strategies and the scripted oracles need it; the model under test only ever sees
+multi-call strategies and the scripted reference models need it; the model under test only ever sees
 the prompt messages.
 """
 

@@ -15,9 +15,9 @@ import trustbench._registry  # noqa: F401 - registers scripted/
 from trustbench.judges.rubric import grade_numeric, parse_quantity, read_answer
 from trustbench.judges.rubric.quantities import AmbiguousNumber, number_value
 from trustbench.providers.scripted import register_oracle
-from trustbench.tasks.epfl_courses import ORACLES, epfl_courses
+from trustbench.tasks.epfl_courses import REFERENCE_MODELS, epfl_courses
 
-for _name, _oracle in ORACLES.items():
+for _name, _oracle in REFERENCE_MODELS.items():
     register_oracle(_name, _oracle)
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,11 +11,11 @@ from inspect_ai.model import ChatMessageAssistant, ChatMessageSystem, get_model
 import trustbench._registry  # noqa: F401 - registers scripted/
 from trustbench.providers.scripted import register_oracle
 from trustbench.suites import load_suite
-from trustbench.tasks.epfl_courses import ORACLES, epfl_courses
-from trustbench.tasks.epfl_courses.solvers import majority_answer, parse_experts
+from trustbench.tasks.epfl_courses import REFERENCE_MODELS, epfl_courses
+from trustbench.tasks.epfl_courses.solver import majority_answer, parse_experts
 from trustbench.tasks.epfl_courses.strategies import STRATEGIES
 
-for _name, _oracle in ORACLES.items():
+for _name, _oracle in REFERENCE_MODELS.items():
     register_oracle(_name, _oracle)
 
 REPO = Path(__file__).resolve().parents[2]
