@@ -94,4 +94,4 @@ def inventing_answerer(
     return INVENTED[metadata["domain"]]
 
 
-ORACLES = {"halluhard-cited": cited_answerer, "halluhard-invented": inventing_answerer}
+REFERENCE_MODELS = {"halluhard-cited": cited_answerer, "halluhard-invented": inventing_answerer}
