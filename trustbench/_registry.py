@@ -15,10 +15,9 @@ from trustbench.retrieval.types import RetrievalError
 from trustbench.tasks.epfl_courses import REFERENCE_MODELS as EPFL_COURSES_ORACLES
 from trustbench.tasks.epfl_courses import epfl_courses
 from trustbench.tasks.epfl_courses.errors import ExamDataError
-from trustbench.tasks.halluhard import ORACLES as HALLUHARD_AUDIT_GRADERS
+from trustbench.tasks.halluhard import REFERENCE_MODELS as HALLUHARD_ORACLES
 from trustbench.tasks.halluhard import halluhard, halluhard_audit, halluhard_judge
 from trustbench.tasks.halluhard.errors import HalluHardDataError
-from trustbench.tasks.halluhard.reference_models import REFERENCE_MODELS as HALLUHARD_ORACLES
 from trustbench.tasks.os_harm import os_harm
 from trustbench.tasks.os_harm.errors import OsHarmDataError
 from trustbench.tasks.os_harm.reference_models import ORACLES as OS_HARM_ORACLES
@@ -32,7 +31,6 @@ builtin = Plugin(
         **VISUAL_PLANNING_ORACLES,
         **EPFL_COURSES_ORACLES,
         **HALLUHARD_ORACLES,
-        **HALLUHARD_AUDIT_GRADERS,
         **OS_HARM_ORACLES,
     },
     reference={

@@ -2,8 +2,8 @@
 audit of its judge against gold labels."""
 
 from trustbench.tasks.halluhard.audit import halluhard_audit
-from trustbench.tasks.halluhard.audit_graders import ORACLES
+from trustbench.tasks.halluhard.reference_models import REFERENCE_MODELS
 from trustbench.tasks.halluhard.scorer import halluhard_judge
 from trustbench.tasks.halluhard.task import halluhard
 
-__all__ = ["ORACLES", "halluhard", "halluhard_audit", "halluhard_judge"]
+__all__ = ["REFERENCE_MODELS", "halluhard", "halluhard_audit", "halluhard_judge"]
