@@ -20,7 +20,7 @@ from trustbench.tasks.halluhard import halluhard, halluhard_audit, halluhard_jud
 from trustbench.tasks.halluhard.errors import HalluHardDataError
 from trustbench.tasks.os_harm import os_harm
 from trustbench.tasks.os_harm.errors import OsHarmDataError
-from trustbench.tasks.os_harm.reference_models import ORACLES as OS_HARM_ORACLES
+from trustbench.tasks.os_harm.reference_models import REFERENCE_MODELS as OS_HARM_ORACLES
 from trustbench.tasks.visual_planning import REFERENCE_MODELS as VISUAL_PLANNING_ORACLES
 from trustbench.tasks.visual_planning import visual_planning
 
