@@ -9,6 +9,7 @@ from pathlib import Path
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 
 from trustbench.errors import TrustbenchError
+from trustbench.report_spec import ReportSpec
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ def _headline(log: EvalLog) -> tuple[str, float | None, float | None]:
     if log.results is None or not log.results.scores:
         return "-", None, None
     score = log.results.scores[0]
-    wanted = (log.eval.metadata or {}).get("headline")
+    spec = ReportSpec.read(log.eval.metadata)
+    wanted = spec.headline if spec else None
     name = wanted if wanted in score.metrics else next(iter(score.metrics), None)
     if name is None:
         return score.name, None, None

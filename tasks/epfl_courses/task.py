@@ -103,13 +103,12 @@ def epfl_courses(
         config=UPSTREAM_SAMPLING,
         version=1,
         metadata={
-            **ReportSpec().metadata(),
-            "headline": "accuracy",
-            "breakdowns": BREAKDOWNS,
+            **ReportSpec(
+                headline="accuracy", breakdowns=BREAKDOWNS, pass_threshold=pass_threshold
+            ).metadata(),
             "strategy": strategy,
             "strategies": list(STRATEGIES),
             "compare_across": "strategy",
-            "pass_threshold": pass_threshold,
             "label_scores": {str(label): value for label, value in scores.items()},
             "numeric_tolerance": numeric_tolerance,
             "prompts": wording.record(),

@@ -20,7 +20,7 @@ from trustbench.tasks.halluhard.solver import halluhard_conversation, require_gr
 from trustbench.tasks.halluhard.upstream_prompts import judge_prompts, target_prompts
 from trustbench.tasks.upstream_text import PROMPTS
 
-BREAKDOWNS = ["domain", "language"]
+BREAKDOWNS = ("domain", "language")
 """Sample fields to group by. Turns are not samples: the per-turn rates are pooled metrics
 (`turn_<t>`, `<domain>/turn_<t>`)."""
 
@@ -120,16 +120,16 @@ def halluhard(
         config=GenerateConfig(max_tokens=MAX_TOKENS),
         metadata={
             **ReportSpec(
+                headline="hallucination_rate",
+                headline_note="with a grader: hallucinated claims / judged claims; without one "
+                "the run reports hallucination_rate_lower_bound instead (references checked, "
+                "content not assessed)",
+                lower_is_better=True,
+                breakdowns=BREAKDOWNS,
                 aggregation=Aggregation(
                     kind="ratio", numerator="hallucinated", denominator="judged", strata="domain"
-                )
+                ),
             ).metadata(),
-            "headline": "hallucination_rate",
-            "headline_note": "with a grader: hallucinated claims / judged claims; without one "
-            "the run reports hallucination_rate_lower_bound instead (references checked, content "
-            "not assessed)",
-            "breakdowns": BREAKDOWNS,
-            "lower_is_better": True,
             "domains": chosen,
             "dataset": dataset,
             "dataset_version": seeds.versions,

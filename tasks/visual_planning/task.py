@@ -25,7 +25,7 @@ from trustbench.tasks.visual_planning.scorer import plan_success
 from trustbench.tasks.visual_planning.solver import planning_solver
 from trustbench.tasks.visual_planning.upstream_prompt import load_upstream_prompt
 
-BREAKDOWNS = ["size", "split", "trivial"]
+BREAKDOWNS = ("size", "split", "trivial")
 UPSTREAM_SEED = 42
 """Upstream's evaluation seed (`seed_everything(42)`), also our map generator's default."""
 MAX_TOKENS = {"text": 4096, "image": 16192}
@@ -130,9 +130,7 @@ def visual_planning(
         config=config,
         version=2,
         metadata={
-            **ReportSpec().metadata(),
-            "breakdowns": BREAKDOWNS,
-            "headline": "accuracy",
+            **ReportSpec(headline="accuracy", breakdowns=BREAKDOWNS).metadata(),
             "ood_filter": ood_filter,
             "trivial_removed": len(trivial),
             "skipped_maps": len(left_out),

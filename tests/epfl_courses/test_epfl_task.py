@@ -10,6 +10,7 @@ from inspect_ai.model import ChatMessageAssistant, ChatMessageSystem, get_model
 
 import trustbench._registry  # noqa: F401 - registers scripted/
 from trustbench.providers.scripted import register_oracle
+from trustbench.report_spec import ReportSpec
 from trustbench.suites import load_suite
 from trustbench.tasks.epfl_courses import REFERENCE_MODELS, epfl_courses
 from trustbench.tasks.epfl_courses.solver import majority_answer, parse_experts
@@ -117,15 +118,10 @@ def test_unparseable_replies_are_format_failures_or_unscored_never_guessed():
 
 def test_task_metadata_and_sampling_defaults_serve_the_report():
     task = epfl_courses(dataset="sample", strategy="metacog", pass_threshold=0.6)
-    assert task.metadata["breakdowns"] == [
-        "course",
-        "program",
-        "language",
-        "level",
-        "question_type",
-    ]
-    assert task.metadata["strategy"] == "metacog" and task.metadata["pass_threshold"] == 0.6
-    assert task.metadata["headline"] == "accuracy"
+    spec = ReportSpec.read(task.metadata)
+    assert spec.breakdowns == ("course", "program", "language", "level", "question_type")
+    assert task.metadata["strategy"] == "metacog" and spec.pass_threshold == 0.6
+    assert spec.headline == "accuracy" and not spec.lower_is_better
     config = task.config
     assert (
         config.temperature,

@@ -9,6 +9,7 @@ from inspect_ai.model import ChatMessageUser, get_model
 
 import trustbench._registry  # noqa: F401 - registers scripted/
 from trustbench.providers.scripted import register_oracle
+from trustbench.report_spec import ReportSpec
 from trustbench.retrieval.types import MissingAPIKey
 from trustbench.tasks.halluhard import halluhard, halluhard_judge
 from trustbench.tasks.halluhard.errors import HalluHardDataError
@@ -112,7 +113,9 @@ def test_heuristic_judging_offline_on_the_bundled_corpus():
         "offline",
         "packaged",
     )
-    assert meta["headline"] == "hallucination_rate" and meta["breakdowns"] == ["domain", "language"]
+    spec = ReportSpec.read(meta)
+    assert spec.headline == "hallucination_rate" and spec.lower_is_better
+    assert spec.breakdowns == ("domain", "language")
     assert meta["report"]["aggregation"] == {
         "kind": "ratio",
         "numerator": "hallucinated",

@@ -148,10 +148,9 @@ def declared_fields(runs: list[Run]) -> list[str]:
     """The union, in first-seen order, of the fields each run's task declares."""
     fields: list[str] = []
     for run in runs:
-        declared = run.metadata.get("breakdowns") or []
-        for field in [declared] if isinstance(declared, str) else declared:
-            if str(field) not in fields:
-                fields.append(str(field))
+        for field in run.spec.breakdowns if run.spec else ():
+            if field not in fields:
+                fields.append(field)
     return fields
 
 

@@ -10,9 +10,11 @@ from urllib.parse import unquote, urlparse
 
 from fsspec.core import url_to_fs
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
+from pydantic import ValidationError
 
 from trustbench.errors import TrustbenchError
 from trustbench.report.headline import Headline, resolve_headline
+from trustbench.report_spec import ReportSpec
 from trustbench.results_table import current_attempts
 
 
@@ -25,6 +27,9 @@ class Run:
     task: str
     label: str
     model: str
+    spec: ReportSpec | None
+    """What the task declared for the report (its headline, direction, breakdowns); None when
+    it declared nothing, or something the report cannot read."""
     headline: Headline | None
     primary: bool
     """False for an older duplicate of the same task and model (from another log dir): it is
@@ -85,6 +90,14 @@ def args_text(log: EvalLog) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(log.eval.task_args_passed.items()))
 
 
+def read_spec(log: EvalLog) -> ReportSpec | None:
+    """The task's declaration for the report; a malformed one counts as none."""
+    try:
+        return ReportSpec.read(log.eval.metadata)
+    except ValidationError:
+        return None
+
+
 def make_runs(logs: list[EvalLog], shards: dict[str, tuple[str, ...]] | None = None) -> list[Run]:
     """Label runs by task name, adding the arguments only where one task ran with several.
     `shards` gives the shard logs of each run read from shards (see `report.shards`)."""
@@ -100,13 +113,15 @@ def make_runs(logs: list[EvalLog], shards: dict[str, tuple[str, ...]] | None = N
         labels[log.location] = f"{name} ({args})" if len(arg_sets[name]) > 1 and args else name
         newest[(labels[log.location], log.eval.model)] = log
     primary = {log.location for log in newest.values()}
+    specs = {log.location: read_spec(log) for log in logs}
     runs = [
         Run(
             log=log,
             task=task_name(log),
             label=labels[log.location],
             model=log.eval.model,
-            headline=resolve_headline(log),
+            spec=specs[log.location],
+            headline=resolve_headline(log, specs[log.location]),
             primary=log.location in primary,
             shards=shards.get(log.location, ()),
         )

@@ -49,7 +49,12 @@ def question_scores(data: ReportData, runs: list[Run]) -> list[QuestionScore]:
 
 
 def _threshold(runs: list[Run]) -> tuple[float, str]:
-    values = {float(run.metadata.get("pass_threshold", DEFAULT_THRESHOLD)) for run in runs}
+    values = {
+        run.spec.pass_threshold
+        if run.spec and run.spec.pass_threshold is not None
+        else DEFAULT_THRESHOLD
+        for run in runs
+    }
     if len(values) > 1:
         return min(
             values
