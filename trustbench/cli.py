@@ -220,8 +220,7 @@ def run(
     from trustbench.catalog import load_catalog
     from trustbench.locations import report_dir
     from trustbench.providers.scripted import STAND_INS
-    from trustbench.report import build_report, overview_table
-    from trustbench.results_table import read_rows, to_rich_table
+    from trustbench.report import build_report, results, terminal_table
     from trustbench.runner import execute, plan_run
 
     plan = plan_run(
@@ -250,10 +249,13 @@ def run(
     outcome = execute(plan, limit=limit, display=display, data_dir=data_dir, **extra)
     html: Path | None = None
     if outcome.logs and no_report:
-        _console().print(to_rich_table(read_rows([plan.log_dir])))
+        rows, warnings = results([plan.log_dir])
+        _console().print(terminal_table(rows))
+        for warning in warnings:
+            click.secho(f"Warning: {warning}", fg="yellow", err=True)
     elif outcome.logs:
         result = build_report([plan.log_dir], out_dir=report_dir([plan.log_dir]))
-        _console().print(overview_table(result.overview))
+        _console().print(terminal_table(result.overview))
         html = result.files["html"]
     for kind, meaning in STAND_INS.items():
         if f"scripted/{kind}" in plan.models:
@@ -296,11 +298,11 @@ def report(
     """Compare models across tasks: headline metrics with 95 % CIs, run facts, paired tests
     against --baseline, per-task breakdowns and plots."""
     from trustbench.locations import report_dir
-    from trustbench.report import build_report, overview_table
+    from trustbench.report import build_report, terminal_table
 
     target = Path(out_dir) if out_dir else report_dir(log_dirs)
     result = build_report(list(log_dirs), baseline=baseline, out_dir=target, formats=formats)
-    _console().print(overview_table(result.overview))
+    _console().print(terminal_table(result.overview))
     for warning in result.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     for name, path in result.files.items():

@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from trustbench.errors import TrustbenchError
 from trustbench.report.headline import Headline, resolve_headline
 from trustbench.report_spec import ReportSpec
-from trustbench.results_table import current_attempts
 
 
 @dataclass(frozen=True)
@@ -59,6 +58,15 @@ class Run:
         """Local path of the log when it is a file here, else its location as given."""
         parsed = urlparse(self.key)
         return unquote(parsed.path) if parsed.scheme == "file" else self.key
+
+
+def current_attempts(logs: list[EvalLog]) -> list[EvalLog]:
+    """One log per task and model: an eval set retries a task into a new log, and the earlier
+    attempts (interrupted or errored) stay beside it. Keep the successful or else the newest."""
+    latest: dict[tuple[str, str], EvalLog] = {}
+    for log in sorted(logs, key=lambda log: (log.status == "success", log.eval.created)):
+        latest[(log.eval.task_id, log.eval.model)] = log
+    return list(latest.values())
 
 
 def read_logs(log_dirs: list[str | Path]) -> tuple[list[EvalLog], list[EvalLog]]:
