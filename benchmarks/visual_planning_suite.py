@@ -1,7 +1,7 @@
-"""The whole ID + OOD text suite (evals/visual_planning.yaml: 4 representations × 600 maps) on the
-BFS planner and the random walker (the task's reference models), through `trustbench run`. Prints wall time, samples per second
-and each model's accuracy by both parsers (ours and upstream's) and their disagreement, measured
-in one run."""
+"""The whole ID + OOD text suite (`tasks/visual_planning/suite.yaml`: 4 representations × 600
+maps) on the BFS planner and the random walker (the task's reference models), through
+`trustbench run`. Prints wall time, samples per second and each model's accuracy by both parsers
+(ours and upstream's) and their disagreement, measured in one run."""
 
 from __future__ import annotations
 

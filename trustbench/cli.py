@@ -62,10 +62,9 @@ def _is_user_error(error: Exception) -> bool:
         return True
     if isinstance(error, OSError) and error.filename is not None:
         return True
-    from trustbench._registry import builtin
     from trustbench.plugins import discover_plugins
 
-    declared = tuple(e for plugin in (builtin, *discover_plugins()) for e in plugin.user_errors)
+    declared = tuple(e for plugin in discover_plugins() for e in plugin.user_errors)
     return isinstance(error, declared)
 
 

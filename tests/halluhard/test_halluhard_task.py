@@ -8,7 +8,7 @@ from inspect_ai._util.registry import registry_info
 from inspect_ai.model import ChatMessageUser, get_model
 
 import trustbench._registry  # noqa: F401 - registers scripted/
-from trustbench.providers.scripted import register_oracle
+from trustbench.providers.scripted import register_reference_model
 from trustbench.report_spec import ReportSpec
 from trustbench.retrieval.types import MissingAPIKey
 from trustbench.tasks.halluhard import halluhard, halluhard_judge
@@ -35,7 +35,7 @@ def offline_answer(messages, metadata, rng) -> str:
     return ANSWERS[metadata["domain"]]
 
 
-register_oracle("halluhard-offline-answers", offline_answer)
+register_reference_model("halluhard-offline-answers", offline_answer)
 
 
 @pytest.fixture(autouse=True)

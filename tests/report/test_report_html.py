@@ -90,7 +90,7 @@ def test_chromium_renders_it_without_console_errors(report, tmp_path):
         "Paired differences",
         "visual_planning: accuracy in vs out of distribution",
         "report_quiz: mean by domain",
-        "report_exam: question score by view",
+        "epfl_courses: question score by view",
         "report_plugin: all logged metrics",
     ]:
         assert f"<caption>{caption}</caption>" in dom, caption

@@ -165,7 +165,7 @@ def test_cross_strategy_views_follow_the_readme_definitions(synthetic):
     q3, q4; one program, bachelor). Any/majority count a question only when fully correct."""
     rows = {
         (r["metric"], r["group"]): r["value"]
-        for r in tidy(synthetic, task="report_exam", section="strategies")
+        for r in tidy(synthetic, task="epfl_courses", section="strategies")
     }
     score = {
         "strategy=cot": 0.55,

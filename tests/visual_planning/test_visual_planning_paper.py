@@ -11,7 +11,7 @@ from inspect_ai.model import ContentImage, ContentText, get_model
 
 import trustbench._registry  # noqa: F401 - registers scripted/ and the oracles
 from trustbench.environments.gridworld import GridMap, shortest_path
-from trustbench.providers.scripted import register_oracle
+from trustbench.providers.scripted import register_reference_model
 from trustbench.tasks.upstream_text import LoadedText
 from trustbench.tasks.visual_planning import visual_planning
 from trustbench.tasks.visual_planning.prompts import PlanningPrompt
@@ -32,8 +32,8 @@ def labelled(messages, metadata, rng) -> str:
     return "\\boxed{Moves: " + ", ".join(plan(metadata)) + "}"
 
 
-register_oracle("test-arrows", arrows)
-register_oracle("test-labelled", labelled)
+register_reference_model("test-arrows", arrows)
+register_reference_model("test-labelled", labelled)
 
 
 def metrics(log):

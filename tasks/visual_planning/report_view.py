@@ -6,12 +6,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from trustbench.report.breakdowns import breakdown_blocks, by_field, by_masks
-from trustbench.report.cells import text_cell, value_cell
-from trustbench.report.collect import ReportData, metadata_column
-from trustbench.report.model import Section, Table, Text, TidyRow, slug
-from trustbench.report.plots import Point, line_plot
-from trustbench.report.runs import Run
+from trustbench.report.views import (
+    Point,
+    ReportData,
+    Run,
+    Section,
+    Table,
+    Text,
+    TidyRow,
+    breakdown_blocks,
+    by_field,
+    by_masks,
+    line_plot,
+    metadata_column,
+    slug,
+    text_cell,
+    value_cell,
+)
 
 DEFAULT_ID_MAX_SIZE = 6
 QUALITY = {"optimality": "optimality (solved maps)", "format_error_rate": "format error rate"}

@@ -6,11 +6,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from trustbench.report.cells import text_cell, value_cell
-from trustbench.report.collect import ReportData
-from trustbench.report.model import Section, Table, slug
-from trustbench.report.plots import Point, line_plot
-from trustbench.report.runs import Run
+from trustbench.report.views import (
+    Point,
+    ReportData,
+    Run,
+    Section,
+    Table,
+    line_plot,
+    slug,
+    text_cell,
+    value_cell,
+)
 
 TURNS = (1, 2, 3)
 DOMAINS = ("legal_cases", "research_questions", "medical_guidelines")
