@@ -1,4 +1,4 @@
-"""The `trustbench` command line: list, run, report, view, doctor."""
+"""The `trustbench` command line: list, run, report, view, doctor, new-task."""
 
 from __future__ import annotations
 
@@ -340,6 +340,33 @@ def doctor(model: str | None) -> None:
             click.echo(f"       fix: {check.fix}")
         ok = ok and check.status != "fail"
     sys.exit(0 if ok else 1)
+
+
+@main.command("new-task")
+@click.argument("name")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True),
+    default=".",
+    show_default=True,
+    help="The root of the trustbench checkout to add the task to.",
+)
+def new_task(name: str, root: str) -> None:
+    """Start a built-in task NAME from the template: tasks/NAME/ (task, dataset, solver, scorer,
+    metrics, reference models, report view, suite, README), its test in tests/NAME/, and the
+    line in pyproject.toml that declares it."""
+    from trustbench.catalog import load_catalog
+    from trustbench.new_task import create_task
+
+    taken = {entry.short_name for entry in load_catalog().tasks}
+    created = create_task(Path(root), name, taken)
+    for file in created.files:
+        click.echo(f"wrote  {_shown(file)}")
+    click.echo(f"added  {created.entry_point}  (pyproject.toml, [project.entry-points])")
+    click.echo(
+        "Next: reinstall so that the entry point is seen (pip install -e ., or any make "
+        f"target), then: trustbench list; trustbench run {name} --model scripted/reference"
+    )
 
 
 @main.command("judge-audit")

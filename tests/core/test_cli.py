@@ -10,7 +10,7 @@ from inspect_ai.log import list_eval_logs, read_eval_log
 from helpers import guarded_env, venv_bin
 from trustbench.plugins import discover_plugins
 
-COMMANDS = ["list", "run", "report", "view", "doctor"]
+COMMANDS = ["list", "run", "report", "view", "doctor", "new-task"]
 
 
 def trustbench(*args, env=None, timeout=300):

@@ -29,9 +29,11 @@ def test_the_grader_is_the_bound_role_or_none(tmp_path):
     assert without["grader"] is None and without["verdict"] == "None"
     bound = run([record_graders()], **{GRADER_ROLE: "scripted/refuse"}).samples[0].metadata
     assert bound["grader"] == "scripted/refuse" and bound["verdict"] == "scripted/refuse"
-    staged = run(
-        [record_graders()], grader="scripted/refuse", grader_verdict="scripted/comply"
-    ).samples[0].metadata
+    staged = (
+        run([record_graders()], grader="scripted/refuse", grader_verdict="scripted/comply")
+        .samples[0]
+        .metadata
+    )
     assert staged["verdict"] == "scripted/comply"
 
 
