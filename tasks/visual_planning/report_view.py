@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from trustbench.report.views import (
-    Point,
     ReportData,
     Run,
     Section,
@@ -52,16 +51,9 @@ SPLITS = {
 }
 
 
-def _logged(run: Run, name: str) -> float | None:
-    for score in run.log.results.scores if run.log.results else []:
-        if name in score.metrics:
-            return score.metrics[name].value
-    return None
-
-
 def _quality_table(runs: list[Run], data: ReportData) -> Table:
     rows = [
-        [text_cell(label), *(value_cell(_logged(run, name), data.href(run)) for run in runs)]
+        [text_cell(label), *(value_cell(run.metrics.get(name), data.href(run)) for run in runs)]
         for name, label in QUALITY.items()
     ]
     headers = ["metric", *(run.model for run in runs)]
@@ -72,7 +64,7 @@ def _quality_table(runs: list[Run], data: ReportData) -> Table:
 def _parser_table(label: str, runs: list[Run], data: ReportData) -> tuple[Table, list[TidyRow]]:
     rows, tidy = [], []
     for name, (parser, group) in PARSERS.items():
-        values = [_logged(run, name) for run in runs]
+        values = [run.metrics.get(name) for run in runs]
         if all(v is None for v in values):
             continue
         cells = [text_cell(parser), text_cell(group)]
@@ -124,14 +116,7 @@ def planning_view(data: ReportData, runs: list[Run]) -> list[Section]:
             section.rows += tidy
         section.blocks.append(_quality_table(group, data))
         sizes = by_field(data, group, "size")
-        series = {
-            run.model: [
-                Point(size, e.value, e.low, e.high)
-                for size in sizes.groups
-                if (e := sizes.estimates.get((run.key, size))) is not None and e.n
-            ]
-            for run in group
-        }
+        series = sizes.series(group)
         if sizes.numeric and any(series.values()):
             section.blocks.append(
                 line_plot(

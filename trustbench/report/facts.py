@@ -57,9 +57,8 @@ def judge_mode_run(run: Run) -> str:
     `judge_mode` metadata, where `auto` says whether a grader was bound."""
     metrics = {
         name.removeprefix("judge_mode/")
-        for score in (run.log.results.scores if run.log.results else [])
-        for name, metric in score.metrics.items()
-        if name.startswith("judge_mode/") and metric.value
+        for name, value in run.metrics.items()
+        if name.startswith("judge_mode/") and value
     }
     if metrics:
         return metrics.pop() if len(metrics) == 1 else "mixed"

@@ -54,6 +54,16 @@ class Run:
         return self.log.eval.metadata or {}
 
     @property
+    def metrics(self) -> dict[str, float]:
+        """Every metric the log reports, by name, as Inspect computed it (none when the run
+        never finished scoring)."""
+        return {
+            name: metric.value
+            for score in (self.log.results.scores if self.log.results else [])
+            for name, metric in score.metrics.items()
+        }
+
+    @property
     def path(self) -> str:
         """Local path of the log when it is a file here, else its location as given."""
         parsed = urlparse(self.key)

@@ -10,8 +10,9 @@ The report then calls `my_view(data, runs)` with every compared run of that task
 and argument set; `Run.label` tells argument sets apart) and puts the sections it returns first
 in the task's part of the report, before the breakdowns the task declared in its `ReportSpec`
 and the table of every metric its logs report. A view reads what the runs logged:
-`Run.log` (the header: metrics, task arguments, metadata), `Run.spec` (the task's `ReportSpec`),
-and `ReportData.samples_of(run)` (one row per sample: `id`, the headline `value`, `errors`,
+`Run.log` (the header: task arguments, metadata), `Run.metrics` (every metric, by name),
+`Run.spec` (the task's `ReportSpec`), `judge_mode_run(run)` (the judge mode that ran), and
+`ReportData.samples_of(run)` (one row per sample: `id`, the headline `value`, `errors`,
 `unscored`, and each sample metadata field as `metadata_<field>`). `ReportData.estimate`
 recomputes the headline with a 95 % interval on any subset of a run's samples.
 
@@ -26,6 +27,7 @@ from collections.abc import Callable
 from trustbench.report.breakdowns import Breakdown, breakdown_blocks, by_field, by_masks
 from trustbench.report.cells import estimate_cell, number, text_cell, value_cell
 from trustbench.report.collect import ReportData, metadata_column
+from trustbench.report.facts import judge_mode_run
 from trustbench.report.model import Cell, Section, Table, Text, TidyRow, slug
 from trustbench.report.plots import Point, interval_plot, line_plot
 from trustbench.report.runs import Run
@@ -52,6 +54,7 @@ __all__ = [
     "by_masks",
     "estimate_cell",
     "interval_plot",
+    "judge_mode_run",
     "line_plot",
     "metadata_column",
     "number",
