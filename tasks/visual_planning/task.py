@@ -20,10 +20,10 @@ from trustbench.tasks.visual_planning.dataset import (
     generated_maps,
 )
 from trustbench.tasks.visual_planning.metrics import planning_breakdown
-from trustbench.tasks.visual_planning.prompts import OURS, PlanningPrompt
+from trustbench.tasks.visual_planning.prompts import TRUSTBENCH, PlanningPrompt
 from trustbench.tasks.visual_planning.scorer import plan_success
 from trustbench.tasks.visual_planning.solver import planning_solver
-from trustbench.tasks.visual_planning.upstream_prompt import load_upstream_prompt
+from trustbench.tasks.visual_planning.upstream_prompts import load_upstream_prompt
 
 BREAKDOWNS = ("size", "split", "trivial")
 UPSTREAM_SEED = 42
@@ -80,7 +80,7 @@ def visual_planning(
     if n_per_size is not None and n_per_size < 1:
         raise ValueError(f"n_per_size must be at least 1, not {n_per_size}")
     trace = TraceFormat(cot)
-    prompt = OURS
+    prompt = TRUSTBENCH
     if prompts == "upstream":
         if trace is not TraceFormat.NONE and shots == 0:
             raise ValueError(

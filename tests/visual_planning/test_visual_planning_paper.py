@@ -15,7 +15,7 @@ from trustbench.providers.scripted import register_reference_model
 from trustbench.tasks.upstream_text import LoadedText
 from trustbench.tasks.visual_planning import visual_planning
 from trustbench.tasks.visual_planning.prompts import PlanningPrompt
-from trustbench.tasks.visual_planning.upstream_prompt import PIN
+from trustbench.tasks.visual_planning.upstream_prompts import PIN
 
 
 def plan(metadata) -> list[str]:
