@@ -9,7 +9,7 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.model import ContentImage, ContentText, get_model
 
-import trustbench._registry  # noqa: F401 - registers scripted/ and the oracles
+import trustbench._registry  # noqa: F401 - registers scripted/ and the reference models
 from trustbench.environments.gridworld import GridMap, shortest_path
 from trustbench.providers.scripted import register_reference_model
 from trustbench.tasks.upstream_text import LoadedText

@@ -1,4 +1,4 @@
-"""The visual planning task end to end on scripted models: oracles, metrics, inputs, bad input."""
+"""The visual planning task end to end on scripted models: reference models, metrics, inputs, bad input."""
 
 import json
 
@@ -6,7 +6,7 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.model import ChatMessageAssistant, ContentImage, get_model
 
-import trustbench._registry  # noqa: F401 - registers scripted/ and the oracles
+import trustbench._registry  # noqa: F401 - registers scripted/ and the reference models
 from trustbench.environments.gridworld import GridMap, MapFormatError, parse_moves
 from trustbench.tasks.visual_planning import solver as solver_module
 from trustbench.tasks.visual_planning import visual_planning
