@@ -52,6 +52,7 @@ def test_a_task_without_a_view_gets_none(tmp_path, tmp_path_factory):
     assert per_task.view_for("report_quiz") is None
     assert per_task.view_for("trustbench/visual_planning") is planning_view
     assert per_task.view_for("visual_planning") is planning_view  # a log run from a file
+    assert per_task.view_for("another_package/visual_planning") is None
 
 
 def test_task_views_load_only_for_the_tasks_in_the_report(tmp_path, tmp_path_factory):

@@ -40,15 +40,15 @@ def declared_views() -> dict[str, str]:
 
 
 def view_for(task: str) -> View | None:
-    """The view declared for `task` (a log's task name, `package/task`, or a bare name that one
-    declared task has)."""
+    """The view declared for `task`, a log's task name: `package/task`, or a bare name (a task
+    run from its file) that one declared task has."""
     declared = declared_views()
-    name = task if task in declared else None
-    if name is None:
-        short = [n for n in declared if n.rsplit("/", 1)[-1] == task.rsplit("/", 1)[-1]]
-        name = short[0] if len(short) == 1 else None
-    if name is None:
+    matches = [task] if task in declared or "/" in task else []
+    if not matches:
+        matches = [n for n in declared if n.rsplit("/", 1)[-1] == task]
+    if len(matches) != 1 or matches[0] not in declared:
         return None
+    name = matches[0]
     module, _, function = declared[name].partition(":")
     try:
         view = getattr(importlib.import_module(module), function)

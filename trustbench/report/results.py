@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from urllib.parse import unquote
 
 from trustbench.report.cells import count_cell, interval, text_cell, value_cell
 from trustbench.report.collect import ReportData
@@ -156,7 +157,7 @@ COLUMNS = (
     Column("planned", lambda r: count_cell(r.planned), numeric=True),
     Column("status", lambda r: text_cell(r.status, "" if r.status == "success" else "bad")),
     Column("judge mode", lambda r: text_cell(r.judge_mode)),
-    Column("log", lambda r: text_cell(PurePosixPath(r.log).name, href=r.log)),
+    Column("log", lambda r: text_cell(unquote(PurePosixPath(r.log).name), href=r.log)),
     Column("flags", lambda r: text_cell("; ".join(r.flags), "warn" if r.flags else "")),
     Column("notes", lambda r: text_cell("; ".join(r.notes))),
 )
