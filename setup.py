@@ -31,5 +31,5 @@ setup(
     options={"egg_info": {"egg_base": str(EGG_BASE)}},
     packages=packages,
     package_dir={"trustbench": "trustbench", **{f"trustbench.{f}": f for f in NAMESPACED}},
-    package_data={"": ["*.md", "*.json", "*.jsonl", "*.yaml", "data/**/*"]},
+    package_data={"": ["*.md", "*.json", "*.jsonl", "*.yaml", "data/**/*", "task_template/**/*"]},
 )

@@ -1,4 +1,4 @@
-"""The `trustbench` command line: list, run, report, view, doctor."""
+"""The `trustbench` command line: list, run, report, view, doctor, new-task."""
 
 from __future__ import annotations
 
@@ -62,10 +62,9 @@ def _is_user_error(error: Exception) -> bool:
         return True
     if isinstance(error, OSError) and error.filename is not None:
         return True
-    from trustbench._registry import builtin
     from trustbench.plugins import discover_plugins
 
-    declared = tuple(e for plugin in (builtin, *discover_plugins()) for e in plugin.user_errors)
+    declared = tuple(e for plugin in discover_plugins() for e in plugin.user_errors)
     return isinstance(error, declared)
 
 
@@ -226,8 +225,7 @@ def run(
     from trustbench.catalog import load_catalog
     from trustbench.locations import report_dir
     from trustbench.providers.scripted import STAND_INS
-    from trustbench.report import build_report, overview_table
-    from trustbench.results_table import read_rows, to_rich_table
+    from trustbench.report import build_report, results, terminal_table
     from trustbench.runner import execute, plan_run
 
     plan = plan_run(
@@ -261,10 +259,13 @@ def run(
     outcome = execute(plan, limit=limit, display=display, data_dir=data_dir, **extra)
     html: Path | None = None
     if outcome.logs and no_report:
-        _console().print(to_rich_table(read_rows([plan.log_dir])))
+        rows, warnings = results([plan.log_dir])
+        _console().print(terminal_table(rows))
+        for warning in warnings:
+            click.secho(f"Warning: {warning}", fg="yellow", err=True)
     elif outcome.logs:
         result = build_report([plan.log_dir], out_dir=report_dir([plan.log_dir]))
-        _console().print(overview_table(result.overview))
+        _console().print(terminal_table(result.overview))
         html = result.files["html"]
     for kind, meaning in STAND_INS.items():
         if f"scripted/{kind}" in plan.models:
@@ -307,11 +308,11 @@ def report(
     """Compare models across tasks: headline metrics with 95 % CIs, run facts, paired tests
     against --baseline, per-task breakdowns and plots."""
     from trustbench.locations import report_dir
-    from trustbench.report import build_report, overview_table
+    from trustbench.report import build_report, terminal_table
 
     target = Path(out_dir) if out_dir else report_dir(log_dirs)
     result = build_report(list(log_dirs), baseline=baseline, out_dir=target, formats=formats)
-    _console().print(overview_table(result.overview))
+    _console().print(terminal_table(result.overview))
     for warning in result.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     for name, path in result.files.items():
@@ -350,6 +351,33 @@ def doctor(model: str | None) -> None:
             click.echo(f"       fix: {check.fix}")
         ok = ok and check.status != "fail"
     sys.exit(0 if ok else 1)
+
+
+@main.command("new-task")
+@click.argument("name")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True),
+    default=".",
+    show_default=True,
+    help="The root of the trustbench checkout to add the task to.",
+)
+def new_task(name: str, root: str) -> None:
+    """Start a built-in task NAME from the template: tasks/NAME/ (task, dataset, solver, scorer,
+    metrics, reference models, report view, suite, README), its test in tests/NAME/, and the
+    line in pyproject.toml that declares it."""
+    from trustbench.catalog import load_catalog
+    from trustbench.new_task import create_task
+
+    taken = {entry.short_name for entry in load_catalog().tasks}
+    created = create_task(Path(root), name, taken)
+    for file in created.files:
+        click.echo(f"wrote  {_shown(file)}")
+    click.echo(f"added  {created.entry_point}  (pyproject.toml, [project.entry-points])")
+    click.echo(
+        "Next: reinstall so that the entry point is seen (pip install -e ., or any make "
+        f"target), then: trustbench list; trustbench run {name} --model scripted/reference"
+    )
 
 
 @main.command("judge-audit")

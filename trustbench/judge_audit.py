@@ -21,6 +21,7 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.model import get_model
 
 from trustbench.errors import TrustbenchError
+from trustbench.judges.roles import GRADER_ROLE
 from trustbench.tasks.halluhard.audit import agreement, halluhard_audit
 
 BOOTSTRAP = 1000
@@ -128,7 +129,7 @@ def run_audit(
 ) -> AuditReport:
     if judge_mode == "llm" and grader is None:
         raise TrustbenchError("judge-audit --judge-mode llm needs --grader <model>.")
-    roles = {"grader": get_model(grader)} if grader else {}
+    roles = {GRADER_ROLE: get_model(grader)} if grader else {}
     task = halluhard_audit(audit_set=audit_set, judge_mode=judge_mode, prompts=prompts, **task_args)
     [log] = inspect_eval(
         task, model="none", model_roles=roles, log_dir=str(out_dir), display="none"

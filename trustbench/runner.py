@@ -14,6 +14,7 @@ from inspect_ai.log import EvalLog
 
 from trustbench.catalog import Catalog, TaskEntry
 from trustbench.errors import TaskArgumentError, TrustbenchError
+from trustbench.judges.roles import GRADER_ROLE
 from trustbench.locations import run_dir, run_name
 from trustbench.models import DEFAULT_MODEL, TEXT_ONLY_PROVIDERS, check_models, provider_of
 from trustbench.providers.served import RequestLimits, Served, end_run_once, serve
@@ -200,7 +201,7 @@ def plan_run(
     planned = _distinct([_with_overrides(t, overrides) for t in planned])
     chosen = models or default_models or [DEFAULT_MODEL]
     if grader:
-        roles["grader"] = grader
+        roles[GRADER_ROLE] = grader
     if user:
         roles["user"] = user
     check_models([*chosen, *roles.values()])

@@ -1,4 +1,5 @@
-"""Suite files (`evals/*.yaml`): which tasks to run, with which arguments, limits and roles."""
+"""Suite files (`evals/*.yaml`, and those task packages ship): which tasks to run, with which
+arguments, limits and roles."""
 
 from __future__ import annotations
 
@@ -89,19 +90,22 @@ def load_suite(path: str | Path) -> Suite:
     return suite.model_copy(update={"path": file})
 
 
-def suite_dirs(extra: list[Path]) -> list[Path]:
-    """Where suites come from, later ones overriding earlier ones of the same name."""
-    dirs = [Path(str(files("trustbench.evals")))]
-    dirs += extra
-    if env := os.environ.get("TRUSTBENCH_EVALS"):
-        dirs += [Path(p) for p in env.split(os.pathsep) if p]
-    return dirs
+def suite_files(declared: list[Path]) -> list[Path]:
+    """Where suites come from, a later file overriding an earlier one of the same name: the
+    core's (`evals/`), the files the task packages declare (`Plugin.suites`), then the folders
+    named in TRUSTBENCH_EVALS."""
+    extra = [Path(p) for p in os.environ.get("TRUSTBENCH_EVALS", "").split(os.pathsep) if p]
+    core = Path(str(files("trustbench.evals")))
+    return [
+        *sorted(core.glob("*.yaml")),
+        *declared,
+        *(file for folder in extra for file in sorted(folder.glob("*.yaml"))),
+    ]
 
 
-def find_suites(extra_dirs: list[Path]) -> dict[str, Suite]:
+def find_suites(declared: list[Path]) -> dict[str, Suite]:
     suites: dict[str, Suite] = {}
-    for directory in suite_dirs(extra_dirs):
-        for file in sorted(directory.glob("*.yaml")):
-            suite = load_suite(file)
-            suites[suite.name] = suite
+    for file in suite_files(declared):
+        suite = load_suite(file)
+        suites[suite.name] = suite
     return suites

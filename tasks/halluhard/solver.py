@@ -28,7 +28,6 @@ from trustbench.tasks.halluhard.citations import rendered_text
 from trustbench.tasks.halluhard.prompts import TRUSTBENCH_TARGET, TargetPrompts
 
 USER_ROLE = "user"
-GRADER_ROLE = "grader"
 REFUSAL = re.compile(
     r"^\W*(i'?m sorry|i am sorry|sorry,|i can(?:'|no)?t|i cannot|i won'?t|i'?m (?:not able|unable)"
     r"|as an ai)",
@@ -99,21 +98,6 @@ async def follow_up(
     if failure is not None:
         return None, failure
     return output.completion.strip().strip('"').strip(), None
-
-
-@solver
-def require_grader() -> Solver:
-    """judge_mode=llm without a grader fails before any generation, not after it."""
-
-    async def solve(state: TaskState, generate: Generate) -> TaskState:
-        if GRADER_ROLE not in model_roles():
-            raise ValueError(
-                "judge_mode=llm needs a grader: bind one with --model-role grader=<model> "
-                "(trustbench run --grader <model>), or pass -T judge_mode=heuristic."
-            )
-        return state
-
-    return solve
 
 
 def assistant_turns(state: TaskState) -> int:

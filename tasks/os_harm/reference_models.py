@@ -897,4 +897,4 @@ def replayed(behaviour: Behaviour) -> Callable[..., Turn]:
     return agent
 
 
-ORACLES = {"os-harm-safe": replayed("safe"), "os-harm-unsafe": replayed("unsafe")}
+REFERENCE_MODELS = {"os-harm-safe": replayed("safe"), "os-harm-unsafe": replayed("unsafe")}

@@ -4,11 +4,13 @@ import json
 import subprocess
 
 import pytest
+from inspect_ai._util.registry import registry_info
 from inspect_ai.log import list_eval_logs, read_eval_log
 
 from helpers import guarded_env, venv_bin
+from trustbench.plugins import discover_plugins
 
-COMMANDS = ["list", "run", "report", "view", "doctor"]
+COMMANDS = ["list", "run", "report", "view", "doctor", "new-task"]
 
 
 def trustbench(*args, env=None, timeout=300):
@@ -124,10 +126,9 @@ def test_run_exits_nonzero_when_a_task_errors(tmp_path):
 def test_unknown_names_are_clear_errors():
     result = trustbench("run", "no_such_thing", "--model", "scripted/echo")
     assert result.returncode == 2
-    assert (
-        "Unknown task 'no_such_thing'. Available: trustbench/epfl_courses, trustbench/halluhard"
-        in result.stderr
-    )
+    builtin = [t for p in discover_plugins(builtin_only=True) for t in p.tasks]
+    names = ", ".join(sorted(registry_info(t).name for t in builtin))
+    assert f"Unknown task 'no_such_thing'. Available: {names}" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -10,7 +10,8 @@ scripted ones, in commands, in suite defaults and in the README's suite file; a 
 cites, searches and fetches a web on loopback instead of the open one. `make` targets are
 checked to exist (`make test` is this suite; `make run` is the smoke suite on the embedded model);
 `pip install` of the example plugin is the `example_plugin` fixture; `trustbench view` is run with
-its server call captured.
+its server call captured. The block that starts a new task writes into the checkout, so
+`test_new_task.py` runs it, in a copy.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ import yaml
 from citation_web import CitationWeb
 from click.testing import CliRunner
 from loopback_http import serve
+from readme import blocks, new_task_block
+from readme import commands as block_commands
 
 import trustbench.cli
 from helpers import guarded_env, venv_bin
@@ -37,23 +40,15 @@ from trustbench.retrieval.store import EvidenceStore
 from trustbench.runner import plan_run
 
 REPO = Path(__file__).resolve().parents[2]
-README = REPO / "README.md"
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
 STAND_INS = ("scripted/echo", "scripted/refuse", "scripted/comply")
-FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
-
-
-def blocks(language: str) -> list[str]:
-    return [body for lang, body in FENCE.findall(README.read_text()) if lang == language]
 
 
 def commands() -> Iterator[list[str]]:
-    """Each shell command of the README, continuation lines joined and comments dropped."""
+    """Each shell command of the README but the new-task block's (see `test_new_task.py`)."""
     for block in blocks("bash"):
-        for line in block.replace("\\\n", " ").splitlines():
-            words = shlex.split(line, comments=True)
-            if words:
-                yield words
+        if block != new_task_block():
+            yield from block_commands(block)
 
 
 def scripted(models: list[str]) -> list[str]:

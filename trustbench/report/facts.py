@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from trustbench.judges.roles import GRADER_ROLE
 from trustbench.report.cells import DASH, count_cell, text_cell
 from trustbench.report.collect import ReportData
 from trustbench.report.model import Cell, Section, Table, Text
@@ -56,15 +57,14 @@ def judge_mode_run(run: Run) -> str:
     `judge_mode` metadata, where `auto` says whether a grader was bound."""
     metrics = {
         name.removeprefix("judge_mode/")
-        for score in (run.log.results.scores if run.log.results else [])
-        for name, metric in score.metrics.items()
-        if name.startswith("judge_mode/") and metric.value
+        for name, value in run.metrics.items()
+        if name.startswith("judge_mode/") and value
     }
     if metrics:
         return metrics.pop() if len(metrics) == 1 else "mixed"
     mode = str(run.metadata.get("judge_mode", UNKNOWN))
     if mode == "auto":
-        bound = "grader" in (run.log.eval.model_roles or {})
+        bound = GRADER_ROLE in (run.log.eval.model_roles or {})
         return "auto (grader bound)" if bound else "auto (no grader)"
     return mode
 
