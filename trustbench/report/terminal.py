@@ -30,8 +30,8 @@ def overview_table(rows: list[OverviewRow], title: str = "trustbench results") -
 
     table = Table(title=title)
     for header in HEADERS:
-        justify = "right" if header in {"value", "n", "errors", "unscored"} else "left"
-        table.add_column(header, justify=justify)
+        numeric = header in {"value", "n", "errors", "unscored"}
+        table.add_column(header, justify="right" if numeric else "left")
     for row in rows:
         style = "red" if row.status != "success" else ("yellow" if row.flags else None)
         table.add_row(
