@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 
 from trustbench.errors import TrustbenchError
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,8 @@ def _cells(row: ResultRow) -> tuple[str, ...]:
     return (row.task, row.args, row.model, row.status, row.samples, row.metric, row.shown_value)
 
 
-def to_rich_table(rows: list[ResultRow]):  # -> rich.table.Table (rich ships with Inspect)
+def to_rich_table(rows: list[ResultRow]) -> Table:
+    """A rich table (rich ships with Inspect)."""
     from rich.table import Table
 
     table = Table(title="trustbench results")
