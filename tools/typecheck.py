@@ -3,9 +3,9 @@
 setup.py maps the top-level folders (`tasks/`, `judges/`, `retrieval/`, ...) into `trustbench.*`,
 and the editable install does that with an import hook, which a static checker cannot follow. So
 this lays the namespace out as a tree of links under build/typecheck/ (each name linked to the
-folder the installed package resolves it to), runs mypy on it with the settings in pyproject.toml,
-and prints every error at its source path. The cache (build/mypy_cache) makes a rerun check only
-what changed.
+file or folder the installed package resolves it to), runs mypy on it with the settings in
+pyproject.toml, and prints every error at its source path. The cache (build/mypy_cache) makes a
+rerun check only what changed.
 """
 
 from __future__ import annotations
@@ -16,24 +16,24 @@ import shutil
 import sys
 from pathlib import Path
 
-from mypy import api
-
 ROOT = Path(__file__).resolve().parents[1]
 TREE = ROOT / "build" / "typecheck"
+"""What pyproject.toml's `mypy_path` names."""
 
 
-def _namespace() -> dict[str, Path]:
-    """Each entry of the `trustbench` package (by name) and the real file or folder behind it."""
+def namespace(root: Path = ROOT) -> dict[str, Path]:
+    """Each entry of the installed `trustbench` package (by name) and the file or folder behind
+    it: the core's own files and folders, and each top-level folder mapped into it."""
     spec = importlib.util.find_spec("trustbench")
     if spec is None or spec.origin is None:
         sys.exit("trustbench is not installed in this Python: run `make .venv/.dev-installed`.")
     core = Path(spec.origin).parent
-    if not core.is_relative_to(ROOT):
+    if not core.is_relative_to(root):
         sys.exit(
-            f"trustbench is installed from {core}, not this checkout: run `make .venv/.dev-installed`."
+            f"trustbench is installed from {core}, not {root}: run `make .venv/.dev-installed`."
         )
     entries = {p.name: p for p in core.iterdir() if p.name != "__pycache__"}
-    for folder in sorted(ROOT.iterdir()):
+    for folder in sorted(root.iterdir()):
         if folder == core or not (folder / "__init__.py").is_file():
             continue
         mapped = importlib.util.find_spec(f"trustbench.{folder.name}")
@@ -42,32 +42,40 @@ def _namespace() -> dict[str, Path]:
     return entries
 
 
-def _lay_tree(entries: dict[str, Path]) -> Path:
-    package = TREE / "trustbench"
-    shutil.rmtree(TREE, ignore_errors=True)
+def lay_tree(entries: dict[str, Path], tree: Path = TREE) -> Path:
+    """`tree`/trustbench/<name> -> each entry, afresh (so new files and folders are seen)."""
+    package = tree / "trustbench"
+    shutil.rmtree(tree, ignore_errors=True)
     package.mkdir(parents=True)
     for name, target in entries.items():
         (package / name).symlink_to(target)
     return package
 
 
-def _sources(entries: dict[str, Path], package: Path) -> dict[str, str]:
-    """How mypy names each link (as a path relative to the root) -> the source path it stands for."""
-    sources = {}
+def sources(entries: dict[str, Path], package: Path, root: Path = ROOT) -> dict[str, str]:
+    """How mypy names a path through each link -> the source path it stands for (relative)."""
+    found = {}
     for name, target in entries.items():
         end = "/" if target.is_dir() else ":"
-        sources[f"{(package / name).relative_to(ROOT)}{end}"] = f"{target.relative_to(ROOT)}{end}"
-    return sources
+        found[f"{(package / name).relative_to(root)}{end}"] = f"{target.relative_to(root)}{end}"
+    return found
+
+
+def at_source(line: str, links: dict[str, str]) -> str:
+    """One line of mypy's output with a path through the tree rewritten to the source path."""
+    link = next((link for link in links if line.startswith(link)), None)
+    return line if link is None else links[link] + line[len(link) :]
 
 
 def main() -> int:
+    from mypy import api
+
     os.chdir(ROOT)
-    entries = _namespace()
-    sources = _sources(entries, _lay_tree(entries))
+    entries = namespace()
+    links = sources(entries, lay_tree(entries))
     stdout, stderr, status = api.run([])
     for line in stdout.splitlines():
-        link = next((link for link in sources if line.startswith(link)), None)
-        print(line if link is None else sources[link] + line[len(link) :])
+        print(at_source(line, links))
     sys.stderr.write(stderr)
     return status
 
