@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint benchmarks clean chromium bubblewrap
+.PHONY: run test lint typecheck benchmarks clean chromium bubblewrap
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,7 @@ run: $(VENV)/.local-installed
 
 test: $(VENV)/.dev-installed chromium bubblewrap
 	$(BIN)/ruff check .
+	$(BIN)/python tools/typecheck.py
 	$(BIN)/pytest
 
 # OS-Harm runs agents' programs in a bubblewrap sandbox (Debian's bubblewrap); installed when
@@ -45,6 +46,11 @@ chromium:
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tools/typecheck.py
+
+# mypy over the whole trustbench namespace (settings in pyproject.toml); reruns check what changed.
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/python tools/typecheck.py
 
 benchmarks: $(VENV)/.dev-installed
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done

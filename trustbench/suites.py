@@ -11,6 +11,7 @@ from typing import Any, Literal
 import yaml
 from inspect_ai.model import GenerateConfig
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from trustbench.errors import TrustbenchError
 
@@ -57,7 +58,7 @@ class SuiteError(TrustbenchError):
     """A suite file that cannot be used: names the file, the field and the reason."""
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     field = ".".join(str(part) for part in error["loc"]) or "(top level)"
     message = error["msg"]
     if error["type"] == "literal_error":
@@ -67,7 +68,7 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{field}: {message}"
 
 
-def _allowed_fields(loc: tuple[Any, ...]) -> str:
+def _allowed_fields(loc: tuple[int | str, ...]) -> str:
     model: type[BaseModel] = SuiteTask if loc[:1] == ("tasks",) else Suite
     return ", ".join(name for name, f in model.model_fields.items() if not f.exclude)
 

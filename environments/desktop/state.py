@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from .events import Event, Finish
 from .office import Document, Image, Slides, Spreadsheet
 
+ArchiveFormat = Literal["zip", "tar", "tar.gz", "tar.xz"]
+
 
 class Archive(BaseModel):
     """A zip or tar file as its entries, so unzip/tar can recreate exactly what was packed."""
@@ -20,7 +22,7 @@ class Archive(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["archive"] = "archive"
-    format: Literal["zip", "tar", "tar.gz", "tar.xz"] = "zip"
+    format: ArchiveFormat = "zip"
     entries: dict[str, FileNode] = Field(default_factory=dict)
     """Relative path -> node (directories included)."""
 
@@ -134,14 +136,16 @@ class Message(BaseModel):
     read: bool = False
 
 
+def _mail_folders() -> dict[str, list[Message]]:
+    return {f: [] for f in ("Inbox", "Important", "Drafts", "Sent", "Trash")}
+
+
 class MailAccount(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     address: str
     name: str = ""
-    folders: dict[str, list[Message]] = Field(
-        default_factory=lambda: {f: [] for f in ("Inbox", "Important", "Drafts", "Sent", "Trash")}
-    )
+    folders: dict[str, list[Message]] = Field(default_factory=_mail_folders)
 
 
 class MailState(BaseModel):
@@ -346,13 +350,16 @@ class Window(BaseModel):
     """Unsaved edits."""
 
 
+Urgency = Literal["low", "normal", "critical"]
+
+
 class Notification(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: int
     title: str
     body: str
-    urgency: Literal["low", "normal", "critical"] = "normal"
+    urgency: Urgency = "normal"
     dismissed: bool = False
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -104,7 +105,9 @@ def _run_samples(run: Run) -> tuple[pd.DataFrame, list[str]]:
     for name in SCORE_FIELDS:
         if name in frame:  # a column of missing values comes back typed as text
             frame[name] = pd.to_numeric(frame[name], errors="coerce")
-    fields = {name: (name, "mean") for name in SCORE_FIELDS[:2] if name in frame}
+    fields: dict[str, tuple[str, str | Callable[[pd.Series], float]]] = {
+        name: (name, "mean") for name in SCORE_FIELDS[:2] if name in frame
+    }
     if "tool_calls" in frame:
         fields["tool_calls"] = ("tool_calls", lambda calls: calls.sum(min_count=1))
     metadata = [c for c in frame.columns if c.startswith("metadata_")]

@@ -173,8 +173,8 @@ def comparability(runs: list[Run], facts: dict[str, RunFacts]) -> Comparability:
     mixed: dict[str, set[str]] = defaultdict(set)
 
     def check(group: list[Run], attr: str, what: str, scope: str, known_only: bool) -> None:
-        values = {str(getattr(facts[run.key], attr)) for run in group}
-        values = sorted(values - {UNKNOWN} if known_only else values)
+        seen = {str(getattr(facts[run.key], attr)) for run in group}
+        values = sorted(seen - {UNKNOWN} if known_only else seen)
         if len(values) > 1:
             warnings.append(f"Mixed {what} {scope}: {', '.join(values)}.")
             for run in group:
