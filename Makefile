@@ -24,8 +24,11 @@ run: $(VENV)/.local-installed
 
 test: $(VENV)/.dev-installed chromium bubblewrap
 	$(BIN)/ruff check .
-	$(BIN)/python tools/typecheck.py
-	$(BIN)/pytest
+	@# The type check takes the second core while pytest runs; both verdicts count.
+	@mkdir -p build; $(BIN)/python tools/typecheck.py > build/typecheck.log 2>&1 & checker=$$!; \
+	$(BIN)/pytest; tests=$$?; \
+	wait $$checker; types=$$?; echo "type check (mypy):"; cat build/typecheck.log; \
+	[ $$tests = 0 ] && [ $$types = 0 ]
 
 # OS-Harm runs agents' programs in a bubblewrap sandbox (Debian's bubblewrap); installed when
 # running as root, else the sandbox tests skip and the product refuses such programs.
