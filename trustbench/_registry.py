@@ -27,9 +27,10 @@ def scripted() -> type[ModelAPI]:
     for plugin in discover_plugins():
         for name, model in plugin.reference_models.items():
             register_reference_model(name, model)
-        for kind, policies in (("reference", plugin.reference), ("baseline", plugin.baseline)):
-            for task, policy in policies.items():
-                register_stand_in(kind, registry_info(task).name, policy)
+        for task, policy in plugin.reference.items():
+            register_stand_in("reference", registry_info(task).name, policy)
+        for task, policy in plugin.baseline.items():
+            register_stand_in("baseline", registry_info(task).name, policy)
     return ScriptedModelAPI
 
 

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 import yaml
@@ -406,8 +406,8 @@ def new_task(name: str, root: str) -> None:
 def judge_audit(
     grader: str | None,
     audit_set: str | None,
-    judge_mode: str,
-    prompts: str,
+    judge_mode: Literal["auto", "llm", "heuristic"],
+    prompts: Literal["trustbench", "upstream"],
     task_args: tuple[str, ...],
     out_dir: str | None,
     draws: int,

@@ -192,7 +192,7 @@ def plan_run(
                 origin = f"{where}: tasks.{i}: "
                 planned.append(PlannedTask(catalog.task(item.task), item.args, item.limit, origin))
             default_models = default_models or suite.model
-            roles = {**suite.roles, **roles}
+            roles = {**{str(role): model for role, model in suite.roles.items()}, **roles}
             generate = {**suite.generate, **generate}
         else:
             planned.append(PlannedTask(catalog.task(target), {}, None, ""))
@@ -247,7 +247,7 @@ DIRTY_LOG_DIR = "is not associated with a task passed to eval_set"
 class LogDirInUseError(TrustbenchError):
     """The run's log folder holds the logs of a different run, which Inspect will not mix."""
 
-    def __init__(self, log_dir: Path) -> None:
+    def __init__(self, log_dir: Path | str) -> None:
         super().__init__(
             f"{log_dir} holds the logs of a different run (other tasks, arguments, models or "
             "settings), and a run resumes only its own logs. Pass --log-dir <new folder> to keep "
@@ -338,7 +338,7 @@ def execute(
             model_roles={role: s.model for role, s in roles.items()} or None,
             log_dir=str(plan.log_dir),
             limit=limit,
-            display=display,  # type: ignore[arg-type]
+            display=display,  # type: ignore[arg-type]  # the CLI's choice is one of Inspect's displays
             retry_attempts=retry_attempts,
             retry_immediate=retry_attempts > 0,
             fail_on_error=True,

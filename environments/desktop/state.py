@@ -6,7 +6,7 @@ scorer to diff before and after, and the whole state serialises into Inspect's s
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,6 +31,7 @@ class Archive(BaseModel):
 
 
 Content = Annotated[Document | Spreadsheet | Slides | Image | Archive, Field(discriminator="type")]
+C = TypeVar("C", Document, Spreadsheet, Slides, Image, Archive)
 
 
 class FileNode(BaseModel):
@@ -51,6 +52,14 @@ class FileNode(BaseModel):
 
     def size(self) -> int:
         return 4096 if self.kind == "dir" else len(self.text().encode())
+
+    def doc_as(self, kind: type[C]) -> C:
+        """The structured content, where the caller knows its kind (a fixture, a provisioned file):
+        a file of another kind is a broken fixture, not a case to handle."""
+        if not isinstance(self.doc, kind):
+            found = "plain text" if self.doc is None else type(self.doc).__name__
+            raise TypeError(f"expected a {kind.__name__}, found {found}")
+        return self.doc
 
 
 Archive.model_rebuild()

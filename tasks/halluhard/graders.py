@@ -34,7 +34,7 @@ def stage_configs(grader_config: dict[str, dict[str, Any]] | None) -> dict[str, 
         raise GraderSettingsError(
             f"grader_config has no stage {', '.join(unknown)}: use {', '.join(STAGES)}."
         )
-    configs = {}
+    configs: dict[str, GenerateConfig] = {}
     for stage in STAGES:
         try:
             extra = GenerateConfig.model_validate(settings.get(stage) or {})

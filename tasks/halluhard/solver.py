@@ -9,7 +9,6 @@ error) ends the conversation early, and the sample records why.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from inspect_ai.model import (
     ChatMessageAssistant,
@@ -21,7 +20,7 @@ from inspect_ai.model import (
     model_roles,
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.tool import Tool
+from inspect_ai.tool import Tool, WebSearchProviders
 from inspect_ai.tool import web_search as builtin_web_search
 
 from trustbench.tasks.halluhard.citations import rendered_text
@@ -35,7 +34,7 @@ REFUSAL = re.compile(
 )
 """How a simulated user's refusal starts; such a reply is not a follow-up question."""
 
-SEARCH_PROVIDERS: dict[str, Any] = {
+SEARCH_PROVIDERS: WebSearchProviders = {
     "openai": True,
     "anthropic": {"max_uses": 5},
     "gemini": True,

@@ -46,7 +46,7 @@ def planning_breakdown() -> Metric:
             name: [s for s, m in zip(scores, meta, strict=True) if belongs(m)]
             for name, belongs in SPLITS.items()
         }
-        for size in sorted({m.get("size") for m in meta if m.get("size") is not None}):
+        for size in sorted({int(m["size"]) for m in meta if m.get("size") is not None}):
             groups[f"size_{size}"] = [
                 s for s, m in zip(scores, meta, strict=True) if m.get("size") == size
             ]

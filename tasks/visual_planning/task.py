@@ -99,7 +99,7 @@ def visual_planning(
             n_per_size=n_per_size,
             split=split,
         )
-        source = {"map_file": map_file}
+        source: dict[str, str | int] = {"map_file": map_file}
     else:
         per_size = n_per_size or GENERATED_PER_SIZE
         maps = generated_maps(chosen_sizes or default_sizes(split), per_size, seed, id_max_size)

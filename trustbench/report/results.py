@@ -107,16 +107,16 @@ def best_runs(data: ReportData) -> set[str]:
     marked: set[str] = set()
     for runs in data.primary_by_label().values():
         valued = [
-            (run, run.headline.value)
+            (run.spec.lower_is_better, run, run.headline.value)
             for run in runs
             if run.spec and run.headline and run.headline.value is not None
         ]
-        if len(valued) < 2 or len({run.spec.lower_is_better for run, _ in valued}) > 1:
+        if len(valued) < 2 or len({lower for lower, _, _ in valued}) > 1:
             continue
-        spec = valued[0][0].spec
-        top = min(v for _, v in valued) if spec.lower_is_better else max(v for _, v in valued)
-        if any(v != top for _, v in valued):
-            marked |= {run.key for run, v in valued if v == top}
+        values = [v for _, _, v in valued]
+        top = min(values) if valued[0][0] else max(values)
+        if any(v != top for v in values):
+            marked |= {run.key for _, run, v in valued if v == top}
     return marked
 
 
