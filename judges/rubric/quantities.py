@@ -93,7 +93,7 @@ class AmbiguousNumber(ValueError):
 
 
 def is_french(language: str | None) -> bool:
-    return bool(language) and language.strip().casefold().startswith(("fr", "fra"))
+    return language is not None and language.strip().casefold().startswith(("fr", "fra"))
 
 
 def number_value(raw: str, language: str | None = None) -> float:

@@ -54,9 +54,9 @@ def _project() -> dict[str, Any]:
 
 
 @cache
-def registry() -> pint.UnitRegistry:
+def registry() -> pint.UnitRegistry[float]:
     """pint's defaults and the project's definitions, built on first use (about 0.3 s)."""
-    units = pint.UnitRegistry(cache_folder=None)
+    units: pint.UnitRegistry[float] = pint.UnitRegistry(cache_folder=None)
     for definition in _project()["definitions"]:
         units.define(definition)
     return units
@@ -178,7 +178,7 @@ def kelvin_per_step(unit: str) -> float:
 
 
 @lru_cache(maxsize=4096)
-def dimensionality(unit: str) -> frozenset[tuple[str, float]]:
+def dimensionality(unit: str) -> frozenset[tuple[str, object]]:
     """What `unit` measures, equal for equal dimensions however pint orders them."""
     return frozenset(_units(unit).dimensionality.items()) if unit else frozenset()
 
