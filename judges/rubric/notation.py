@@ -257,7 +257,8 @@ def _after(text: str, start: int, count: int) -> int:
             return len(text)
         position = end + 1
         if n + 1 < count:
-            position += re.match(r"\s*\{", text[position:]).end()  # type: ignore[union-attr]
+            brace = re.match(r"\s*\{", text[position:])
+            position += brace.end()  # type: ignore[union-attr]  # `_arguments` found the group
     return position
 
 
