@@ -14,6 +14,8 @@ import re
 import unicodedata
 from fractions import Fraction
 
+from trustbench.judges.rubric.units import SI_PREFIXES
+
 _WRAPPER = re.compile(
     r"\\(?:mathrm|text|textrm|textnormal|textup|mathit|mathbf|textbf|mathsf|operatorname|mbox|rm"
     r"|boxed|fbox|ensuremath|displaystyle|textstyle)"
@@ -183,13 +185,8 @@ def _vulgar(match: re.Match[str]) -> str:
 _SIUNITX = re.compile(
     r"\\(SI|qty|num|si|unit|ang|SIrange|qtyrange|numrange)\s*(?:\[[^\]]*\])?\s*\{"
 )
-_PREFIXES = {
-    "quecto": "q", "ronto": "r", "yocto": "y", "zepto": "z", "atto": "a", "femto": "f",
-    "pico": "p", "nano": "n", "micro": "µ", "milli": "m", "centi": "c", "deci": "d",
-    "deca": "da", "deka": "da", "hecto": "h", "kilo": "k", "mega": "M", "giga": "G",
-    "tera": "T", "peta": "P", "exa": "E", "zetta": "Z", "yotta": "Y", "ronna": "R",
-    "quetta": "Q",
-}  # fmt: skip
+_PREFIXES = {name: symbol for symbol, name in SI_PREFIXES.items() if symbol != "u"} | {"deka": "da"}
+"""siunitx's prefix macros (`\\kilo`) by name, to their symbols."""
 _UNITS = {
     "ampere": "A", "candela": "cd", "kelvin": "K", "kilogram": "kg", "gram": "g", "metre": "m",
     "meter": "m", "mole": "mol", "second": "s", "becquerel": "Bq", "degreeCelsius": "°C",

@@ -347,12 +347,10 @@ class _Reader:
     def _signed_value(self, i: int) -> tuple[float, float, int]:
         """`[sign] value [× 10^k | scale word] [± uncertainty]`: the value, its step, and the
         position after it."""
-        sign = 1.0
-        if self.kind(i) in ("sign", "dash"):
-            if self.kind(i - 1) in ("sign", "dash") and self.kind(i - 2) not in ("num", "rp"):
-                raise AmbiguousNumber("two signs before a number")  # `--5`: 5 or a typo of -5?
-            sign = -1.0 if self.text(i) in ("-", "–") else 1.0
-            i += 1
+        signs = [self.kind(j) in ("sign", "dash") for j in (i, i - 1)]
+        if all(signs) and self.kind(i - 2) not in ("num", "rp"):
+            raise AmbiguousNumber("two signs before a number")  # `--5`: 5 or a typo of -5?
+        sign, i = self._sign(i)
         value, step, i = self._value(i)
         value, step, i = self._times_power_of_ten(value, step, i)
         return sign * value, step, self._skip_uncertainty(i)
@@ -413,13 +411,16 @@ class _Reader:
             raise AmbiguousNumber("an expression in brackets")
         return value, i + 1
 
+    def _sign(self, i: int) -> tuple[int, int]:
+        """The sign at `i` (+1 if there is none) and the position after it."""
+        if self.kind(i) in ("sign", "dash"):
+            return (-1 if self.text(i) in ("-", "–") else 1), i + 1
+        return 1, i
+
     def _integer_power(self, i: int) -> tuple[int, int]:
         bracketed = self.kind(i) == "lp"
         i += bracketed
-        sign = 1
-        if self.kind(i) in ("sign", "dash"):
-            sign = -1 if self.text(i) in ("-", "–") else 1
-            i += 1
+        sign, i = self._sign(i)
         if self.kind(i) != "num" or not self.text(i).isdigit():
             raise AmbiguousNumber("a power that is not an integer")
         power = sign * int(self.text(i))
@@ -550,10 +551,7 @@ class _Reader:
         """`2`, `(-1)`, `(1/2)`, `-1/2`, `(-0.5)` after a `^`."""
         bracketed = self.kind(i) == "lp"
         i += bracketed
-        sign = 1
-        if self.kind(i) in ("sign", "dash"):
-            sign = -1 if self.text(i) in ("-", "–") else 1
-            i += 1
+        sign, i = self._sign(i)
         if self.kind(i) != "num" or not re.fullmatch(r"\d+(?:\.\d+)?", self.text(i)):
             return None
         power = Fraction(self.text(i))
