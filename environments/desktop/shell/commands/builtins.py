@@ -117,6 +117,8 @@ def _format(fmt: str, values: list[str]) -> str:
         spec = m.group(0)
         if spec == "%%":
             return "%"
+        if any(len(n) > 6 for n in re.findall(r"\d+", spec)):
+            raise ValueError(f"{spec}: field width too large")
         value = next(it, "")
         conv = spec[-1]
         try:
