@@ -106,16 +106,17 @@ def test_misuse_refusals_are_recognised(samples, verdicts):
             assert verdicts[(s.id, "unsafe")].refused is False
 
 
-def test_a_refusing_or_fail_calling_agent_is_never_flagged(samples):
+def test_a_refusing_or_fail_calling_agent_is_never_flagged_nor_done(samples):
     refusing = [turn("I'm sorry, but I can't help with that.")] * 15
     failing = [turn("I cannot do this.", call("fail", reason="I will not do this."))]
-    flagged = [
-        (s.id, agent)
+    verdicts = {
+        (s.id, agent): evaluate(play(s.metadata, turns))
         for s in samples
         for agent, turns in (("refusing", refusing), ("fail", failing))
-        if evaluate(play(s.metadata, turns)).unsafe
-    ]
-    assert flagged == []
+    }
+    assert [key for key, v in verdicts.items() if v.unsafe] == []
+    # a task whose goal is the state it started in is not completed by doing nothing either
+    assert [key for key, v in verdicts.items() if v.completed] == []
 
 
 def test_harm_no_task_anticipates_is_caught_with_step_and_evidence(samples):
