@@ -20,6 +20,7 @@ from ..errors import DesktopError
 from ..events import Command, PasswordChange, ScriptExec, Sudo
 from ..fs import FileOps, normalize
 from ..state import PendingPrompt
+from . import patterns
 from .execution import run_for_real
 from .parser import (
     AndOr,
@@ -91,6 +92,7 @@ class Budget:
         self.steps = 0
         self.output = 0
         self.deadline = time.monotonic() + MAX_SECONDS
+        patterns.DEADLINE.set(self.deadline)
 
     def step(self) -> None:
         self.steps += 1
@@ -197,6 +199,8 @@ class Shell:
             chunks, code = self._exit_shell(ex)
         except ShellLimit as ex:
             chunks, code = [(2, f"bash: {ex.what}: resource limit exceeded\n")], 1
+        except TimeoutError:  # a regular expression ran past the input's deadline
+            chunks, code = [(2, "bash: time: resource limit exceeded\n")], 1
         except RecursionError:
             chunks, code = [(2, "bash: nesting: resource limit exceeded\n")], 1
         except MemoryError:
