@@ -252,7 +252,7 @@ def test_find_and_text_tools(desk):
         ("for a in $(seq 10000); do for b in $(seq 10000); do :; done; done", "command"),
         ("x=a; for i in $(seq 40); do x=$x$x; done; echo ${#x}", "expansion"),
         ("while true; do echo yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy; done", None),
-        ("s='eval \"$s\"'; eval \"$s\"", None),
+        ('s=\'eval "$s"\'; eval "$s"', None),
     ],
 )
 def test_runaway_input_ends_with_a_shell_error(desk, line, limit):
