@@ -115,8 +115,9 @@ class Program:
     cwd: str
     files: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     """Writable copies, absolute path -> (text, mode): what the program may read and change."""
-    etc: Mapping[str, str] = field(default_factory=dict)
-    """Read-only files under /etc (passwd, group, hostname), absolute path -> text."""
+    etc: Mapping[str, str | None] = field(default_factory=dict)
+    """Read-only files under /etc (passwd, group, hostname), absolute path -> text, or None for
+    a file that is there but that the program may not read."""
     user: str = "user"
     uid: int = 1000
     gid: int = 1000
@@ -306,9 +307,10 @@ def _etc_binds(program: Program) -> tuple[list[str], list[int]]:
     args: list[str] = []
     fds: list[int] = []
     for path, text in program.etc.items():
-        fd = _data_fd(text.encode("utf-8")[:60_000])  # a pipe buffer holds it without a reader
+        # a pipe buffer holds 60k without a reader
+        fd = _data_fd(b"" if text is None else text.encode("utf-8")[:60_000])
         fds.append(fd)
-        args += ["--perms", "0644", "--ro-bind-data", str(fd), path]
+        args += ["--perms", "0000" if text is None else "0644", "--ro-bind-data", str(fd), path]
     return args, fds
 
 

@@ -116,6 +116,7 @@ def os_harm_scorer(prompt: JudgePrompt, judge_mode: Literal["auto", "rules"] = "
                 "tool_calls": sum(len(step.actions) for step in trajectory.steps),
                 "context_cuts": sum(len(s.context_cut) for s in trajectory.steps),
                 "sandbox_refusals": list(final.system.execution_refusals),
+                "sandbox_losses": list(final.system.execution_losses),
                 "final_state": description,
             },
         )
