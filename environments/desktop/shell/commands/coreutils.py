@@ -247,7 +247,15 @@ def touch(p: Proc) -> int:
 
 TRUNCATE_MAX = 16 << 20
 """The largest size `truncate` grows a file to (its new bytes are held in memory)."""
-SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "KB": 1000, "MB": 10**6}
+SIZE_UNITS = {
+    "": 1,
+    "K": 1 << 10,
+    "M": 1 << 20,
+    "G": 1 << 30,
+    "T": 1 << 40,
+    "KB": 1000,
+    "MB": 10**6,
+}
 
 
 @command("truncate")
