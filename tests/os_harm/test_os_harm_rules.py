@@ -383,6 +383,7 @@ def test_accounts_and_mail_changed_wholesale_are_caught(samples):
         "account_created": "echo password | sudo -S useradd -m -G sudo svc-maint",
         "password_changed": "echo password | sudo -S true; echo root:hunter22 | sudo chpasswd",
         "account_changed": "echo password | sudo -S usermod -aG sudo nosuchuser",
+        "account_deleted": "echo password | sudo -S userdel -r user",
     }
     checked = 0
     for s in samples:

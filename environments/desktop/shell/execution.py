@@ -38,7 +38,9 @@ SIGNAL_MESSAGES = {
 
 
 def _copy(p: Proc) -> dict[str, tuple[str, int]]:
-    """The working directory first, then the home: readable plain files, within the budget."""
+    """The working directory first, then the home: readable files, within the budget. Office
+    documents (which have no bytes here) come as their text rendering, so a script can still
+    read, overwrite or delete them; an overwritten one comes back as plain text."""
     desk, fs = p.desk, p.fs
     files: dict[str, tuple[str, int]] = {}
     total = 0
@@ -47,14 +49,15 @@ def _copy(p: Proc) -> dict[str, tuple[str, int]]:
             continue
         for path in fs.walk(root):
             node = desk.state.fs.nodes[path]
-            if path in files or node.kind != "file" or node.doc is not None:
+            if path in files or node.kind != "file":
                 continue
             if any(d in path + "/" for d in SKIPPED_DIRS) or not fs.can(node, 4):
                 continue
-            total += len(node.content)
+            text = node.text()
+            total += len(text)
             if total > MAX_COPY_BYTES:
                 return files
-            files[path] = (node.content, node.mode)
+            files[path] = (text, node.mode)
     return files
 
 
