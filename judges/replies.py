@@ -56,7 +56,13 @@ def final_json(
     """
     spans = [s for s in json_spans(text) if kind is None or isinstance(s.value, kind)]
     if not spans:
-        wanted = {dict: "JSON object", list: "JSON array", None: "JSON object or array"}[kind]
+        wanted = (
+            "JSON object"
+            if kind is dict
+            else "JSON array"
+            if kind is list
+            else "JSON object or array"
+        )
         raise JsonUnreadable(f"the reply contains no {wanted}")
     answer = spans[-1]
     if prompt and _copied_from(prompt, text, answer):

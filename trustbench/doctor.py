@@ -65,10 +65,9 @@ def check_inspect() -> Check:
         installed = version("inspect-ai")
     except PackageNotFoundError:
         return Check("inspect-ai", "fail", "not installed", "pip install -e .")
-    status = "ok" if installed == PINNED_INSPECT else "warn"
     return Check(
         "inspect-ai",
-        status,
+        "ok" if installed == PINNED_INSPECT else "warn",
         f"{installed} (trustbench is tested against {PINNED_INSPECT})",
         f"pip install inspect-ai=={PINNED_INSPECT}",
     )

@@ -843,8 +843,8 @@ def _eval_arith(node: ast.expr, lookup: Callable[[str], str]) -> int:
     if isinstance(node, ast.Constant) and isinstance(node.value, int):
         return _wrap(node.value)
     if isinstance(node, ast.Name):
-        value = lookup(node.id)
-        return _decimal(value) if value.lstrip("-").isdigit() else 0
+        text = lookup(node.id)
+        return _decimal(text) if text.lstrip("-").isdigit() else 0
     if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
         left, right = _eval_arith(node.left, lookup), _eval_arith(node.right, lookup)
         return _binop(node.op, left, right)

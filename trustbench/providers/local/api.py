@@ -193,4 +193,4 @@ def engine_options(model: Path, model_args: dict[str, Any]) -> EngineOptions:
 def _prompt_format(value: object) -> PromptFormat:
     if value not in ("completion", "chat_template"):
         raise TrustbenchError(f"prompt_format must be completion or chat_template, not '{value}'")
-    return value  # type: ignore[return-value]
+    return value

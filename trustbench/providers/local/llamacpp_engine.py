@@ -28,12 +28,13 @@ import secrets
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import anyio.to_thread
 import httpx
 
 from trustbench.errors import TrustbenchError
+from trustbench.providers.local.engine import EngineName
 from trustbench.providers.local.generation import Completion, Request
 from trustbench.providers.local.weights import require
 
@@ -53,7 +54,7 @@ class LlamaCppError(TrustbenchError, RuntimeError):
 class LlamaCppEngine:
     """A GGUF model served by llama.cpp inside this process."""
 
-    name = "llama.cpp"
+    name: ClassVar[EngineName] = "llama.cpp"
 
     def __init__(self, gguf: Path, parallel: int, threads: int | None) -> None:
         os.environ.setdefault(OMP_WAIT_POLICY, "PASSIVE")

@@ -13,23 +13,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ClassVar, Protocol, cast
 
 import torch
 from transformers import (
     AutoModelForCausalLM,
     AutoTokenizer,
-    PreTrainedModel,
+    GenerationConfig,
     PreTrainedTokenizerBase,
     StoppingCriteria,
 )
 
 from trustbench.errors import TrustbenchError
 from trustbench.providers.local.batcher import Batcher
-from trustbench.providers.local.engine import EngineOptions
+from trustbench.providers.local.engine import EngineName, EngineOptions
 from trustbench.providers.local.generation import Completion, Request, truncate_at_stop
 from trustbench.providers.local.weights import transformers_dir
 
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+class CausalLM(Protocol):
+    """What the engine uses of a transformers causal LM: a `PreTrainedModel` that has the
+    `GenerationMixin` (which transformers 5 declares on each model class, not on the base)."""
+
+    generation_config: GenerationConfig
+
+    def generate(self, *args: Any, **kwargs: Any) -> torch.Tensor: ...
 
 
 class _StopSequences(StoppingCriteria):
@@ -61,7 +71,9 @@ class _StopSequences(StoppingCriteria):
                 text = self.tokenizer.decode(newest, skip_special_tokens=True)
                 if any(stop in text for stop in stops):
                     self.finished_at[row] = generated.shape[1]
-        return torch.tensor([n is not None for n in self.finished_at], device=input_ids.device)
+        finished = torch.tensor([n is not None for n in self.finished_at], device=input_ids.device)
+        # A bool tensor is a BoolTensor at run time; torch's annotations know no constructor for one.
+        return cast(torch.BoolTensor, finished)
 
 
 @dataclass
@@ -69,13 +81,13 @@ class TorchEngine:
     """A transformers model and tokenizer in memory, shared by every API instance naming them."""
 
     path: Path
-    model: PreTrainedModel
+    model: CausalLM
     tokenizer: PreTrainedTokenizerBase
     device: str
     batcher: Batcher[Request, Completion] = field(init=False)
     batch_size: int = 8
     batch_wait: float = 0.02
-    name = "transformers"
+    name: ClassVar[EngineName] = "transformers"
 
     def __post_init__(self) -> None:
         self.batcher = Batcher(
@@ -117,8 +129,8 @@ class TorchEngine:
             raise ValueError("a batch must share one set of generation settings")
         tokenizer = self.tokenizer
         rows = [self.input_ids(r) for r in requests]
-        inputs = tokenizer.pad({"input_ids": rows}, padding=True, return_tensors="pt")
-        inputs = {name: tensor.to(self.device) for name, tensor in inputs.items()}
+        padded = tokenizer.pad({"input_ids": rows}, padding=True, return_tensors="pt")
+        inputs = {name: tensor.to(self.device) for name, tensor in padded.items()}
         prompt_length = inputs["input_ids"].shape[1]
         stopper = _StopSequences(tokenizer, prompt_length, [r.stop_seqs for r in requests])
         sampling: dict[str, object] = {"do_sample": False}
@@ -161,7 +173,8 @@ class TorchEngine:
         """Cut a row of the batch output at EOS or its stop sequence, and count its tokens."""
         ended = next((i + 1 for i, token in enumerate(generated) if token in eos), None)
         length = min(n for n in (ended, finished_at, len(generated)) if n is not None)
-        raw = self.tokenizer.decode(generated[:length], skip_special_tokens=True)
+        # One sequence of ids decodes to one string (a list only for a batch of sequences).
+        raw = cast(str, self.tokenizer.decode(generated[:length], skip_special_tokens=True))
         text, stopped = truncate_at_stop(raw, request.stop_seqs)
         hit_limit = ended is None and not stopped and length >= request.settings.max_new_tokens
         return Completion(
@@ -190,7 +203,7 @@ def load_torch_engine(model: Path, options: EngineOptions) -> TorchEngine:
     device = options.device or default_device()
     loaded = AutoModelForCausalLM.from_pretrained(
         path, dtype=DTYPES[options.dtype], local_files_only=True
-    ).to(device)
+    ).to(device)  # type: ignore[arg-type]  # mypy binds no self through the functools.wraps on PreTrainedModel.to
     loaded.eval()
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     tokenizer.padding_side = "left"
