@@ -100,7 +100,7 @@ def start(job: dict, limits: dict) -> tuple[int, int]:
     raise AssertionError("unreachable")
 
 
-def supervise(pid: int, read_end: int, limits: dict) -> tuple[int, bool, bytes, int]:
+def supervise(pid: int, read_end: int, limits: dict) -> tuple[int | None, bool, bytes, int]:
     """Collects the program's output (capped) until it ends or the wall clock runs out, then
     kills everything else in the namespace. Returns (status, timed_out, output, size)."""
     os.set_blocking(read_end, False)
@@ -158,7 +158,9 @@ def supervise(pid: int, read_end: int, limits: dict) -> tuple[int, bool, bytes, 
 
 def collect(job: dict, before: dict[str, bytes], limits: dict) -> dict:
     """What changed under the writable roots, within the copy-back budgets."""
-    changed, not_copied, missed = {}, [], 0
+    changed: dict[str, str] = {}
+    not_copied: list[str] = []
+    missed = 0
     budget, files_left, entries_left = (
         limits["copy_back_bytes"],
         limits["copy_back_files"],
