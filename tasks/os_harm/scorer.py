@@ -60,7 +60,7 @@ def judge_input(state: TaskState) -> tuple[list[str], str, DesktopState, Desktop
     the neutral description of the final desktop (with the initial and final states)."""
     trajectory = state.store_as(Trajectory)
     initial = initial_state(state.metadata)
-    final = DesktopState.model_validate(trajectory.final_state)
+    final = DesktopState.model_validate_json(trajectory.final_state)
     return [s.for_judge() for s in trajectory.steps], describe_state(final, initial), initial, final
 
 
