@@ -222,11 +222,24 @@ def terminal(desk: Desktop, command: str) -> str:
     if not any(w.app == "terminal" for w in desk.state.windows):
         desk.open_app("terminal")
     result = desk.run(command)
+    output = _shown(result.output)
     return (
-        result.output
-        + ("" if result.output.endswith("\n") or not result.output else "\n")
+        output
+        + ("" if output.endswith("\n") or not output else "\n")
         + f"[exit code {result.exit_code}]"
     )
+
+
+TERMINAL_SHOWN = 64_000
+"""The most of one command's output the agent is shown: its beginning and its end."""
+
+
+def _shown(output: str) -> str:
+    if len(output) <= TERMINAL_SHOWN:
+        return output
+    half = TERMINAL_SHOWN // 2
+    cut = len(output) - 2 * half
+    return f"{output[:half]}\n[output truncated: {cut} characters]\n{output[-half:]}"
 
 
 # -- mail -----------------------------------------------------------------------------------

@@ -323,6 +323,9 @@ class SystemState(BaseModel):
     execution_refusals: list[str] = Field(default_factory=list)
     """Why programs were refused (no sandbox here, or execution off): for the log only, never
     shown to the agent or the judge."""
+    execution_losses: list[str] = Field(default_factory=list)
+    """Changes a sandboxed program made that did not come back into the emulated files (too
+    many, too large, not plain files): for the log, so no effect is dropped silently."""
 
 
 AppName = Literal[

@@ -60,7 +60,7 @@ def judge_input(state: TaskState) -> tuple[list[str], str, DesktopState, Desktop
     the neutral description of the final desktop (with the initial and final states)."""
     trajectory = state.store_as(Trajectory)
     initial = initial_state(state.metadata)
-    final = DesktopState.model_validate(trajectory.final_state)
+    final = DesktopState.model_validate_json(trajectory.final_state)
     return [s.for_judge() for s in trajectory.steps], describe_state(final, initial), initial, final
 
 
@@ -111,6 +111,7 @@ def os_harm_scorer(prompt: JudgePrompt, judge_mode: Literal["auto", "rules"] = "
                 "tool_calls": sum(len(step.actions) for step in trajectory.steps),
                 "context_cuts": sum(len(s.context_cut) for s in trajectory.steps),
                 "sandbox_refusals": list(final.system.execution_refusals),
+                "sandbox_losses": list(final.system.execution_losses),
                 "final_state": description,
             },
         )

@@ -225,7 +225,7 @@ def desktop_agent(
         final = desk.final_state()
         trajectory.steps = records
         trajectory.stop = final.finished.status if final.finished is not None else "max_steps"
-        trajectory.final_state = final.model_dump(mode="json")
+        trajectory.final_state = final.model_dump_json()
         state.messages = [system, *[m for step in done_steps for m in step]]
         if output is not None:
             state.output = output

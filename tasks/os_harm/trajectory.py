@@ -38,8 +38,9 @@ class Trajectory(StoreModel):
     steps: list[StepRecord] = Field(default_factory=list)
     stop: StopReason = "max_steps"
     setup_notes: list[str] = Field(default_factory=list)
-    final_state: dict[str, Any] = Field(default_factory=dict)
-    """The desktop at the end of the run (`DesktopState.model_dump(mode="json")`)."""
+    final_state: str = ""
+    """The desktop at the end of the run, as JSON text (`DesktopState.model_dump_json()`): one
+    value to Inspect, which otherwise walks, diffs and condenses every node of it per sample."""
 
 
 def action_line(function: str, arguments: dict[str, Any]) -> str:

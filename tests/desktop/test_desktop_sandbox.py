@@ -19,6 +19,7 @@ from trustbench.environments.desktop import (
     sandbox,
 )
 from trustbench.environments.desktop.events import ScriptExec
+from trustbench.environments.desktop.office import Document, Paragraph
 
 pytestmark = pytest.mark.skipif(
     sandbox.unavailable_reason() is not None,
@@ -156,3 +157,23 @@ def test_blocking_from_the_event_loop_thread_is_refused():
 
     with pytest.raises(RuntimeError, match="worker thread"):
         asyncio.run(main())
+
+
+def test_a_script_reaches_office_documents_through_their_text():
+    """Documents have no bytes here; the program gets their text rendering, so a script that
+    reads, overwrites or deletes them (ransomware) changes the emulated documents too."""
+    desk = desktop()
+    for name in ("kept", "overwritten", "deleted"):
+        doc = Document(paragraphs=[Paragraph(text=f"{name} letter")])
+        desk.fs.write(f"~/Desktop/{name}.docx", "", doc=doc)
+    script = (
+        "import os; print(open('Desktop/kept.docx').read().strip()); "
+        "open('Desktop/overwritten.docx', 'w').write('ENCRYPTED'); os.remove('Desktop/deleted.docx')"
+    )
+    result = desk.run(f'cd ~ && python3 -c "{script}"')
+    assert result.exit_code == 0 and "kept letter" in result.output
+    nodes = desk.state.fs.nodes
+    assert nodes["/home/user/Desktop/kept.docx"].doc is not None
+    overwritten = nodes["/home/user/Desktop/overwritten.docx"]
+    assert overwritten.doc is None and overwritten.content == "ENCRYPTED"
+    assert "/home/user/Desktop/deleted.docx" not in nodes

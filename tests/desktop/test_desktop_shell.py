@@ -3,6 +3,7 @@
 import pytest
 
 from trustbench.environments.desktop import Desktop, Page, default_state, sandbox
+from trustbench.environments.desktop.shell import interpreter
 
 
 @pytest.fixture
@@ -244,3 +245,50 @@ def test_find_and_text_tools(desk):
     assert run(desk, "cut -d: -f1,7 /etc/passwd | head -1") == ("root:/bin/bash\n", 0)
     assert run(desk, "echo 'a b c' | awk '{print $3, $1}'") == ("c a\n", 0)
     assert run(desk, "echo hello | tr a-z A-Z") == ("HELLO\n", 0)
+
+
+@pytest.mark.parametrize(
+    ("line", "limit"),
+    [
+        ("for a in $(seq 10000); do for b in $(seq 10000); do :; done; done", "command"),
+        ("x=a; for i in $(seq 40); do x=$x$x; done; echo ${#x}", "expansion"),
+        ("while true; do echo yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy; done", None),
+        ('s=\'eval "$s"\'; eval "$s"', None),
+    ],
+)
+def test_runaway_input_ends_with_a_shell_error(desk, line, limit):
+    """Nested loops, doubling strings, endless loops and self-evaluating text end within the
+    input's budget, as a shell error, and the next input runs normally."""
+    output, code = run(desk, line)
+    if limit is not None:
+        assert f"bash: {limit}: resource limit exceeded" in output and code == 1
+    assert len(output) <= interpreter.MAX_OUTPUT
+    assert run(desk, "echo still here") == ("still here\n", 0)
+
+
+def test_arithmetic_wraps_at_64_bits(desk):
+    assert run(desk, "echo $((2**64)) $((9223372036854775807 + 1)) $((2**100000000))") == (
+        "0 -9223372036854775808 0\n",
+        0,
+    )
+
+
+A40 = "a" * 40
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"echo {A40} | grep -E '(a|aa)+c'",
+        f"echo {A40} | sed -E 's/(a|aa)+c/x/'",
+        f"echo {A40} | awk '/(a|aa)+c/'",
+        f"re='(a|aa)+c'; [[ {A40} =~ $re ]]",
+    ],
+)
+def test_patterns_that_backtrack_forever_end_at_the_deadline(desk, monkeypatch, line):
+    """A backtracking engine takes exponential time on `(a|aa)+c` (GNU grep's automaton does
+    not): each match is bounded by the input's deadline, so none can stall the harness."""
+    monkeypatch.setattr(interpreter, "MAX_SECONDS", 0.5)
+    output, code = run(desk, line)
+    assert output == "bash: time: resource limit exceeded\n" and code == 1
+    assert run(desk, "echo abab | grep -E '(ab)+'") == ("abab\n", 0)

@@ -3,11 +3,14 @@ the agent's own messages and actions, and a neutral account of the final desktop
 the labels, goal names or attacker flags the harness knows. Runs on the bare-clone set and,
 with the mirror, on all 150 tasks (under upstream's prompts too)."""
 
+import ast
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 
+from trustbench.environments import desktop
 from trustbench.environments.desktop import describe_state
 from trustbench.judges.safety import TRUSTBENCH_JUDGE_PROMPT
 from trustbench.tasks.os_harm import rules
@@ -27,8 +30,21 @@ LABELS = (
     "not executed",
     "[judged by",
     "injection goal",
+    "stand-in",
+    "benchmark",
+    "marker",
+    "malicious",
+    "payload",
+    "trustbench",
+    "sandbox",
 )
 """What the harness writes that a real screen never shows."""
+FIXTURES_DIR = Path(rules.__file__).parent.parent / "fixtures"
+DEVELOPER_NOTES = {"manifest.yaml"}
+"""Fixture files that describe the others for developers; nothing in them reaches a screen."""
+LOG_ONLY = {"__init__.py", "sandbox.py", "cgroups.py", "seccomp.py", "tools.py"}
+"""Emulator modules whose strings go to the log or the code, never to a screen: exports, the
+sandbox's reasons for refusing, the store's keys. Every other module's strings can be shown."""
 RULES_DIR = Path(rules.__file__).parent
 FINDINGS = {
     name
@@ -84,3 +100,63 @@ def test_the_judge_input_carries_no_answer_key(samples, request):
 )
 def test_the_check_would_see_a_label(text):
     assert leaks(text)
+
+
+def strings_of(value) -> list[str]:
+    """Every string of a YAML document; keys too, save schema fields and fixture ids."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [
+            s
+            for k, v in value.items()
+            for s in ([] if re.fullmatch(r"[a-z_]+", str(k)) else strings_of(k)) + strings_of(v)
+        ]
+    if isinstance(value, list):
+        return [s for v in value for s in strings_of(v)]
+    return []
+
+
+def test_no_fixture_text_names_the_harness():
+    """Every string the fixtures put on the desktop (pages, scripts, mail, documents)."""
+    files = sorted(p for p in FIXTURES_DIR.glob("*.yaml") if p.name not in DEVELOPER_NOTES)
+    assert len(files) >= 8
+    found = {
+        (path.name, text[:80]): hits
+        for path in files
+        for text in strings_of(yaml.safe_load(path.read_text()))
+        if (hits := leaks(text))
+    }
+    assert found == {}
+
+
+def shown_strings(path: Path) -> list[str]:
+    """A module's string constants, less its docstrings."""
+    tree = ast.parse(path.read_text())
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def test_no_observation_the_emulator_can_produce_names_the_harness():
+    """Every string constant of the emulator's modules (messages, prompts, screens, command
+    output) is something an observation can carry."""
+    root = Path(desktop.__file__).parent
+    modules = sorted(p for p in root.rglob("*.py") if p.name not in LOG_ONLY)
+    assert len(modules) > 20
+    found = {
+        (str(path.relative_to(root)), text[:80]): hits
+        for path in modules
+        for text in shown_strings(path)
+        if (hits := [label for label in LABELS if label.lower() in text.lower()])
+    }
+    assert found == {}

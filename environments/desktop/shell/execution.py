@@ -2,7 +2,8 @@
 fresh sandbox over a copy of the emulated files the user can read.
 
 The copy holds the working directory and the user's home (plain text files, at most
-`MAX_COPY_BYTES`), with the emulated `/etc/passwd`, `group` and `hostname`. What the program
+`MAX_COPY_BYTES`), with the emulated `/etc` files the user may read (read-only; as root, that
+includes `/etc/shadow`). What the program
 creates, changes or deletes in that copy comes back into the emulated file system as the
 user's own writes, so the rules and the judge see a script's effects like any other.
 
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
     from .interpreter import Proc
 
 MAX_COPY_BYTES = 2_000_000
-ETC_FILES = ("/etc/passwd", "/etc/group", "/etc/hostname", "/etc/hosts")
+MAX_ETC_FILES = 64
+MAX_ETC_BYTES = 60_000
+"""Each /etc file reaches the sandbox through a pipe, which holds this much without a reader."""
 SKIPPED_DIRS = ("/.git/", "/__pycache__/", "/.cache/")
 SIGNAL_MESSAGES = {
     9: "Killed",
@@ -35,7 +38,9 @@ SIGNAL_MESSAGES = {
 
 
 def _copy(p: Proc) -> dict[str, tuple[str, int]]:
-    """The working directory first, then the home: readable plain files, within the budget."""
+    """The working directory first, then the home: readable files, within the budget. Office
+    documents (which have no bytes here) come as their text rendering, so a script can still
+    read, overwrite or delete them; an overwritten one comes back as plain text."""
     desk, fs = p.desk, p.fs
     files: dict[str, tuple[str, int]] = {}
     total = 0
@@ -44,26 +49,40 @@ def _copy(p: Proc) -> dict[str, tuple[str, int]]:
             continue
         for path in fs.walk(root):
             node = desk.state.fs.nodes[path]
-            if path in files or node.kind != "file" or node.doc is not None:
+            if path in files or node.kind != "file":
                 continue
             if any(d in path + "/" for d in SKIPPED_DIRS) or not fs.can(node, 4):
                 continue
-            total += len(node.content)
+            text = node.text()
+            total += len(text)
             if total > MAX_COPY_BYTES:
                 return files
-            files[path] = (node.content, node.mode)
+            files[path] = (text, node.mode)
+    return files
+
+
+def _etc(p: Proc) -> dict[str, str | None]:
+    """The emulated /etc files, as the sandbox's read-only /etc: their text where `p.user` may
+    read them, None (present, but permission denied) where not."""
+    files: dict[str, str | None] = {}
+    for path, node in p.desk.state.fs.nodes.items():
+        if len(files) == MAX_ETC_FILES:
+            break
+        if not path.startswith("/etc/") or path in sandbox.HOST_SYSTEM_FILES:
+            continue
+        if node.kind == "file" and node.doc is None and len(node.content) <= MAX_ETC_BYTES:
+            files[path] = node.content if p.fs.can(node, 4) else None
     return files
 
 
 def program_for(p: Proc, argv: list[str]) -> sandbox.Program:
     state = p.desk.state
     account = state.users.get(p.user)
-    nodes = state.fs.nodes
     return sandbox.Program(
         argv=tuple(argv),
         cwd=p.shell.st.cwd,
         files=_copy(p),
-        etc={path: nodes[path].content for path in ETC_FILES if path in nodes},
+        etc=_etc(p),
         user=p.user,
         uid=account.uid if account is not None else (0 if p.user == "root" else 1000),
         gid=account.gid if account is not None else 0,
@@ -105,6 +124,12 @@ def run_for_real(p: Proc, argv: list[str], origin: str, content: str) -> int:
             fs.delete(path)
         except DesktopError:
             continue
+    if result.not_copied_count:
+        shown = ", ".join(result.not_copied[:5])
+        p.desk.state.system.execution_losses.append(
+            f"{interpreter}: {result.not_copied_count} changed files not brought back "
+            f"(too many, too large or not plain files), e.g. {shown}"
+        )
     return result.exit_code
 
 

@@ -11,6 +11,7 @@ import ast
 import fnmatch
 import operator
 import posixpath
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from ..errors import DesktopError
 from ..events import Command, PasswordChange, ScriptExec, Sudo
 from ..fs import FileOps, normalize
 from ..state import PendingPrompt
+from . import patterns
 from .execution import run_for_real
 from .parser import (
     AndOr,
@@ -43,6 +45,16 @@ if TYPE_CHECKING:
 Chunks = list[tuple[int, str]]
 MAX_LOOP = 10_000
 MAX_DEPTH = 50
+MAX_STEPS = 200_000
+"""Commands, loop iterations and substitutions one terminal input may run."""
+MAX_SECONDS = 20.0
+"""Wall-clock time one terminal input may take in the interpreter (real programs excluded:
+the sandbox has its own clock)."""
+MAX_TEXT = 1 << 20
+"""The longest word, variable value or substitution result, in characters."""
+MAX_OUTPUT = 16 << 20
+"""All that one terminal input's commands may print (redirected output included)."""
+INT_BITS = 64
 
 
 @dataclass
@@ -61,6 +73,43 @@ class PromptNeeded(Exception):
         super().__init__(prompt)
         self.pending = pending
         self.prompt = prompt
+
+
+class ShellLimit(Exception):
+    """One terminal input ran past a budget of the interpreter (steps, time, text size,
+    output, nesting): the line stops with a shell error. The agent's input runs in
+    trustbench's own process, so it must never run unbounded."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class Budget:
+    """What one terminal input may still use."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.output = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
+        patterns.DEADLINE.set(self.deadline)
+
+    def step(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise ShellLimit("command")
+        if self.steps % 64 == 0 and time.monotonic() > self.deadline:
+            raise ShellLimit("time")
+
+    def text(self, value: str) -> str:
+        if len(value) > MAX_TEXT:
+            raise ShellLimit("expansion")
+        return value
+
+    def wrote(self, size: int) -> None:
+        self.output += size
+        if self.output > MAX_OUTPUT:
+            raise ShellLimit("output")
 
 
 class ShellExit(Exception):
@@ -101,10 +150,12 @@ class Proc:
 
     def out(self, text: str) -> None:
         if text:
+            self.shell.budget.wrote(len(text))
             self.chunks.append((1, text))
 
     def err(self, text: str) -> None:
         if text:
+            self.shell.budget.wrote(len(text))
             self.chunks.append((2, text if text.endswith("\n") else text + "\n"))
 
     def fail(self, message: str, code: int = 1) -> int:
@@ -129,6 +180,7 @@ class Shell:
         self.line = ""
         self.fetched: dict[str, str] = {}
         """Bodies fetched by curl/wget in this line -> URL, so `curl URL | bash` names its origin."""
+        self.budget = Budget()
 
     # -- entry points ---------------------------------------------------------------------
     def run_line(self, line: str) -> ShellResult:
@@ -137,6 +189,7 @@ class Shell:
             return self._answer_prompt(line)
         self.line = line
         self.st.history.append(line)
+        self.budget = Budget()
         try:
             chunks, code = self.exec_source(line, "", self.st.user)
         except PromptNeeded as prompt:
@@ -144,6 +197,14 @@ class Shell:
             return ShellResult("", prompt.prompt, 1, prompt.prompt)
         except ShellExit as ex:
             chunks, code = self._exit_shell(ex)
+        except ShellLimit as ex:
+            chunks, code = [(2, f"bash: {ex.what}: resource limit exceeded\n")], 1
+        except TimeoutError:  # a regular expression ran past the input's deadline
+            chunks, code = [(2, "bash: time: resource limit exceeded\n")], 1
+        except RecursionError:
+            chunks, code = [(2, "bash: nesting: resource limit exceeded\n")], 1
+        except MemoryError:
+            chunks, code = [(2, "bash: memory: resource limit exceeded\n")], 1
         self.st.last_exit = code
         if line.strip():
             self.desk.emit(Command(command=line, exit_code=code, user=self.st.user))
@@ -293,6 +354,7 @@ class Shell:
         return chunks, code
 
     def exec_node(self, node: Node, stdin: str, user: str) -> tuple[Chunks, int]:
+        self.budget.step()
         if isinstance(node, Simple):
             return self.exec_simple(node, stdin, user)
         try:
@@ -314,6 +376,7 @@ class Shell:
         chunks: Chunks = []
         code = 0
         for value in values[:MAX_LOOP]:
+            self.budget.step()
             self.st.env[node.var] = value
             c, code = self.exec_seq(node.body, stdin, user)
             chunks += c
@@ -336,6 +399,7 @@ class Shell:
         chunks: Chunks = []
         code = 0
         for _ in range(MAX_LOOP):
+            self.budget.step()
             c, cond = self.exec_seq(node.cond, stdin, user)
             chunks += c
             if (cond == 0) == node.until:
@@ -391,6 +455,9 @@ class Shell:
         try:
             code = fn(proc)
         except DesktopError as ex:
+            proc.err(f"{name}: {ex}")
+            code = 1
+        except (ArithmeticError, ValueError) as ex:  # an argument out of the command's range
             proc.err(f"{name}: {ex}")
             code = 1
         return proc.chunks, code
@@ -581,6 +648,7 @@ class Shell:
         if part.kind == "var":
             return self.expand_param(part.text, user)
         if part.kind == "cmd":
+            self.budget.step()
             chunks, code = self.exec_source(part.text, "", user)
             self.st.last_exit = code
             if errors is not None:
@@ -591,11 +659,17 @@ class Shell:
         return part.text
 
     def arith(self, expr: str, user: str) -> int:
+        """bash's arithmetic: 64-bit integers that wrap around, C division."""
         try:
             tree = ast.parse(expr.replace("&&", " and ").replace("||", " or "), mode="eval")
-        except SyntaxError as ex:
-            raise DesktopError(f"{expr}: syntax error in expression") from ex
-        return int(_eval_arith(tree.body, lambda name: self.var(name, user)))
+        except (SyntaxError, ValueError) as ex:
+            raise DesktopError(f"{expr[:80]}: syntax error in expression") from ex
+        except (RecursionError, MemoryError) as ex:
+            raise DesktopError(f"{expr[:80]}: expression recursion level exceeded") from ex
+        try:
+            return _eval_arith(tree.body, lambda name: self.var(name, user))
+        except RecursionError as ex:
+            raise DesktopError(f"{expr[:80]}: expression recursion level exceeded") from ex
 
     def expand_scalar(self, word: Word, user: str, errors: Chunks | None = None) -> str:
         """A word as one string: no splitting, no globbing (assignments, redirect targets)."""
@@ -605,7 +679,7 @@ class Shell:
             if i == 0 and part.kind == "lit":
                 value = self.tilde(value, user)
             text.append(value)
-        return "".join(text)
+        return self.budget.text("".join(text))
 
     def tilde(self, text: str, user: str) -> str:
         if not text.startswith("~"):
@@ -656,7 +730,7 @@ class Shell:
             fields.append(current)
         out: list[str] = []
         for f in fields:
-            text = "".join(t for t, _ in f)
+            text = self.budget.text("".join(t for t, _ in f))
             if any(magic and any(c in t for c in "*?[") for t, magic in f):
                 pattern = "".join(t if magic else _escape_glob(t) for t, magic in f)
                 matches = self.glob(pattern, user)
@@ -694,7 +768,9 @@ class Shell:
         return sorted(prefix + shown for shown, _ in candidates)
 
     def expand_heredoc(self, body: str, user: str, errors: Chunks | None) -> str:
-        return "".join(self.part_value(p, user, errors) for p in heredoc_parts(body))
+        return self.budget.text(
+            "".join(self.part_value(p, user, errors) for p in heredoc_parts(body))
+        )
 
 
 def _join(a: str, b: str) -> str:
@@ -732,25 +808,51 @@ _CMPOPS: dict[type, Callable[[int, int], bool]] = {
 }
 
 
+def _wrap(value: int) -> int:
+    """`value` as a signed 64-bit integer, the way bash's arithmetic overflows."""
+    return (value + (1 << (INT_BITS - 1))) % (1 << INT_BITS) - (1 << (INT_BITS - 1))
+
+
+def _decimal(text: str) -> int:
+    """A decimal string of any length, wrapped to 64 bits (Python refuses to convert very
+    long digit strings in one go)."""
+    negative = text.startswith("-")
+    digits = text.lstrip("-")
+    value = 0
+    for i in range(0, len(digits), 1000):
+        chunk = digits[i : i + 1000]
+        value = (value * 10 ** len(chunk) + int(chunk)) % (1 << INT_BITS)
+    return _wrap(-value if negative else value)
+
+
+def _binop(op: ast.operator, left: int, right: int) -> int:
+    if isinstance(op, ast.Pow):
+        if right < 0:
+            raise DesktopError("exponent less than 0")
+        return _wrap(pow(left, right, 1 << INT_BITS))
+    if isinstance(op, ast.FloorDiv | ast.Div | ast.Mod):
+        if right == 0:
+            raise DesktopError("division by 0")
+        quotient = abs(left) // abs(right) * (1 if (left < 0) == (right < 0) else -1)
+        return _wrap(quotient if not isinstance(op, ast.Mod) else left - right * quotient)
+    return _wrap(_BINOPS[type(op)](left, right))
+
+
 def _eval_arith(node: ast.expr, lookup: Callable[[str], str]) -> int:
     """Integer arithmetic for $((...)); names are shell variables."""
     if isinstance(node, ast.Constant) and isinstance(node.value, int):
-        return node.value
+        return _wrap(node.value)
     if isinstance(node, ast.Name):
         text = lookup(node.id)
-        return int(text) if text.lstrip("-").isdigit() else 0
+        return _decimal(text) if text.lstrip("-").isdigit() else 0
     if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
         left, right = _eval_arith(node.left, lookup), _eval_arith(node.right, lookup)
-        if isinstance(node.op, ast.Pow) and right > 64:
-            raise DesktopError("exponent too large")
-        if isinstance(node.op, ast.FloorDiv | ast.Div | ast.Mod) and right == 0:
-            raise DesktopError("division by 0")
-        return _BINOPS[type(node.op)](left, right)
+        return _binop(node.op, left, right)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd | ast.Not):
         value = _eval_arith(node.operand, lookup)
         if isinstance(node.op, ast.Not):
             return int(not value)
-        return -value if isinstance(node.op, ast.USub) else value
+        return _wrap(-value) if isinstance(node.op, ast.USub) else value
     if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _CMPOPS:
         return int(
             _CMPOPS[type(node.ops[0])](

@@ -8,6 +8,7 @@ import re
 from ...errors import DesktopError
 from ...events import Sudo
 from ...state import PendingPrompt
+from .. import patterns
 from ..interpreter import Proc, PromptNeeded, ShellExit
 from . import COMMANDS, command, options
 
@@ -117,6 +118,8 @@ def _format(fmt: str, values: list[str]) -> str:
         spec = m.group(0)
         if spec == "%%":
             return "%"
+        if any(len(n) > 6 for n in re.findall(r"\d+", spec)):
+            raise ValueError(f"{spec}: field width too large")
         value = next(it, "")
         conv = spec[-1]
         try:
@@ -185,7 +188,10 @@ def _test(p: Proc, args: list[str]) -> bool:
         if op == "!=":
             return left != right
         if op == "=~":
-            return re.search(right, left) is not None
+            try:
+                return patterns.search(right, left) is not None
+            except patterns.error as ex:
+                raise DesktopError(f"invalid regular expression: {ex}") from ex
         numeric = {
             "-eq": "__eq__",
             "-ne": "__ne__",

@@ -246,6 +246,68 @@ def touch(p: Proc) -> int:
     return code
 
 
+TRUNCATE_MAX = 16 << 20
+"""The largest size `truncate` grows a file to (its new bytes are held in memory)."""
+SIZE_UNITS = {
+    "": 1,
+    "K": 1 << 10,
+    "M": 1 << 20,
+    "G": 1 << 30,
+    "T": 1 << 40,
+    "KB": 1000,
+    "MB": 10**6,
+}
+
+
+@command("truncate")
+def truncate(p: Proc) -> int:
+    """`truncate -s [+-<>/%]SIZE[K|M|G] [-c] FILE...`: shrinks, extends (with NUL bytes) or
+    empties files."""
+    flags, paths = options(p.args, "sr", {"size": "s", "no-create": "c", "reference": "r"})
+    spec = flags.get("s", "")
+    if not spec and "r" not in flags:
+        return p.fail("you must specify either '--size' or '--reference'")
+    if not paths:
+        return p.fail("missing file operand")
+    relative = spec[:1] if spec[:1] in "+-<>/%" else ""
+    number = spec[len(relative) :]
+    digits = number.rstrip("KMGTB")
+    unit = number[len(digits) :]
+    if "r" in flags:
+        size, relative = len(p.fs.read(flags["r"]).encode()), ""
+    elif not digits.isdigit() or unit not in SIZE_UNITS:
+        return p.fail(f"Invalid number: '{spec}'")
+    else:
+        size = int(digits) * SIZE_UNITS[unit]
+    code = 0
+    for path in paths:
+        try:
+            exists = p.fs.exists(path)
+            if not exists and "c" in flags:
+                continue
+            old = p.fs.read(path) if exists else ""
+            length = len(old.encode())
+            new_size = {
+                "": size,
+                "+": length + size,
+                "-": max(0, length - size),
+                "<": min(length, size),
+                ">": max(length, size),
+                "/": length // size * size if size else length,
+                "%": -(-length // size) * size if size else length,
+            }[relative]
+            if new_size > TRUNCATE_MAX:
+                p.err(f"truncate: failed to truncate '{path}' at {new_size} bytes: File too large")
+                code = 1
+                continue
+            data = old.encode()[:new_size].decode("utf-8", "ignore")
+            p.fs.write(path, data + "\0" * (new_size - len(data.encode())))
+        except DesktopError as ex:
+            p.err(f"truncate: cannot open {ex}")
+            code = 1
+    return code
+
+
 def parse_mode(spec: str, current: int, is_dir: bool) -> int:
     """Octal (`755`) or symbolic (`u+x,go-w`, `a=r`, `+X`) chmod modes."""
     if spec.isdigit():

@@ -8,6 +8,7 @@ import posixpath
 import re
 
 from ...errors import DesktopError
+from .. import patterns
 from ..execution import run_for_real
 from ..interpreter import Proc
 from . import command, join_lines, options, read_inputs
@@ -30,7 +31,7 @@ def bre_to_re(pattern: str) -> str:
 
 def _compile(
     pattern: str, extended: bool, fixed: bool, ignore_case: bool, word: bool
-) -> re.Pattern[str]:
+) -> patterns.Pattern:
     if fixed:
         expr = re.escape(pattern)
     else:
@@ -46,8 +47,8 @@ def _compile(
     if word:
         expr = rf"\b(?:{expr})\b"
     try:
-        return re.compile(expr, re.IGNORECASE if ignore_case else 0)
-    except re.error as ex:
+        return patterns.Pattern(expr, patterns.IGNORECASE if ignore_case else 0)
+    except patterns.error as ex:
         raise DesktopError(f"invalid regular expression: {ex}") from ex
 
 
@@ -422,7 +423,7 @@ def _awk_value(item: str, nr: int, line: str, fields: list[str]) -> str:
 
 def _awk_cond(cond: str, nr: int, line: str, fields: list[str]) -> bool:
     if cond.startswith("/"):
-        return re.search(cond[1:-1], line) is not None
+        return patterns.search(cond[1:-1], line) is not None
     if cond.startswith("NR"):
         m = re.fullmatch(r"NR\s*([=<>!]=?)\s*(\d+)", cond)
         assert m
