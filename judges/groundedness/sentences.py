@@ -22,18 +22,24 @@ ABBREVIATIONS = {
 def claim_sentence(text: str, start: int, end: int) -> str:
     """The sentence (or bullet line) around `text[start:end]`; when the citation stands alone
     after the sentence it supports (". (Smith, 2020)"), the sentence before it too."""
+    return strip_sentence(text[slice(*sentence_bounds(text, start, end))])
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where `claim_sentence` starts and ends."""
     a = sentence_start(text, start)
     b = sentence_end(text, end)
-    if len(_strip(text[a:b]).replace(text[start:end], "").strip(" .,;:()[]")) < 20:
+    if len(strip_sentence(text[a:b]).replace(text[start:end], "").strip(" .,;:()[]")) < 20:
         previous = a
         while previous > 0 and text[previous - 1].isspace():
             previous -= 1
         if previous > 0:
             a = sentence_start(text, previous - 1)
-    return _strip(text[a:b])
+    return a, b
 
 
-def _strip(sentence: str) -> str:
+def strip_sentence(sentence: str) -> str:
+    """A sentence on one line, without list bullets or heading marks."""
     lines = [re.sub(r"^\s*(?:[-*•]|\d+[.)]|#+)\s+", "", ln) for ln in sentence.splitlines()]
     return " ".join(" ".join(lines).split())
 

@@ -110,6 +110,8 @@ class TurnJudgement(BaseModel):
     unparsed_citations: list[str] = Field(default_factory=list)
     """Citation-like text the rule-based finder could not read (e.g. a `[7]` with no entry in
     the reference list): counted and shown, never silently dropped."""
+    unparsed_spans: list[tuple[int, int]] = Field(default_factory=list)
+    """Where each of `unparsed_citations` is in the answer (start, end), in the same order."""
     fallbacks: list[str] = Field(default_factory=list)
     """Turn-level fallbacks (`extraction_unreadable`)."""
     verdicts: list[ClaimVerdict]
