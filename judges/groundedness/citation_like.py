@@ -50,6 +50,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("id", re.compile(r"(?<![\p{L}.])Id\.(?:\s+at\s+[*¶]?\s*\d+)?")),
     ("supra", re.compile(r"\bsupra\b")),
+    ("ibid", re.compile(r"\b(?:[Ii]bid|[Ii]b)\.|\b(?:op|loc)\.\s*cit\b")),
     (
         "reporter",
         re.compile(r"\b\d{1,4}\s+(?:\p{Lu}[\p{L}]*\.\s?){1,5}(?:\d[a-z]{1,2}\.?\s+)?\d{1,6}\b"),

@@ -193,7 +193,12 @@ def scan(text: str) -> Scan:
             made, bad = _numbered(match, references)
             found += made
             unparsed += [(match.start(), match.end(), item) for item in bad]
-    found = _attach_identifiers(body, sorted(found, key=lambda c: (c.start, c.marker)))
+    found = _attach_identifiers(body, sorted(found, key=lambda c: c.start))
+    back, unresolved = _back_references(body, found)
+    taken = [(c.start, c.end) for c in back] + [(a, b) for a, b, _ in unresolved]
+    unparsed = [u for u in unparsed if not any(u[0] < b and a < u[1] for a, b in taken)]
+    found = sorted(found + back, key=lambda c: c.start)
+    unparsed += unresolved
     parens = parentheses(body)
     for citation in found:
         _account(body, citation, plain, parens)
@@ -568,6 +573,73 @@ def _expand(markers: str) -> list[str]:
         else:
             numbers.append(bounds[0])
     return numbers
+
+
+# --- back-references ------------------------------------------------------------------------------
+
+BACK_REFERENCE = re.compile(
+    r"(?P<name>\p{Lu}[\p{L}'’-]+(?:\s+(?:and|&)\s+\p{Lu}[\p{L}'’-]+)?(?:\s+et\s+al\.?)?,?\s+)?"
+    r"(?P<what>(?i:ibid|ib)\.|(?i:ibid)\b|op\.\s*cit\.?|loc\.\s*cit\.?|supra(?:\s+note\s+\d+)?)"
+    r"(?P<pin>,?\s*(?:(?:p|pp|para)\.?\s*|at\s+)?\d[\d–-]*)?"
+)
+"""A citation that points back: "ibid.", "Ibid., 152", "Kamau, op. cit., p. 160", "(loc. cit.)",
+"Okafor, supra, at 12" (the legal "Id." is eyecite's)."""
+SAME_WORK = re.compile(
+    r"\b[Tt]he\s+same\s+(?:guidelines?|guidance|study|trial|paper|report|review|article|SmPC|"
+    r"label|judgment|decision|ruling|regulation|directive|source|document|authors?|survey|"
+    r"analysis|meta-analysis|book|chapter|statute|provision)\b"
+)
+"""A sentence that attributes to the work just cited without citing it again."""
+
+
+def _back_references(
+    body: str, found: list[Citation]
+) -> tuple[list[Citation], list[tuple[int, int, str]]]:
+    """The citations that point back to an earlier one, each taking that one's work (as
+    eyecite does for legal short forms); one that points at nothing is unparsed, with why."""
+    made: list[Citation] = []
+    unresolved: list[tuple[int, int, str]] = []
+    for match in BACK_REFERENCE.finditer(body):
+        start, end = match.span()
+        if any(c.start <= start < c.end for c in found):
+            continue
+        earlier = [c for c in found if c.end <= start]
+        name = (match.group("name") or "").strip(" ,")
+        if name:
+            surname = name.split()[0].lower()
+            earlier = [c for c in earlier if surname in _names_of(c)]
+        what = match.group("what")
+        if not earlier:
+            why = f"{what} with no citation before it" + (f" by {name}" if name else "")
+            unresolved.append((start, end, f"{match.group(0).strip()} ({why})"))
+            continue
+        made.append(
+            _pointing_back(earlier[-1], start, end, match.group(0), [what, match["pin"] or ""])
+        )
+    for match in SAME_WORK.finditer(body):
+        start, end = match.span()
+        sentence = sentence_bounds(body, start, end)
+        if any(sentence[0] <= c.start < sentence[1] for c in [*found, *made]):
+            continue  # the sentence cites its source itself
+        earlier = [c for c in found if c.end <= start]
+        if earlier:
+            made.append(_pointing_back(earlier[-1], start, end, match.group(0), [match.group(0)]))
+    return made, unresolved
+
+
+def _names_of(citation: Citation) -> str:
+    ident = citation.ident
+    return " ".join(ident.get(k, "") for k in ("authors", "parties", "body", "citation")).lower()
+
+
+def _pointing_back(
+    earlier: Citation, start: int, end: int, written: str, read: list[str]
+) -> Citation:
+    ident = {k: v for k, v in earlier.ident.items() if k not in ("unread", "reference")}
+    ident |= {"refers_to": earlier.marker, "reference": written.strip()}
+    return Citation(
+        earlier.kind, start, end, written.strip(), earlier.url, ident, read, (start, end)
+    )
 
 
 # --- identifiers travel with the citation beside them ---------------------------------------------

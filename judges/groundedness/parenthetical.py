@@ -188,6 +188,10 @@ class _Pieces:
         elif date := _DATE.fullmatch(chunk):
             self.year = self.year or date["year"] or date["iso"]
             read.append(chunk)
+        elif re.fullmatch(r"(?:at\s+)?\d{1,4}(?:\s*[-–]\s*\d{1,4})?", chunk) and (
+            self.year or self.authors
+        ):
+            read.append(chunk)  # a page: "(Kamau 2018, 145)"
         elif _UNDATED.fullmatch(chunk):
             self.undated = True
             read.append(chunk)

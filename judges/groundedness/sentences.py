@@ -19,6 +19,9 @@ ABBREVIATIONS = {
 """Words that end with a period without ending a sentence (Bluebook T6/T10 forms among them)."""
 
 
+_MIXED_CASE = re.compile(r"[a-z]+[A-Z][\w-]*")
+
+
 def claim_sentence(text: str, start: int, end: int) -> str:
     """The sentence (or bullet line) around `text[start:end]`; when the citation stands alone
     after the sentence it supports (". (Smith, 2020)"), the sentence before it too."""
@@ -46,8 +49,8 @@ def strip_sentence(sentence: str) -> str:
 
 def is_boundary(text: str, i: int) -> bool:
     """True when the character at `i` ends a sentence: a line break, or . ! ? before white
-    space and a word that does not start in lower case, and for "." not after an abbreviation,
-    an initial or a dotted token ("U.S.", "F.3d")."""
+    space and a word that does not start in lower case (a mixed-case word such as "eGFR" may),
+    and for "." not after an abbreviation, an initial or a dotted token ("U.S.", "F.3d")."""
     char = text[i]
     if char == "\n":
         return True
@@ -56,8 +59,8 @@ def is_boundary(text: str, i: int) -> bool:
     j = i + 1
     while j < len(text) and text[j].isspace():
         j += 1
-    if j < len(text) and text[j].islower():
-        return False
+    if j < len(text) and text[j].islower() and not _MIXED_CASE.match(text, j):
+        return False  # a sentence starts in lower case only with a word like "eGFR" or "mRNA"
     if char != ".":
         return True
     k = i
