@@ -158,7 +158,11 @@ def scan(text: str) -> Scan:
         )
 
     legal, not_read = legal_citations(body)
-    unparsed += [(at, at + len(item.split(" (")[0]), item) for at, item in not_read]
+    unparsed += [
+        (at, at + len(item.split(" (")[0]), item)
+        for at, item in not_read
+        if not inside_entry(body, at)  # an entry's "Ibid." is that entry's own text
+    ]
     for item in legal:
         if free(item.start, item.end):
             found.append(
@@ -601,7 +605,7 @@ def _back_references(
     unresolved: list[tuple[int, int, str]] = []
     for match in BACK_REFERENCE.finditer(body):
         start, end = match.span()
-        if any(c.start <= start < c.end for c in found):
+        if inside_entry(body, start) or any(c.start <= start < c.end for c in found):
             continue
         earlier = [c for c in found if c.end <= start]
         name = (match.group("name") or "").strip(" ,")
@@ -618,6 +622,8 @@ def _back_references(
         )
     for match in SAME_WORK.finditer(body):
         start, end = match.span()
+        if inside_entry(body, start):
+            continue
         sentence = sentence_bounds(body, start, end)
         if any(sentence[0] <= c.start < sentence[1] for c in [*found, *made]):
             continue  # the sentence cites its source itself

@@ -151,6 +151,33 @@ def test_numbers_in_parentheses_read_through_the_reference_list() -> None:
     assert unparsed == ["(3) (no entry in the reference list)"]
 
 
+def test_a_marker_after_the_full_stop_ends_its_own_sentence() -> None:
+    """ "… weeks.[1] Next …": the marker belongs to the sentence before it, and the next
+    sentence's claim does not start inside the previous one."""
+    text = (
+        "Lichen cover doubled within eleven years.[1] Moss cover did not change.[2]\n\n"
+        "References\n1. Aho P, Brenn T. Lichen succession on moraines. Boreal Veg Notes. "
+        "2015;3:1-9.\n2. Aho P. Moss on young moraines. Boreal Veg Notes. 2017;5:2-8.\n"
+    )
+    claims = heuristic_claims(text, "research")
+    assert [(c.marker, c.text) for c in claims] == [
+        ("[1]", "Lichen cover doubled within eleven years.[1]"),
+        ("[2]", "Moss cover did not change.[2]"),
+    ]
+
+
+def test_a_back_reference_inside_a_list_entry_is_part_of_that_entry() -> None:
+    """ "Ibid." written inside a reference-list entry is that entry's text, not one more
+    citation in the answer."""
+    text = (
+        "Lichen cover doubled within eleven years [1]. Moss cover did not change [2].\n\n"
+        "[1] Aho P, Brenn T. Lichen succession on moraines. Boreal Veg Notes. 2015;3:1-9.\n"
+        "[2] Aho P. Moss on young moraines. Ibid. 2017;5:2-8.\n"
+    )
+    citations, unparsed = scan_citations(text)
+    assert [c.marker for c in citations] == ["[1]", "[2]"] and unparsed == []
+
+
 def test_numbers_in_parentheses_without_a_list_are_an_enumeration() -> None:
     assert scan_citations("The steps are (1) wash and (2) dry.") == ([], [])
 
