@@ -439,7 +439,8 @@ def _numbered_parts(
             continue
         ident = entry_fields(references.numbered[number])
         url = ident.pop("url", None)
-        found.append(Citation("numbered", start, end, f"({number})", url, ident))
+        # the group's other numbers are markers too, read with this member
+        found.append(Citation("numbered", start, end, f"({number})", url, ident, [raw]))
     return found, unparsed
 
 
@@ -561,8 +562,9 @@ def _numbered(match: re.Match[str], references: ReferenceList) -> tuple[list[Cit
             continue
         ident = entry_fields(entry)
         url = ident.pop("url", None)
+        group = [match.group(0)]  # the group's other numbers are markers too, read with this one
         citations.append(
-            Citation("numbered", match.start(), match.end(), f"[{number}]", url, ident)
+            Citation("numbered", match.start(), match.end(), f"[{number}]", url, ident, group)
         )
     return citations, unparsed
 

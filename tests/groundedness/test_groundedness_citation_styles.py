@@ -178,6 +178,25 @@ def test_a_back_reference_inside_a_list_entry_is_part_of_that_entry() -> None:
     assert [c.marker for c in citations] == ["[1]", "[2]"] and unparsed == []
 
 
+@pytest.mark.parametrize("group", ["[1–3]", "[1-3]", "[1, 2, 3]", "(1-3)", "(1, 2, 3)"])
+def test_each_member_of_a_marker_group_reads_the_whole_group(group: str) -> None:
+    """ "[1–3]" cites entries 1, 2 and 3; the other numbers of the group are markers, not
+    words of a member's citation left unread (which would make a real reference fail)."""
+    text = (
+        f"Moraines are colonised within a decade {group}.\n\nReferences\n"
+        "1. Aho P, Brenn T. Lichen succession on moraines. Boreal Veg Notes. 2015;3:1-9.\n"
+        "2. Aho P. Moss on young moraines. Boreal Veg Notes. 2017;5:2-8.\n"
+        "3. Brenn T. Pioneer plants of glacier forelands. Alp Flora. 2019;11:30-41.\n"
+    )
+    citations = found(text)
+    assert [c.ident["title"] for c in citations] == [
+        "Lichen succession on moraines",
+        "Moss on young moraines",
+        "Pioneer plants of glacier forelands",
+    ]
+    assert all("unread" not in c.ident for c in citations), [c.ident for c in citations]
+
+
 def test_numbers_in_parentheses_without_a_list_are_an_enumeration() -> None:
     assert scan_citations("The steps are (1) wash and (2) dry.") == ([], [])
 
