@@ -41,6 +41,13 @@ _IDENTIFIER = re.compile(
     r"|PMCID:?\s*PMC\d+|ISBN(?:-1[03])?:?\s*[\dX -]{10,17}",
     re.I,
 )
+_PINPOINT = re.compile(
+    r"(?<![\p{L}\p{N}])(?:paras?\.?|pp?\.?|pages?|at|¶+)\s*\[?\d+[a-z]?\]?"
+    r"(?:\s*[-–]\s*\[?\d+\]?)*(?:\s*(?:,|and|&)\s*\[?\d+\]?(?![\p{L}\p{N}/.]))*",
+    re.I,
+)
+"""A pinpoint wherever it stands in a citation ("para 52", "at [44]", "pp. 12-14", "¶ 9"):
+where the cited work is read, never a detail of it."""
 _QUOTED = re.compile(
     r"[\"“]([^\"”\n]{2,300})[\"”]|(?<![\p{L}\p{N}])[‘']([^'’\n]{2,300})[’'](?![\p{L}])"
 )
@@ -204,6 +211,7 @@ def unread_words(
     span = text[start:end]
     read = list(read)
     masked = _IDENTIFIER.sub(lambda m: " " * len(m.group(0)), span) if _has_ident(read) else span
+    masked = _PINPOINT.sub(lambda m: " " * len(m.group(0)), masked)
     consumed = {w.lower() for value in read for w in _WORD.findall(value)}
     marked = [(m.start(), m.end()) for m in _QUOTED.finditer(span)]
     marked += [(a - start, b - start) for a, b in emphasised if a < end and start < b]

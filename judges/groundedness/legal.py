@@ -492,8 +492,7 @@ def _eu(text: str, match: re.Match[str], _: list[LegalCitation]) -> LegalCitatio
     groups = match.groupdict()
     read: list[str] = []
     if groups["number"]:
-        ident = {"reporter": groups["number"]}
-        read.append(groups["instrument"])
+        ident = {"reporter": groups["number"], "instrument": groups["instrument"]}
         if issuer := groups["issuer"] or groups["issuer2"]:
             ident["issuer"] = " ".join(issuer.split())
         ident |= {"article": groups["article"]} if groups["article"] else {}

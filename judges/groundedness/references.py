@@ -124,6 +124,9 @@ class CitedWork:
     issuer: str = ""
     """The institution a law or rule is cited as made by ("Commission", "Federal Reserve
     Board")."""
+    instrument: str = ""
+    """What kind of EU act its number is cited as ("Regulation", "Directive", "Decision"): one
+    number may be a regulation and a directive of the same year."""
     unread: tuple[str, ...] = ()
     """Substantive words of the citation no reader took: each must be on the record."""
 
@@ -199,6 +202,7 @@ def cited_work(claim: Claim) -> CitedWork:
         edition=f.get("edition", ""),
         work=f.get("work", ""),
         issuer=f.get("issuer", ""),
+        instrument=f.get("instrument", ""),
         unread=tuple(f.get("unread", "").split()),
     )
 
@@ -564,6 +568,8 @@ def compare(work: CitedWork, record: Record, cited_urls: set[str]) -> Match:
         check(f"title or venue {work.work!r}", seen(shown))
     if work.issuer:
         check(f"issuer {work.issuer}", seen(_issuer_ok(work, record)))
+    if work.instrument:
+        check(f"{work.instrument} {'; '.join(work.reporters)}", seen(_instrument_ok(work, record)))
     if work.unread:
         words = record.front.split()
         missing = [w for w in work.unread if not any(_same_word(w, x) for x in words)]
@@ -602,6 +608,20 @@ def _issuer_ok(work: CitedWork, record: Record) -> bool:
     lines = [fold(t) for t in (*record.titles, *record.lead.splitlines()[:12])]
     naming = [line for line in lines if any(n and n in line for n in numbers)] or lines[:2]
     return any(_covers(wanted, line.split()) for line in naming)
+
+
+def _instrument_ok(work: CitedWork, record: Record) -> bool:
+    """The record names the act by the kind cited, right before its number ("Directive (EU)
+    2019/770", "Regulation No 1187/2020"): the number alone may belong to another kind of act."""
+    texts = [*record.titles, record.lead]
+    for number in work.reporters:
+        pattern = (
+            rf"\b{re.escape(work.instrument)}\s+(?:\((?:EU|EC|EEC|Euratom)\)\s+)?"
+            rf"(?:No\.?\s+)?{re.escape(number)}(?![\d/])"
+        )
+        if any(re.search(pattern, text, re.I) for text in texts):
+            return True
+    return False
 
 
 def _title_ok(title: str, record: Record) -> bool:

@@ -93,6 +93,17 @@ CASES = [
         ),
     ),
     (
+        "legal",
+        "Silence is no consent (Case C-208/21 *Holmqvist Reederei*, paras 41-43).",
+        "Case C-208/21 *Holmqvist Reederei*, paras 41-43",
+        page(
+            "https://curia.example.org/juris/c-208-21",
+            "Judgment of the Court in Case C-208/21, Holmqvist Reederei v Seefahrtsamt",
+            "JUDGMENT OF THE COURT (Fifth Chamber) 3 March 2022. In Case C-208/21, Holmqvist "
+            "Reederei v Seefahrtsamt. Silence is no consent.",
+        ),
+    ),
+    (
         "research",
         'Karst springs remember rainfall ("Rainfall Memory in Karst Aquifers", Dufresne & Lam, '
         "2016).",

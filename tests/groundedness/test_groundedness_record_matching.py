@@ -291,3 +291,29 @@ def test_statutes_by_short_title_and_section(text: str, ok: bool) -> None:
     [claim] = heuristic_claims(text, "legal")
     result = compare(cited_work(claim), record_of(WHARVES), set())
     assert (result.mismatches == []) is ok, result.mismatches
+
+
+RAFTS = page(
+    "https://eur-lex.example.org/eli/reg/2022/1418/oj",
+    "Regulation (EU) 2022/1418 of the European Parliament and of the Council on towable rafts",
+    "Regulation (EU) 2022/1418 of the European Parliament and of the Council of 4 May 2022 on "
+    "towable rafts.\nArticle 7. Load plates.",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Rafts carry a load plate (Regulation (EU) 2022/1418, Article 7).", True),
+        ("Rafts carry a load plate (Regulation 2022/1418, art. 7).", True),
+        ("Rafts carry a load plate (Directive (EU) 2022/1418, Article 7).", False),
+        ("Rafts carry a load plate (Decision (EU) 2022/1418).", False),
+        ("Rafts carry a load plate (Regulation (EU) 2022/1481, Article 7).", False),
+    ],
+)
+def test_an_eu_act_is_the_kind_of_act_cited(text: str, ok: bool) -> None:
+    """A regulation and a directive can share a number: the kind of act is part of what is
+    cited, checked where the record gives the number."""
+    [claim] = heuristic_claims(text, "legal")
+    result = compare(cited_work(claim), record_of(RAFTS), set())
+    assert (result.mismatches == []) is ok, result.mismatches
