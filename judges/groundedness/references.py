@@ -319,6 +319,26 @@ _VENUE = re.compile(
     r"\s*(?:[Ii]n:?\s+)?(?:(?:Proc\.|Proceedings)(?:\s+of)?(?:\s+the)?\s+)?"
     r"(?P<venue>[A-Z](?:[^.,;:\d()]|\([A-Za-z]+\))*?)\s*(?:[.,;:]|\d|$)"
 )
+_DESCRIPTION = re.compile(r"\s*\[(?P<what>[^\[\]]{2,100})\]\s*$")
+"""APA's description in square brackets after a title: "[Doctoral dissertation, University of
+Tartu]", "[Preprint]", "[Data set]"."""
+_THESIS = re.compile(
+    r"(?:(?:Doctoral|PhD|Ph\.D\.|Master['’]?s|Bachelor['’]?s|Honours)\s+)?"
+    r"(?:dissertation|thesis)\s*,\s*(?P<institution>.+)",
+    re.I,
+)
+
+
+def _without_description(title: str) -> tuple[str, str]:
+    """A title without its bracketed description, and the institution a thesis description
+    names (checked like a venue)."""
+    found = _DESCRIPTION.search(title)
+    if found is None:
+        return title, ""
+    thesis = _THESIS.fullmatch(found.group("what").strip())
+    return title[: found.start()], thesis.group("institution").strip() if thesis else ""
+
+
 _JOURNAL_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){0,7}")
 
 
@@ -365,6 +385,10 @@ def parse_entry(entry: str) -> CitedWork:
         others = re.split(r"\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+", mla["others"] or "")
         authors = (mla["last"], *(o.split()[-1] for o in others if o.strip()))
     title = re.sub(rf"\s*\((?:{_CODE})\)\s*$", "", title.strip(" .,"))
+    title, institution = _without_description(title)
+    if not title.strip() and (follows := re.match(r"\s*\[[^\]]{2,100}\]", rest)):
+        rest = rest[follows.end() :]  # '"Title" [Preprint]. arXiv.'
+        institution = institution or _without_description(follows.group(0))[1]
     venue = ""
     rest = rest.lstrip(" ,.;:'’”\"")
     if rest and not _is_body(" ".join(authors)) and (found := _VENUE.match(rest)):
@@ -373,6 +397,7 @@ def parse_entry(entry: str) -> CitedWork:
             r"(?:https?|doi|Retrieved|Available|Accessed|Published)\b", candidate, re.I
         ):
             venue = candidate
+    venue = venue or institution
     body = authors if len(authors) == 1 and _is_body(authors[0]) else ()
     return CitedWork(
         title=title,
