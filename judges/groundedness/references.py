@@ -543,7 +543,7 @@ def compare(work: CitedWork, record: Record, cited_urls: set[str]) -> Match:
     def seen(shown: bool) -> bool | None:
         return True if shown else None
 
-    if work.url and not (work.doi or work.arxiv or work.pmid):
+    if work.url and not (work.doi or work.arxiv or work.pmid or work.pmcid):
         check(f"link {work.url}", bool(record.aliases & cited_urls))
     identifiers = (
         ("DOI", work.doi),
