@@ -23,10 +23,12 @@ LegalKind = Literal["case", "statute"]
 _YEAR = r"(?:1[6-9]|20)\d{2}"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
 _PIN = re.compile(
-    r"(?:,\s*|\s+)(?:at\s+)?(?:\*+\d+|¶¶?\s*\d+|\[\d{1,4}\]|n\.\s*\d+|paras?\.?\s*\d+|\d{1,5})"
+    r"(?:,\s*|\s+)(?:at\s+)?(?:\*+\d+|¶¶?\s*\d+|\[\d{1,4}\](?!\s+(?:\d{1,3}\s+)?[A-Z])|n\.\s*\d+"
+    r"|paras?\.?\s*\d+|\d{1,5})"
     r"(?:\s*[-–]\s*(?:\*+|¶+\s*)?\[?\d{1,5}\]?)?(?:\s+n\.\s*\d+)?"
 )
-"""A pinpoint after a citation: ", 409", ", at *4", ", ¶ 24", " at [37]"."""
+"""A pinpoint after a citation: ", 409", ", at *4", ", ¶ 24", " at [37]" (a bracketed year before a
+report series, ", [2018] QB 233", is a parallel citation instead)."""
 _PARENTHETICAL = re.compile(r"\s*\(((?:[^()]|\([^()]*\))*)\)")
 _DATE = re.compile(rf"(?:\s*{_MONTH}\s+\d{{1,2}},)?\s*(?P<year>{_YEAR})\s*$")
 _DOCKET = re.compile(r",?\s*(?:No|Nos|Civ|Case No)\.\s*[\w:.\-–]+(?:,\s*[\w:.\-–]+)*,?\s*$")
@@ -227,13 +229,15 @@ def _full_case(
     report_year = _report_year(text, start)
     if report_year is not None:
         start = report_year[0]
+    if neutral := _neutral_before(text, start):
+        start, cited = neutral[0], [neutral[1], *cited]
     end = _pins(text, end, read)
     while (gap := re.match(r",\s*", text[end:])) and (end + gap.end()) in reporters:
         parallel = reporters[end + gap.end()]
         cited.append(parallel)
         end = _pins(text, end + gap.end() + len(parallel), read)
     if report_year is not None:
-        cited[0] = f"{report_year[1]} {cited[0]}"
+        cited[-1 if neutral else 0] = f"{report_year[1]} {cited[-1 if neutral else 0]}"
     ident = {"reporter": "; ".join(cited)}
     end, court, year = _court_parenthetical(text, end, read)
     name_start, parties = _case_name(text, start, found)
@@ -242,6 +246,16 @@ def _full_case(
     ident |= {"year": year} if year else {}
     reference = text[name_start:end]
     return LegalCitation("case", name_start, end, _with_reference(ident, reference), read)
+
+
+def _neutral_before(text: str, start: int) -> tuple[int, str] | None:
+    """A neutral citation written right before a law report as its parallel ("2016 SCC 29,
+    [2016] 1 S.C.R. 730"; "[2015] HCA 31; (2015) 256 CLR 200"), and where it starts."""
+    for found in NEUTRAL.finditer(text, max(0, start - 40), start):
+        after = _pins(text, found.end())
+        if re.fullmatch(r"\s*[,;]\s*", text[after:start]):
+            return found.start(), found.group(0)
+    return None
 
 
 def _report_year(text: str, start: int) -> tuple[int, str] | None:
@@ -420,6 +434,11 @@ def _neutral(text: str, match: re.Match[str], found: list[LegalCitation]) -> Leg
         ident["year"] = year
     read: list[str] = []
     end = _pins(text, end, read)
+    while (gap := re.match(r"\s*[,;]\s*", text[end:])) and (
+        parallel := NEUTRAL.match(text, end + gap.end())
+    ):  # "[2017] EWCA Civ 1204, [2018] QB 233"
+        ident["reporter"] += f"; {parallel.group(0)}"
+        end = _pins(text, parallel.end(), read)
     end, court, _ = _court_parenthetical(text, end, read)
     ident |= {"court": court} if court else {}
     name_start, parties = _case_name(text, start, found)

@@ -61,13 +61,23 @@ class Plain:
         return self.starts[start], self.ends[end - 1]
 
     def quote(self, start: int, end: int) -> str:
-        """The answer's own text for the plain span `[start, end)`."""
+        """The answer's own text for the plain span `[start, end)`, with the emphasis it closes
+        opened too ("*R. v. Tran*, 2016 SCC 29", not "R. v. Tran*, 2016 SCC 29")."""
         a, b = self.span(start, end)
+        text = self.source[a:b]
+        first = _EMPHASIS_RUN.search(text)
+        if first and first.start() > 0 and not text[first.start() - 1].isspace():
+            run = first.group(0)  # the first mark closes: its opening mark is before the span
+            if self.source[max(0, a - len(run)) : a] == run:
+                a -= len(run)
         return self.source[a:b]
 
     def emphasised(self, start: int, end: int) -> bool:
         """Whether the plain span lies inside one emphasised span."""
         return any(a <= start and end <= b for a, b in self.emphasis)
+
+
+_EMPHASIS_RUN = re.compile(r"\*{1,3}|(?<![\w])_{1,3}(?=\w)|(?<=\w)_{1,3}(?![\w])")
 
 
 def plain_text(source: str) -> Plain:

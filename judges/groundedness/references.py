@@ -565,8 +565,8 @@ def compare(work: CitedWork, record: Record, cited_urls: set[str]) -> Match:
         check(f"venue {work.venue}", seen(_venue_ok(work.venue, record)))
     if work.parties:
         check(f"parties {' v. '.join(work.parties)}", _parties_ok(work.parties, record))
-    if work.reporters:
-        shown = any(fold(r) in record.front for r in work.reporters)
+    if work.reporters:  # parallel citations too: each one is a detail the citation gives
+        shown = all(fold(r) in record.front for r in work.reporters)
         check(f"reporter {'; '.join(work.reporters)}", seen(shown))
     if work.court:
         texts = [*record.titles, record.lead]

@@ -93,6 +93,55 @@ def test_uk_neutral_citations_with_paragraph_pinpoints() -> None:
     assert third.ident["reporter"] == "[2009] UKHL 12"
 
 
+@pytest.mark.parametrize(
+    ("text", "reporters"),
+    [
+        (
+            "Delay past 30 months is unreasonable: R. v. Okonjo-Hale, 2019 SCC 41, [2019] 3 "
+            "S.C.R. 512.",
+            "2019 SCC 41; [2019] 3 S.C.R. 512",
+        ),
+        (
+            "The council owed a duty: Ferrante v Tallow Shire Council [2013] HCA 12; (2013) 247 "
+            "CLR 118.",
+            "[2013] HCA 12; (2013) 247 CLR 118",
+        ),
+        (
+            "A landlord must repair the stair: Quayle v Northmoor Estates Ltd [2016] EWCA Civ "
+            "311, [2017] QB 90.",
+            "[2016] EWCA Civ 311; [2017] QB 90",
+        ),
+    ],
+)
+def test_a_neutral_citation_and_its_parallel_law_report_are_one_citation(
+    text: str, reporters: str
+) -> None:
+    """A neutral citation with the law report of the same judgment after it (by a comma or a
+    semicolon) is one citation of one case: the case name is read before the neutral citation,
+    never as "A v. B, 2019 SCC 41"."""
+    [citation] = found(text)
+    assert citation.ident["reporter"] == reporters
+    assert " v. " in citation.ident["parties"] and not any(
+        ch.isdigit() for ch in citation.ident["parties"]
+    )
+    assert "unread" not in citation.ident
+
+
+def test_two_cases_in_a_string_citation_stay_two() -> None:
+    text = "It failed. Ulloa v. Brandt, 2016 SCC 29; Marsh v. Kittle, [2016] 1 S.C.R. 730."
+    first, second = found(text)
+    assert (first.ident["parties"], second.ident["parties"]) == (
+        "Ulloa v. Brandt",
+        "Marsh v. Kittle",
+    )
+
+
+def test_a_marker_keeps_the_emphasis_its_case_name_is_written_in() -> None:
+    text = "Delay is unreasonable: *R. v. Okonjo-Hale*, 2019 SCC 41, [2019] 3 S.C.R. 512."
+    [claim] = heuristic_claims(text, "legal")
+    assert claim.marker == "*R. v. Okonjo-Hale*, 2019 SCC 41, [2019] 3 S.C.R. 512"
+
+
 def test_a_case_sentence_after_a_sentence_ending_in_a_capitalised_word() -> None:
     text = (
         "The rule derives from the state Constitution. State v. Marchetti, 198 Vt. 41, 112 "

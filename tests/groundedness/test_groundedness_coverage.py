@@ -94,6 +94,18 @@ CASES = [
     ),
     (
         "legal",
+        "Delay past 30 months is unreasonable (*R. v. Okonjo-Hale*, 2019 SCC 41, [2019] 3 S.C.R. "
+        "512, at para 46).",
+        "*R. v. Okonjo-Hale*, 2019 SCC 41, [2019] 3 S.C.R. 512, at para 46",
+        page(
+            "https://decisions.example.org/scc/2019/41",
+            "R. v. Okonjo-Hale - SCC Cases",
+            "R. v. Okonjo-Hale, 2019 SCC 41, [2019] 3 S.C.R. 512\nSupreme Court of Canada\n"
+            "Judgment: October 4, 2019.",
+        ),
+    ),
+    (
+        "legal",
         "Silence is no consent (Case C-208/21 *Holmqvist Reederei*, paras 41-43).",
         "Case C-208/21 *Holmqvist Reederei*, paras 41-43",
         page(
