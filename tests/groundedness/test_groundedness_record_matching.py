@@ -188,9 +188,29 @@ COASTAL = page(
 )
 
 
+BULLETIN = page(
+    "https://www.example.gov/hsb/vol/40/rr/rr4002.htm",
+    "Hantavirus Screening in Forestry Workers",
+    "Hantavirus Screening in Forestry Workers\nHarbour Surveillance Bulletin, Recommendations "
+    "and Reports, Vol. 40, No. RR-2, 2022\nIdunn Varga, Malik Osei.",
+    title="Hantavirus Screening in Forestry Workers",
+    authors=["Varga, Idunn", "Osei, Malik"],
+    date="2022",
+)
+
+
 @pytest.mark.parametrize(
     ("document", "text", "ok"),
     [
+        (BULLETIN, "Screen yearly (Varga and Osei, 2022, HSB Recomm Rep).", True),
+        (
+            BULLETIN,
+            "Screen yearly (Varga I, Osei M. Hantavirus screening in forestry workers. HSB "
+            "Recomm Rep. 2022;40(RR-2):1-12).",
+            True,
+        ),
+        (BULLETIN, "Screen yearly (Varga and Osei, 2022, HWB Recomm Rep).", False),
+        (BULLETIN, "Screen yearly (Varga and Osei, 2022, HSB Suppl Rep).", False),
         (HYDROLOGY, "Lags grow (Okonjo and Pérez, 2017, Int J Hydrol Model).", True),
         (
             HYDROLOGY,
