@@ -732,7 +732,7 @@ def _body_ok(body: tuple[str, ...], record: Record) -> bool | None:
     in the front matter; an acronym also where a run of capitalised words spells it."""
     texts = [fold(a) for a in record.authors] + [record.front]
     written = " ".join([*record.authors, *record.titles, record.lead])
-    for name in body:
+    for name in [*body, *_without_country(body, record)]:
         folded = fold(name)
         if initialism(name.strip(" .")) and name.strip(" .").isupper():
             acronym = re.escape(name.strip(" ."))  # "WHO" as written, not the word "who"
@@ -745,6 +745,26 @@ def _body_ok(body: tuple[str, ...], record: Record) -> bool | None:
             if any(_spells(letters.split("/")[0], text) for text in spelled):
                 return True
     return None if not record.complete else False
+
+
+_COUNTRY = re.compile(r"^(?P<country>U\.?S\.?|U\.?K\.?|E\.?U\.?)\s+(?P<rest>\S.*)$")
+_COUNTRY_NAMES = {"us": "united states", "uk": "united kingdom", "eu": "european union"}
+
+
+def _without_country(body: tuple[str, ...], record: Record) -> list[str]:
+    """A body's name without the country written before it ("U.S. Food and Drug
+    Administration"), where the record names that country itself: pages often give the agency's
+    name with the country elsewhere ("U.S. Department of Health and Human Services, Food and
+    Drug Administration")."""
+    out = []
+    for name in body:
+        if found := _COUNTRY.match(name.strip()):
+            letters = re.sub(r"\W", "", found["country"]).lower()
+            names = (" ".join(letters), _COUNTRY_NAMES[letters], *([letters] * (letters != "us")))
+            shown = any(f" {n} " in f" {record.front} " for n in names)  # not the word "us"
+            if shown and _is_body(found["rest"]):
+                out.append(found["rest"])
+    return out
 
 
 _NAME_RUN = re.compile(

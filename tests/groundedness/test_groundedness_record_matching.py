@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from trustbench.judges.groundedness.citations import heuristic_claims
+from trustbench.judges.groundedness.citations import claims_and_unparsed, heuristic_claims
 from trustbench.judges.groundedness.claims import make_claim
 from trustbench.judges.groundedness.references import cited_work, compare, record_of
 from trustbench.retrieval.types import CitationMetadata, Document
@@ -336,4 +336,32 @@ def test_an_eu_act_is_the_kind_of_act_cited(text: str, ok: bool) -> None:
     cited, checked where the record gives the number."""
     [claim] = heuristic_claims(text, "legal")
     result = compare(cited_work(claim), record_of(RAFTS), set())
+    assert (result.mismatches == []) is ok, result.mismatches
+
+
+SURVEYS = page(
+    "https://www.example.gov/coastal-surveys/erosion-2019.pdf",
+    "Shoreline Erosion Survey Methods: Technical Guidance",
+    "U.S. Department of the Interior, Bureau of Coastal Surveys. Shoreline Erosion Survey "
+    "Methods: Technical Guidance. Issued March 2019.",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Survey twice a year (U.S. Bureau of Coastal Surveys, 2019).", True),
+        ("Survey twice a year (Bureau of Coastal Surveys, 2019).", True),
+        ("Survey twice a year (UK Bureau of Coastal Surveys, 2019).", False),
+        ("Survey twice a year (U.S. Bureau of Inland Surveys, 2019).", False),
+        ("Survey twice a year (U.S. Bureau of Coastal Surveys, 2017).", False),
+    ],
+)
+def test_an_agency_with_its_country_written_before_it(text: str, ok: bool) -> None:
+    """ "U.S. Bureau of …" is read as one body; pages often name the country apart from the
+    agency ("U.S. Department of the Interior, Bureau of …"), so the name is also looked for
+    without the country, where the page names that country."""
+    claims, unparsed = claims_and_unparsed(text, "medical")
+    assert unparsed == [] and len(claims) == 1
+    result = compare(cited_work(claims[0]), record_of(SURVEYS), set())
     assert (result.mismatches == []) is ok, result.mismatches
