@@ -33,6 +33,7 @@ from trustbench.judges.groundedness.parenthetical import (
     Kind,
     Reading,
     is_authors,
+    listed_work,
     looks_cited,
     read_part,
 )
@@ -52,7 +53,6 @@ from trustbench.judges.groundedness.patterns import (
 )
 from trustbench.judges.groundedness.reference_list import (
     ReferenceList,
-    entry_fields,
     inside_entry,
     reference_list,
 )
@@ -437,7 +437,7 @@ def _numbered_parts(
             why = references.unresolved.get(number, "no entry in the reference list")
             unparsed.append((start, end, f"({number}) ({why})"))
             continue
-        ident = entry_fields(references.numbered[number])
+        ident = listed_work(references.numbered[number])
         url = ident.pop("url", None)
         # the group's other numbers are markers too, read with this member
         found.append(Citation("numbered", start, end, f"({number})", url, ident, [raw]))
@@ -560,7 +560,7 @@ def _numbered(match: re.Match[str], references: ReferenceList) -> tuple[list[Cit
             why = references.unresolved.get(number, "no entry in the reference list")
             unparsed.append(f"[{number}] ({why})")
             continue
-        ident = entry_fields(entry)
+        ident = listed_work(entry)
         url = ident.pop("url", None)
         group = [match.group(0)]  # the group's other numbers are markers too, read with this one
         citations.append(

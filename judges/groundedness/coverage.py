@@ -206,7 +206,9 @@ def unread_words(
     emphasised: Iterable[tuple[int, int]] = (),
 ) -> list[str]:
     """The substantive words of `text[extent]` that are not among the words of `read` (the text
-    of every detail the readers took, checked or not), in order and without repeats."""
+    of every detail the readers took, checked or not), in order and without repeats. A
+    capitalised word written with a period keeps it ("proc."): it may abbreviate a word of the
+    record."""
     start, end = extent
     span = text[start:end]
     read = list(read)
@@ -219,15 +221,45 @@ def unread_words(
     for word in _WORD.finditer(masked):
         token = word.group(0)
         lower = token.lower()
+        if re.fullmatch(r"(?:1[89]|20)\d\d[a-z]", lower) and lower[:4] in consumed:
+            continue  # "2021a": the year read, with the letter that tells one author's works apart
         if lower in consumed or lower in HARMLESS or lower in out:
             continue
         inside = any(a <= word.start() and word.end() <= b for a, b in marked)
         if len(token) == 1 and not token.isdigit():
             continue  # an initial
         if inside or token[0].isupper() or token[0].isdigit():
-            out.append(lower)
+            dotted = token[0].isupper() and masked[word.end() : word.end() + 1] == "."
+            out.append(f"{lower}." if dotted and len(token) >= 3 else lower)
     return out
 
 
 def _has_ident(read: Iterable[str]) -> bool:
     return any(_IDENTIFIER.search(value) for value in read)
+
+
+_PUBLISHED = re.compile(
+    r"(?:\b\p{Lu}[\p{L}. ]{1,30}:\s*[^:;.\n]{2,80};\s*)?"  # "Geneva: World Health Organization;"
+    r"\b(?:19|20)\d\d\b[^.\n]{0,40}"  # the year with its volume, issue and pages
+    r"|\[(?:Internet|[Pp]ackage insert|[Pp]rescribing information|Preprint|Data ?set|[Cc]omputer"
+    r" software|Software|Fact sheet|Policy brief|Editorial|Letter|Abstract|Poster|Conference"
+    r" (?:presentation|paper)|(?:Doctoral|PhD|Master['’]?s|Bachelor['’]?s) (?:dissertation|thesis)"
+    r"(?=[,\]]))"
+    r"|\b(?:[Aa]vailable (?:from|at|online)|[Aa]ccessed|[Cc]ited|[Rr]etrieved(?: from)?|[Ee]pub"
+    r"(?: ahead of print)?|[Uu]pdated|[Pp]ublished(?: online)?)\b[^.\n]{0,40}"
+)
+"""The publication details of a reference-list entry that identify no work: place and
+publisher, volume, issue and pages after the year, access dates, APA's description of what the
+work is ("[Preprint]"; a thesis's institution is read as its venue)."""
+
+
+def unread_in_entry(entry: str, read: Iterable[str]) -> list[str]:
+    """The substantive words of a reference-list entry that its layout did not read (`read`:
+    the details taken from it). An entry is read like an inline citation, so a word its layout
+    skipped (a drug's name before "Prescribing information", an author the parser dropped)
+    must be on the record too; identifiers, numbers and publication details are not details
+    of the work here (identifiers are checked on their own)."""
+    masked = _IDENTIFIER.sub(lambda m: " " * len(m.group(0)), entry)
+    masked = _PUBLISHED.sub(lambda m: " " * len(m.group(0)), masked)
+    words = unread_words(masked, (0, len(masked)), [*read, "et al"])
+    return [w for w in words if not w.isdigit()]

@@ -80,7 +80,8 @@ EU = re.compile(
     rf"(?:\s+of\s+the\s+(?P<issuer2>European\s+Parliament\s+and\s+of\s+the\s+Council|Council|"
     r"(?:European\s+)?Commission))?"
     r"(?:,?\s+(?:[Aa]rt(?:icle)?\.?)\s*(?P<article>\d+(?:\(\d+\))*))?"
-    r"|\b(?:Case\s+)?(?P<case>[CT]-\d{1,4}/\d{2}(?:\s+P)?)\b"
+    r"|(?:\b(?P<court_first>CJEU|ECJ|General\s+Court|Court\s+of\s+Justice),\s+)?"
+    r"\b(?:Case\s+)?(?P<case>[CT]-\d{1,4}/\d{2}(?:\s+P)?)\b"
     rf"(?:(?P<name>,?\s+(?!ECLI|EU:)[^,.;()\n]{{2,80}}?\s+v\.?\s+[^,.;()\n]{{2,80}}?)(?=\s*(?:[,.;()]|$|ECLI:|EU:))"
     rf"|,\s+(?P<short>(?!ECLI|EU:|para|at\b)[^\W\d_][^,.;()\n]{{2,80}}?)(?=\s*[,;)]))?"
     rf"(?:,?\s*(?P<ecli>{_ECLI}))?"
@@ -93,7 +94,7 @@ EU = re.compile(
 ("Commission Regulation (EU) 2020/1187, art. 14", "Directive 2019/770 of the European Parliament
 and of the Council"), Court of Justice and General Court cases by case number (with or without
 "Case"), name, ECLI, court and date ("Case C-131/12 … , ECLI:EU:C:2014:317", "(C-412/19, Verein
-für Datenschutz, para 39)")."""
+für Datenschutz, para 39)", "CJEU, Case C-131/12, …")."""
 ACT = re.compile(
     r"\b(?:(?:[Ss]ections?|ss?\.)\s*(?P<section1>\d+[A-Z]?(?:\(\w+\))*)\s+of\s+)?(?:the\s+)?"
     r"(?P<act>(?:(?:[A-Z][\w'’-]*|\([A-Z][\w'’ -]{1,60}\))\s+(?:(?:of|and|for|on|the|to|in|with)\s+)*)"
@@ -523,8 +524,8 @@ def _eu(text: str, match: re.Match[str], _: list[LegalCitation]) -> LegalCitatio
             ident["parties"] = re.sub(r"\s+v\.?\s+", " v. ", groups["name"].strip(" ,"))
         elif groups["short"]:
             ident["parties"] = groups["short"].strip()
-        if groups["court"]:
-            ident["court"] = " ".join(groups["court"].split())
+        if court := groups["court"] or groups["court_first"]:
+            ident["court"] = " ".join(court.split())
         if groups["date"]:
             ident["year"] = groups["year"]
             read.append(groups["date"])

@@ -28,7 +28,7 @@ _INLINE_NOTE = re.compile(r"(?<!\[)\^\[(?!\d)([^\[\]\n]{3,400})\]")
 _CARET = re.compile(r"(?<=[\p{L}\p{M}).,;:!?'\"’”\]*_])\^(" + _MARKS + r")(?![.,]?\d|\p{L})")
 _UNICODE_MARKS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _UNICODE = re.compile(
-    r"(?<=[\p{L}\p{M}).,;:!?'\"’”\]])([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)(?![¹²³⁴⁵⁶⁷⁸⁹⁰])"
+    r"(?<=[\p{L}\p{M}).,;:!?'\"’”\]])([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,˒⸴⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)(?![¹²³⁴⁵⁶⁷⁸⁹⁰])"
 )
 _UNIT = re.compile(r"(?:\b|\d)(?:[kcmµnd]?m|ft|in|s|km|mm|cm|kg/m|mL|L)$")
 """A unit before a superscript 2 or 3 makes it a power (m², cm³), not a marker."""
@@ -114,7 +114,7 @@ def plain_text(source: str) -> Plain:
         marks = match.group(1)
         if len(marks) == 1 and marks in "²³" and _UNIT.search(source[: match.start()]):
             continue
-        digits = marks.translate(str.maketrans(_UNICODE_MARKS + "⁻", "1234567890-"))
+        digits = marks.translate(str.maketrans(_UNICODE_MARKS + "⁻˒⸴", "1234567890-,,"))
         if any(n in has_entries for n in re.findall(r"\d+", digits)):
             edit(*match.span(), f"[{digits}]")
     for match in _EMPHASIS_TAGS.finditer(source):

@@ -15,6 +15,7 @@ from typing import Literal
 import regex as re
 
 from trustbench.judges.groundedness.claims import link_for
+from trustbench.judges.groundedness.coverage import unread_in_entry
 from trustbench.judges.groundedness.patterns import (
     AUTHORS,
     BODY,
@@ -261,7 +262,7 @@ class _Pieces:
             ident |= {"code": self.code} if self.code else {}
             ident["reference"] = ", ".join(p for p in (self.authors, self.year) if p)
             if entry is not None:
-                fields = entry_fields(entry)
+                fields = listed_work(entry)
                 url = url or fields.pop("url", None)
                 ident |= {k: v for k, v in fields.items() if k not in ident and k != "url"}
             return Reading("author_year", url, ident, read)
@@ -375,6 +376,28 @@ def _inline_entry(
     merged = {k: v for k, v in fields.items() if v} | (ident or {})
     kind: Kind = "guideline" if parsed.body and parsed.code else "author_year"
     return Reading(kind, url or (parsed.url or None), merged, read)
+
+
+# --- reference-list entries ----------------------------------------------------------------------
+
+
+def listed_work(entry: str) -> dict[str, str]:
+    """What a reference-list entry says about its work: a drug label by product, labeller and
+    year, else the details its layout shows (`entry_fields`); with the substantive words neither
+    read (`unread`), which must be on the record like those of an inline citation."""
+    label = _label(entry, []) if LABEL.search(entry) else None
+    if label is not None:
+        fields = {"citation": entry} | {k: v for k, v in label.ident.items() if k != "reference"}
+        fields |= {"url": url} if (url := entry_fields(entry).get("url")) else {}
+        read = [*label.read, *fields.values()]
+    else:
+        fields = entry_fields(entry)
+        read = [v for k, v in fields.items() if k not in ("citation", "authors")]
+        if (title := fields.get("title")) and (at := entry.find(title)) > 0:
+            read.append(entry[:at])  # the authors, of whom only surnames are checked
+    if unread := unread_in_entry(entry, read):
+        fields["unread"] = " ".join(unread)
+    return fields
 
 
 # --- drug labels ----------------------------------------------------------------------------------

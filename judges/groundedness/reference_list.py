@@ -162,7 +162,7 @@ def entry_for(authors: str, year: str, references: ReferenceList) -> str | None:
 
 
 def entry_fields(entry: str) -> dict[str, str]:
-    """Title, authors, year, venue and link of a reference-list entry, where its layout shows
+    """Title, authors or issuing body, year, venue and link of a reference-list entry, where its layout shows
     them."""
     parsed = parse_entry(entry)
     fields = {
@@ -171,6 +171,7 @@ def entry_fields(entry: str) -> dict[str, str]:
         "title": parsed.title,
         "authors": ", ".join(parsed.authors) + (" et al." if parsed.et_al else ""),
         "venue": parsed.venue,
+        "body": parsed.body[0] if parsed.body else "",
         "url": parsed.url,
     }
     if not fields["url"]:

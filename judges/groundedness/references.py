@@ -154,7 +154,9 @@ def cited_work(claim: Claim) -> CitedWork:
     cited work. A legal reference the fields do not take apart (the grader's extraction gives
     only `reference`) is read with the same citation parser as the answer."""
     f = dict(claim.fields)
-    entry = parse_entry(f["citation"]) if f.get("citation") else CitedWork()
+    # a drug label's entry has no title or authors: its reader gave the product and labeller
+    listed = f.get("citation") and not f.get("product")
+    entry = parse_entry(f["citation"]) if listed else CitedWork()
     reference = f.get("reference", "")
     legal_keys = ("parties", "reporter", "section", "statute_code", "court")
     if reference and not any(f.get(k) for k in legal_keys):
@@ -281,14 +283,15 @@ _DEGREES = re.compile(
     r"Prof|Professor|Dr)\.?(?![\w.])"
 )
 """Degrees, fellowships and titles in a byline ("Ferraz L, MD; Engqvist T, PhD"): no names."""
+_FULL_NAME = r"[^\W\d_][\w'’.-]+(?:\s+[^\W\d_][\w'’.-]+)+"
 _MLA_AUTHORS = re.compile(
     r"(?P<last>[^\W\d_][\w'’-]+(?:\s[^\W\d_][\w'’-]+)?),\s+(?P<first>[^\W\d_][\w'’-]+"
-    r"(?:\s+[A-Z]\.)?)(?:,?\s+(?:and|&)\s+(?P<others>[^\W\d_][\w'’.-]+(?:\s+[^\W\d_][\w'’.-]+)+"
-    r"(?:,\s+(?:and\s+)?[^\W\d_][\w'’.-]+(?:\s+[^\W\d_][\w'’.-]+)+)*))?"
+    rf"(?:\s+[A-Z]\.)?)(?:(?:,?\s+(?:and|&)\s+|,\s+)(?P<others>{_FULL_NAME}"
+    rf"(?:,\s+(?:(?:and|&)\s+)?{_FULL_NAME})*(?:,?\s+(?:and|&)\s+{_FULL_NAME})?))?"
 )
 """An entry's authors in MLA and Chicago bibliography style: "Delacroix, Hélène, and Sipho
-Mbeki", "Kamau, Wanjiru" (the first author inverted, given name spelled out; the others in
-natural order)."""
+Mbeki", "Kamau, Wanjiru", "Aho, Pekka, Tove Brenn, and Ilse Maar" (the first author inverted,
+given name spelled out; the others in natural order)."""
 
 
 def _particle(words: list[str]) -> bool:
@@ -310,7 +313,7 @@ _VANCOUVER = re.compile(
     r"(?P<title>.+?[^A-Z\s])\.(?:\s|$)"
 )
 """Vancouver: "Lund A, Chowdhury F, Grey M. Title. Journal. 2019;34:501." """
-_SENTENCE_END = re.compile(r"(?<=[\w\)])\.\s+(?=[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[\w\)\]])\.\s+(?=[A-Z0-9])")
 _QUOTED = re.compile(
     r"[\"“]([^\"”]{4,300}?)[,.]?[\"”]|(?<![\w])['‘]([^'’]{4,300}?)[,.]?['’](?![\w])"
 )
@@ -597,9 +600,18 @@ def compare(work: CitedWork, record: Record, cited_urls: set[str]) -> Match:
         check(f"{work.instrument} {'; '.join(work.reporters)}", seen(_instrument_ok(work, record)))
     if work.unread:
         words = record.front.split()
-        missing = [w for w in work.unread if not any(_same_word(w, x) for x in words)]
+        missing = [w for w in work.unread if not any(_unread_shown(w, x) for x in words)]
         check(f"unread words {' '.join(missing)!r}", None if missing else True)
     return Match(record, bad, unseen)
+
+
+def _unread_shown(word: str, shown: str) -> bool:
+    """An unread word of a citation on the record: the same word (the typo rule allowed), or,
+    written with a period, the start of a record word ("Proc." for "Proceedings")."""
+    if word.endswith("."):
+        stem = word[:-1]
+        return _same_word(stem, shown) or (len(stem) >= 3 and shown.startswith(stem))
+    return _same_word(word, shown)
 
 
 def _product_ok(product: str, record: Record) -> bool:

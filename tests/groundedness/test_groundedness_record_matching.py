@@ -365,3 +365,28 @@ def test_an_agency_with_its_country_written_before_it(text: str, ok: bool) -> No
     assert unparsed == [] and len(claims) == 1
     result = compare(cited_work(claims[0]), record_of(SURVEYS), set())
     assert (result.mismatches == []) is ok, result.mismatches
+
+
+SEAFARERS = page(
+    "https://curia.example.org/juris/c-417-20",
+    "Judgment of the Court in Case C-417/20, Lindqvist Rederi AB v Sjöfartsverket",
+    "JUDGMENT OF THE COURT (Second Chamber) 9 June 2022. In Case C-417/20, Lindqvist Rederi AB "
+    "v Sjöfartsverket. ECLI:EU:C:2022:441.",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Rest hours bind (CJEU, Case C-417/20, Lindqvist Rederi AB v Sjöfartsverket).", True),
+        ("Rest hours bind (Court of Justice, C-417/20, Lindqvist Rederi).", True),
+        (
+            "Rest hours bind (General Court, Case C-417/20, Lindqvist Rederi AB v Sjöfartsverket).",
+            False,
+        ),
+    ],
+)
+def test_an_eu_court_named_before_its_case_number(text: str, ok: bool) -> None:
+    [claim] = heuristic_claims(text, "legal")
+    result = compare(cited_work(claim), record_of(SEAFARERS), set())
+    assert (result.mismatches == []) is ok, result.mismatches
