@@ -238,19 +238,25 @@ def _has_ident(read: Iterable[str]) -> bool:
     return any(_IDENTIFIER.search(value) for value in read)
 
 
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE = rf"(?:\d{{1,2}}\s+)?{_MONTH}(?:\s+\d{{1,2}})?,?(?:\s+\d{{4}})?|\d{{4}}(?:\s+{_MONTH}(?:\s+\d{{1,2}})?)?"
 _PUBLISHED = re.compile(
-    r"(?:\b\p{Lu}[\p{L}. ]{1,30}:\s*[^:;.\n]{2,80};\s*)?"  # "Geneva: World Health Organization;"
-    r"\b(?:19|20)\d\d\b[^.\n]{0,40}"  # the year with its volume, issue and pages
+    r"\b\p{Lu}[\p{L}. ]{1,30}:\s*[^:;.\n]{2,80};"  # "Geneva: World Health Organization;"
     r"|\[(?:Internet|[Pp]ackage insert|[Pp]rescribing information|Preprint|Data ?set|[Cc]omputer"
     r" software|Software|Fact sheet|Policy brief|Editorial|Letter|Abstract|Poster|Conference"
     r" (?:presentation|paper)|(?:Doctoral|PhD|Master['’]?s|Bachelor['’]?s) (?:dissertation|thesis)"
-    r"(?=[,\]]))"
-    r"|\b(?:[Aa]vailable (?:from|at|online)|[Aa]ccessed|[Cc]ited|[Rr]etrieved(?: from)?|[Ee]pub"
-    r"(?: ahead of print)?|[Uu]pdated|[Pp]ublished(?: online)?)\b[^.\n]{0,40}"
+    r"(?=[,\]]))|\[cited[^\]\n]{0,30}\]"
+    rf"|\b(?:[Aa]ccessed|[Rr]etrieved|[Uu]pdated|[Rr]evised|[Pp]ublished(?: online)?|[Ee]pub"
+    rf"(?: ahead of print)?)(?:\s+on)?\s+(?:{_DATE})"
+    r"|\b[Aa]vailable (?:from|at|online)\b"
 )
 """The publication details of a reference-list entry that identify no work: place and
-publisher, volume, issue and pages after the year, access dates, APA's description of what the
-work is ("[Preprint]"; a thesis's institution is read as its venue)."""
+publisher, access and revision dates, APA's description of what the work is ("[Preprint]"; a
+thesis's institution is read as its venue). Numbers (volume, issue, pages) are left out on
+their own."""
 
 
 def unread_in_entry(entry: str, read: Iterable[str]) -> list[str]:

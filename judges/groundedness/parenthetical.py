@@ -389,7 +389,7 @@ def listed_work(entry: str) -> dict[str, str]:
     if label is not None:
         fields = {"citation": entry} | {k: v for k, v in label.ident.items() if k != "reference"}
         fields |= {"url": url} if (url := entry_fields(entry).get("url")) else {}
-        read = [*label.read, *fields.values()]
+        read = [*label.read, *(v for k, v in fields.items() if k != "citation")]
     else:
         fields = entry_fields(entry)
         read = [v for k, v in fields.items() if k not in ("citation", "authors")]

@@ -8,9 +8,18 @@ work. Every work and page here is invented for these tests."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from trustbench.judges.groundedness.citations import heuristic_claims
-from trustbench.judges.groundedness.references import cited_work, compare, record_of
+from trustbench.judges.groundedness.coverage import HARMLESS
+from trustbench.judges.groundedness.references import (
+    _same_word,
+    cited_work,
+    compare,
+    fold,
+    record_of,
+)
 from trustbench.retrieval.types import CitationMetadata, Document
 
 
@@ -138,3 +147,65 @@ def test_unicode_superscript_groups_cite_each_number(marks: str) -> None:
         "2. Ferrand P. Dune grasses of the Atlantic coast. 2021.\n"
     )
     assert [c.marker for c in heuristic_claims(text, "research")] == ["[1]", "[2]"]
+
+
+ENTRIES = [
+    ("medical", "Orventil (dasomeprine) [package insert]. Keldon Therapeutics Inc; 2023.", LABEL),
+    (
+        "research",
+        'M. Oyelowo and P. Ferrand, "Salt tolerance of dune grasses after storm surges," in Proc. '
+        "Coastal Veg. Symp. (CVS), 2019, pp. 40-48.",
+        PAPER,
+    ),
+    (
+        "research",
+        "Oyelowo M, Ferrand P. Salt tolerance of dune grasses after storm surges. Proc Coastal "
+        "Veg Symp. 2019:40-48.",
+        PAPER,
+    ),
+    (
+        "medical",
+        "Nordic Medicines Board. Guideline on the design of antiparasitic trials. 2020.",
+        GUIDANCE,
+    ),
+]
+AUTHORS_END = {"M. Oyelowo and P. Ferrand, ": 27, "Oyelowo M, Ferrand P. ": 22}
+"""Where a paper's author names end: a given name is not checked (only surnames are, as for an
+inline citation), so the words inserted go after them."""
+
+invented = st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=2, max_size=4).map(
+    lambda consonants: "".join(c + v for c, v in zip(consonants, "aeoiu" * 2, strict=False))
+)
+"""Pronounceable invented words: bafeti, kozu …"""
+
+
+@pytest.mark.parametrize(("domain", "entry", "document"), ENTRIES)
+def test_each_entry_is_grounded_as_written(domain: str, entry: str, document: Document) -> None:
+    assert judged(listed(entry), document, domain)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    case=st.sampled_from(ENTRIES),
+    word=invented,
+    capital=st.booleans(),
+    place=st.floats(0, 1, exclude_max=True),
+)
+def test_an_invented_word_in_a_grounded_entry_never_stays_grounded(
+    case: tuple[str, str, Document], word: str, capital: bool, place: float
+) -> None:
+    """Inserted anywhere after the author names of an entry, a capitalised invented word is
+    read into a detail the record contradicts, or stays unread and must be on the record."""
+    domain, entry, document = case
+    word = word.capitalize() if capital else word
+    shown = fold(f"{document.title} {document.text}").split()
+    assume(not any(_same_word(fold(word), w) or w.startswith(fold(word)) for w in shown))
+    assume(fold(word) not in HARMLESS | {"page", "pages"})  # "Page 2023" is a locator
+    after = next((n for head, n in AUTHORS_END.items() if entry.startswith(head)), 0)
+    gaps = [i for i, ch in enumerate(entry) if ch == " " and i >= after - 1]
+    gap = gaps[int(place * len(gaps))]
+    mutated = f"{entry[: gap + 1]}{word} {entry[gap + 1 :]}"
+    claims = heuristic_claims(listed(mutated), domain)  # type: ignore[arg-type]
+    grounded = [compare(cited_work(c), record_of(document), set()).ok for c in claims]
+    if capital:
+        assert not any(grounded), mutated
