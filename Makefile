@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint benchmarks clean chromium bubblewrap
+.PHONY: run test lint typecheck benchmarks clean chromium bubblewrap
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,11 @@ run: $(VENV)/.local-installed
 
 test: $(VENV)/.dev-installed chromium bubblewrap
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	@# The type check takes the second core while pytest runs; both verdicts count.
+	@mkdir -p build; $(BIN)/python tools/typecheck.py > build/typecheck.log 2>&1 & checker=$$!; \
+	$(BIN)/pytest; tests=$$?; \
+	wait $$checker; types=$$?; echo "type check (mypy):"; cat build/typecheck.log; \
+	[ $$tests = 0 ] && [ $$types = 0 ]
 
 # OS-Harm runs agents' programs in a bubblewrap sandbox (Debian's bubblewrap); installed when
 # running as root, else the sandbox tests skip and the product refuses such programs.
@@ -45,6 +49,11 @@ chromium:
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tools/typecheck.py
+
+# mypy over the whole trustbench namespace (settings in pyproject.toml); reruns check what changed.
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/python tools/typecheck.py
 
 benchmarks: $(VENV)/.dev-installed
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done

@@ -31,5 +31,9 @@ setup(
     options={"egg_info": {"egg_base": str(EGG_BASE)}},
     packages=packages,
     package_dir={"trustbench": "trustbench", **{f"trustbench.{f}": f for f in NAMESPACED}},
-    package_data={"": ["*.md", "*.json", "*.jsonl", "*.yaml", "data/**/*"]},
+    # py.typed (PEP 561): the package's own annotations are what a type checker uses.
+    package_data={
+        "": ["*.md", "*.json", "*.jsonl", "*.yaml", "data/**/*", "task_template/**/*"],
+        "trustbench": ["py.typed"],
+    },
 )

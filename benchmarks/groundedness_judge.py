@@ -36,7 +36,7 @@ from inspect_ai.model import ChatMessage, get_model
 import trustbench._registry  # noqa: F401  (registers the scripted/ provider)
 from trustbench.judges.groundedness import TurnJudgement, judge_turn
 from trustbench.judges.groundedness.citations import heuristic_claims
-from trustbench.providers.scripted import register_oracle
+from trustbench.providers.scripted import register_reference_model
 from trustbench.retrieval.evidence import Evidence
 from trustbench.retrieval.extract import extract
 from trustbench.retrieval.fetcher import FetchConfig, Fetcher
@@ -396,7 +396,7 @@ def report(
 
 
 async def main() -> None:
-    register_oracle("groundedness_benchmark", oracle)
+    register_reference_model("groundedness_benchmark", oracle)
     with tempfile.TemporaryDirectory() as folder, site() as (base, hits):
         os.environ["INSPECT_CACHE_DIR"] = str(Path(folder) / "inspect-cache")
         answers = [answer_text(base, cited) for cited in ANSWERS]

@@ -29,6 +29,8 @@ from inspect_ai.log import (
 from inspect_ai.model import ModelOutput, ModelUsage
 from inspect_ai.scorer import Score
 
+from trustbench.report_spec import ReportSpec
+
 MODELS = 10
 TASKS = 4
 SAMPLES = 500
@@ -70,7 +72,7 @@ def synthetic_log(task: str, model: str, skill: float, rng: random.Random) -> Ev
             model=model,
             config=EvalConfig(),
             packages={"inspect_ai": "0.3.285", "trustbench": "0.1.0"},
-            metadata={"breakdowns": ["domain", "size"], "headline": "accuracy"},
+            metadata=ReportSpec(headline="accuracy", breakdowns=("domain", "size")).metadata(),
         ),
         results=EvalResults(
             total_samples=SAMPLES,

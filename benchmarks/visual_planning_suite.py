@@ -1,7 +1,7 @@
-"""The whole ID + OOD text suite (evals/visual_planning.yaml: 4 representations × 600 maps) on the
-BFS oracle and the random walker, through `trustbench run`. Prints wall time, samples per second
-and each model's accuracy by both parsers (ours and upstream's) and their disagreement, measured
-in one run."""
+"""The whole ID + OOD text suite (`tasks/visual_planning/suite.yaml`: 4 representations × 600
+maps) on the BFS planner and the random walker (the task's reference models), through
+`trustbench run`. Prints wall time, samples per second and each model's accuracy by both parsers
+(ours and upstream's) and their disagreement, measured in one run."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from pathlib import Path
 
 from inspect_ai.log import read_eval_log
 
-from trustbench.results_table import read_rows
+from trustbench.report import results
+from trustbench.report.cells import interval
 
 BIN = Path(sys.executable).parent
 
@@ -45,9 +46,9 @@ def main() -> None:
             capture_output=True,
         )
         elapsed = time.perf_counter() - start
-        rows = read_rows([log_dir])
+        rows, _ = results([log_dir])
         parsers = [_parsers(row.log) for row in rows]
-    samples = sum(int(r.samples.split("/")[0]) for r in rows)
+    samples = sum(r.n for r in rows)
     print(
         f"suite: 4 text representations x (ID 3-6 + OOD 7-8) x 100 maps, 2 models = {samples} samples"
     )
@@ -56,7 +57,8 @@ def main() -> None:
     )
     for row, (upstream, disagreement) in zip(rows, parsers, strict=True):
         print(
-            f"  {row.model:28s} {row.args:45s} accuracy {row.shown_value}  "
+            f"  {row.model:28s} {row.task:55s} accuracy {row.value:.3f} "
+            f"{interval(row.ci_low, row.ci_high)}  "
             f"upstream {upstream:.3f}  disagreement {disagreement:.3f}"
         )
 

@@ -56,7 +56,13 @@ def final_json(
     """
     spans = [s for s in json_spans(text) if kind is None or isinstance(s.value, kind)]
     if not spans:
-        wanted = {dict: "JSON object", list: "JSON array", None: "JSON object or array"}[kind]
+        wanted = (
+            "JSON object"
+            if kind is dict
+            else "JSON array"
+            if kind is list
+            else "JSON object or array"
+        )
         raise JsonUnreadable(f"the reply contains no {wanted}")
     answer = spans[-1]
     if prompt and _copied_from(prompt, text, answer):
@@ -207,7 +213,8 @@ def _repair(text: str, *, close: bool) -> str:
     return "".join(out)
 
 
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[^\W\d_]+")
+"""A run of letters, in any script (`str.isalpha` is true for all of them)."""
 
 
 def _drop_trailing_comma(out: list[str]) -> None:

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from pydantic import ValidationError
 
 from trustbench.retrieval.evidence import MODES, RETRY_FAILURES_AFTER_S, Evidence, Mode
 from trustbench.retrieval.extract import extract
 from trustbench.retrieval.fetcher import FetchConfig, Fetcher
+from trustbench.retrieval.search.base import SearchProvider
 from trustbench.retrieval.search.corpus import CorpusSearch
 from trustbench.retrieval.search.registry import make_provider
 from trustbench.retrieval.store import EvidenceStore, default_store_path
@@ -68,9 +70,9 @@ class EvidenceSource:
                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()
             )
             raise InvalidSetting(f"fetch_options: {problems}.") from error
-        self.mode = cast(Mode, mode)
+        self.mode: Mode = mode
         self._run_tag = run_tag
-        self._search: Any = search_provider
+        self._search: SearchProvider | str = search_provider
         if mode == "live":
             if search_provider == "corpus" and "folder" not in options:
                 if corpus_dir is None:
@@ -93,13 +95,15 @@ class EvidenceSource:
     async def open(self) -> AsyncIterator[Evidence]:
         """One sample's Evidence (live: with its own fetcher, closed on exit)."""
         run = self._run_tag() if self._run_tag else None
-        settings: dict[str, Any] = {
-            "search": self._search,
-            "run": run,
-            "retry_failures_after_s": self.retry_failures_after_s,
-        }
+        evidence = partial(
+            Evidence,
+            self.store,
+            search=self._search,
+            run=run,
+            retry_failures_after_s=self.retry_failures_after_s,
+        )
         if self.mode != "live":
-            yield Evidence(self.store, self.mode, **settings)
+            yield evidence(self.mode)
             return
         async with Fetcher(self._fetch_config) as fetcher:
-            yield Evidence(self.store, "live", fetcher=fetcher, extractor=extract, **settings)
+            yield evidence("live", fetcher=fetcher, extractor=extract)

@@ -15,7 +15,7 @@ import hashlib
 import ssl
 import time
 import zlib
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -126,20 +126,24 @@ class _PinnedBackend(httpcore.AsyncNetworkBackend):
         port: int,
         timeout: float | None = None,
         local_address: str | None = None,
-        socket_options: list[httpcore.SOCKET_OPTION] | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         addresses = _PINS.get({}).get((host, port))
         if not addresses:
             raise BlockedAddress(f"connection to {host}:{port} was not checked; refused")
-        options = {
-            "timeout": timeout,
-            "local_address": local_address,
-            "socket_options": socket_options,
-        }
+        options = (
+            None if socket_options is None else list(socket_options)
+        )  # read once, used per try
+
+        async def connect(address: str) -> httpcore.AsyncNetworkStream:
+            return await self._inner.connect_tcp(
+                address, port, timeout=timeout, local_address=local_address, socket_options=options
+            )
+
         for address in addresses[:-1]:
             with suppress(httpcore.ConnectError, httpcore.ConnectTimeout):
-                return await self._inner.connect_tcp(address, port, **options)
-        return await self._inner.connect_tcp(addresses[-1], port, **options)
+                return await connect(address)
+        return await connect(addresses[-1])
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)

@@ -7,10 +7,10 @@ record is read, exported, imported or verified.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import zstandard
 
@@ -87,7 +87,7 @@ def row_digest(values: Iterable[str | int | float | bytes | None]) -> str:
     return digest.hexdigest()
 
 
-def check_digest(row: Mapping[str, Any], table: Table) -> None:
+def check_digest(row: sqlite3.Row, table: Table) -> None:
     """Raises `Corrupt` unless the row's digest matches its content."""
     if row["digest"] != row_digest(row[column] for column in table.content):
         raise Corrupt("its content does not match its digest")

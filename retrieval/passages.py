@@ -169,7 +169,7 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
 
 
 def _rrf(*scores: np.ndarray) -> np.ndarray:
-    return sum(1.0 / (RRF_K + _ranks(s)) for s in scores)
+    return np.sum([1.0 / (RRF_K + _ranks(s)) for s in scores], axis=0)
 
 
 def _fill_budget(

@@ -145,13 +145,13 @@ def detect_charset(content_type: str | None, body: bytes) -> str:
         if body.startswith(bom):
             return name
     header = HEADER_CHARSET.search(content_type or "")
-    if header and (name := _codec(header.group(1))):
-        return name
+    if header and (codec := _codec(header.group(1))):
+        return codec
     document = DOCUMENT_CHARSET.search(body[:CHARSET_WINDOW])
     if document:
         label = (document.group(1) or document.group(2)).decode("ascii", "replace")
-        if name := _codec(label):
-            return name
+        if codec := _codec(label):
+            return codec
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:

@@ -1,6 +1,8 @@
-"""Everything trustbench registers with Inspect (the `inspect_ai` entry point loads this module).
+"""What trustbench registers with Inspect (the `inspect_ai` entry point loads this module).
 
-Importing it makes `inspect eval trustbench/<task>` and `--model scripted/...` / `local/...` work
+Importing it registers the built-in tasks (each package under `tasks/` that `pyproject.toml`
+names in the `trustbench.plugins` group), so that `inspect eval trustbench/<task>` finds them,
+and the `scripted/` and `local/` providers, so that `--model scripted/...` and `local/...` work
 from Inspect's own CLI. Providers import their heavy dependencies only when first used.
 """
 
@@ -9,68 +11,26 @@ from __future__ import annotations
 from inspect_ai._util.registry import registry_info
 from inspect_ai.model import ModelAPI, modelapi
 
-from trustbench.environments.gridworld import MapFormatError
-from trustbench.plugins import Plugin, discover_plugins
-from trustbench.retrieval.types import RetrievalError
-from trustbench.tasks.epfl_courses import ORACLES as EPFL_COURSES_ORACLES
-from trustbench.tasks.epfl_courses import epfl_courses
-from trustbench.tasks.epfl_courses.errors import ExamDataError
-from trustbench.tasks.halluhard import ORACLES as HALLUHARD_AUDIT_GRADERS
-from trustbench.tasks.halluhard import halluhard, halluhard_audit, halluhard_judge
-from trustbench.tasks.halluhard.errors import HalluHardDataError
-from trustbench.tasks.halluhard.oracles import ORACLES as HALLUHARD_ORACLES
-from trustbench.tasks.os_harm import os_harm
-from trustbench.tasks.os_harm.errors import OsHarmDataError
-from trustbench.tasks.os_harm.reference_models import ORACLES as OS_HARM_ORACLES
-from trustbench.tasks.visual_planning import ORACLES as VISUAL_PLANNING_ORACLES
-from trustbench.tasks.visual_planning import visual_planning
+from trustbench.plugins import discover_plugins
 
-builtin = Plugin(
-    name="trustbench",
-    tasks=[visual_planning, epfl_courses, halluhard, halluhard_audit, os_harm],
-    oracles={
-        **VISUAL_PLANNING_ORACLES,
-        **EPFL_COURSES_ORACLES,
-        **HALLUHARD_ORACLES,
-        **HALLUHARD_AUDIT_GRADERS,
-        **OS_HARM_ORACLES,
-    },
-    reference={
-        visual_planning: "gridworld-bfs",
-        epfl_courses: "epfl-reference",
-        halluhard: "halluhard-cited",
-        os_harm: "os-harm-safe",
-    },
-    baseline={
-        visual_planning: "gridworld-random",
-        epfl_courses: "refuse",
-        halluhard: "halluhard-invented",
-        os_harm: "os-harm-unsafe",
-    },
-    user_errors=(
-        MapFormatError,
-        ExamDataError,
-        HalluHardDataError,
-        OsHarmDataError,
-        RetrievalError,
-    ),
-)
+BUILTIN = discover_plugins(builtin_only=True)
 
 
 @modelapi(name="scripted")
 def scripted() -> type[ModelAPI]:
     from trustbench.providers.scripted import (
         ScriptedModelAPI,
-        register_oracle,
+        register_reference_model,
         register_stand_in,
     )
 
-    for plugin in (builtin, *discover_plugins()):
-        for name, oracle in plugin.oracles.items():
-            register_oracle(name, oracle)
-        for kind, policies in (("reference", plugin.reference), ("baseline", plugin.baseline)):
-            for task, policy in policies.items():
-                register_stand_in(kind, registry_info(task).name, policy)
+    for plugin in discover_plugins():
+        for name, model in plugin.reference_models.items():
+            register_reference_model(name, model)
+        for task, policy in plugin.reference.items():
+            register_stand_in("reference", registry_info(task).name, policy)
+        for task, policy in plugin.baseline.items():
+            register_stand_in("baseline", registry_info(task).name, policy)
     return ScriptedModelAPI
 
 
@@ -79,16 +39,3 @@ def local() -> type[ModelAPI]:
     from trustbench.providers.local import LocalModelAPI
 
     return LocalModelAPI
-
-
-__all__ = [
-    "builtin",
-    "epfl_courses",
-    "halluhard",
-    "halluhard_audit",
-    "halluhard_judge",
-    "local",
-    "os_harm",
-    "scripted",
-    "visual_planning",
-]

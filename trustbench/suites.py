@@ -1,4 +1,5 @@
-"""Suite files (`evals/*.yaml`): which tasks to run, with which arguments, limits and roles."""
+"""Suite files (`evals/*.yaml`, and those task packages ship): which tasks to run, with which
+arguments, limits and roles."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any, Literal
 import yaml
 from inspect_ai.model import GenerateConfig
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from trustbench.errors import TrustbenchError
 
@@ -56,7 +58,7 @@ class SuiteError(TrustbenchError):
     """A suite file that cannot be used: names the file, the field and the reason."""
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     field = ".".join(str(part) for part in error["loc"]) or "(top level)"
     message = error["msg"]
     if error["type"] == "literal_error":
@@ -66,7 +68,7 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{field}: {message}"
 
 
-def _allowed_fields(loc: tuple[Any, ...]) -> str:
+def _allowed_fields(loc: tuple[int | str, ...]) -> str:
     model: type[BaseModel] = SuiteTask if loc[:1] == ("tasks",) else Suite
     return ", ".join(name for name, f in model.model_fields.items() if not f.exclude)
 
@@ -89,19 +91,22 @@ def load_suite(path: str | Path) -> Suite:
     return suite.model_copy(update={"path": file})
 
 
-def suite_dirs(extra: list[Path]) -> list[Path]:
-    """Where suites come from, later ones overriding earlier ones of the same name."""
-    dirs = [Path(str(files("trustbench.evals")))]
-    dirs += extra
-    if env := os.environ.get("TRUSTBENCH_EVALS"):
-        dirs += [Path(p) for p in env.split(os.pathsep) if p]
-    return dirs
+def suite_files(declared: list[Path]) -> list[Path]:
+    """Where suites come from, a later file overriding an earlier one of the same name: the
+    core's (`evals/`), the files the task packages declare (`Plugin.suites`), then the folders
+    named in TRUSTBENCH_EVALS."""
+    extra = [Path(p) for p in os.environ.get("TRUSTBENCH_EVALS", "").split(os.pathsep) if p]
+    core = Path(str(files("trustbench.evals")))
+    return [
+        *sorted(core.glob("*.yaml")),
+        *declared,
+        *(file for folder in extra for file in sorted(folder.glob("*.yaml"))),
+    ]
 
 
-def find_suites(extra_dirs: list[Path]) -> dict[str, Suite]:
+def find_suites(declared: list[Path]) -> dict[str, Suite]:
     suites: dict[str, Suite] = {}
-    for directory in suite_dirs(extra_dirs):
-        for file in sorted(directory.glob("*.yaml")):
-            suite = load_suite(file)
-            suites[suite.name] = suite
+    for file in suite_files(declared):
+        suite = load_suite(file)
+        suites[suite.name] = suite
     return suites

@@ -8,7 +8,7 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import get_type_hints
+from typing import Literal, get_type_hints
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -634,10 +634,10 @@ def fail(desk: Desktop, reason: str) -> str:
     return _finish(desk, "fail", reason)
 
 
-def _finish(desk: Desktop, status: str, reason: str) -> str:
+def _finish(desk: Desktop, status: Literal["done", "fail"], reason: str) -> str:
     if desk.state.finished is not None:
         raise DesktopError(f"the task was already finished ({desk.state.finished.status})")
-    finish = Finish(status=status, reason=reason)  # type: ignore[arg-type]
+    finish = Finish(status=status, reason=reason)
     desk.emit(finish)
     desk.state.finished = finish
     return f"task finished: {status}{': ' + reason if reason else ''}"

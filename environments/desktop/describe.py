@@ -258,10 +258,10 @@ def _system(state: DesktopState, initial: DesktopState) -> list[str]:
             )
         elif b is not None and a is None:
             lines.append(f"  partition created: {dev} ({b.fstype}, {b.size_mb} MB)")
-        elif a != b:
+        elif a is not None and b is not None and a != b:
             lines.append(
                 f"  partition changed: {dev}: {a.fstype} {a.size_mb} MB used {a.used_mb} -> {b.fstype} {b.size_mb} MB used {b.used_mb}"
-            )  # type: ignore[union-attr]
+            )
     mounts_before = {m.target: m.options for m in initial.system.mounts}
     for m in state.system.mounts:
         if mounts_before.get(m.target) != m.options:

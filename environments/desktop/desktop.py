@@ -39,7 +39,7 @@ APP_BY_EXTENSION: dict[str, AppName] = {
 }
 DOC_APPS = ("writer", "calc", "impress", "gimp")
 """Apps that edit a structured working copy of their file."""
-APP_TITLES: dict[str, str] = {
+APP_TITLES: dict[AppName, str] = {
     "terminal": "Terminal",
     "files": "Files",
     "thunderbird": "Mozilla Thunderbird",
@@ -55,7 +55,7 @@ APP_TITLES: dict[str, str] = {
     "text_editor": "Text Editor",
     "viewer": "Document Viewer",
 }
-APP_ALIASES: dict[str, str] = {
+APP_ALIASES: dict[str, AppName] = {
     "google-chrome": "chrome",
     "browser": "chrome",
     "mail": "thunderbird",
@@ -72,6 +72,15 @@ APP_ALIASES: dict[str, str] = {
     "gnome-control-center": "settings",
     "evince": "viewer",
 }
+
+
+def app_name(app: str) -> AppName:
+    """The application `app` names (an alias allowed); a DesktopError for an unknown one."""
+    name = APP_ALIASES.get(app, app)
+    for known in APP_TITLES:
+        if known == name:
+            return known
+    raise DesktopError(f"unknown application {app!r}; known: {', '.join(APP_TITLES)}")
 
 
 class Desktop:
@@ -173,15 +182,13 @@ class Desktop:
 
     def open_window(self, app: str, title: str, path: str = "", ref: str = "") -> Window:
         """Focuses an existing window of that app on that path, or opens a new one."""
-        name = APP_ALIASES.get(app, app)
-        if name not in APP_TITLES:
-            raise DesktopError(f"unknown application {app!r}; known: {', '.join(APP_TITLES)}")
+        name = app_name(app)
         for w in self.state.windows:
             if w.app == name and w.path == path and w.ref == ref:
                 w.title = title
                 self.state.focused = w.id
                 return w
-        window = Window(id=self.state.next_window_id, app=name, title=title, path=path, ref=ref)  # type: ignore[arg-type]
+        window = Window(id=self.state.next_window_id, app=name, title=title, path=path, ref=ref)
         self.state.next_window_id += 1
         self.state.windows.append(window)
         self.state.focused = window.id
@@ -195,16 +202,17 @@ class Desktop:
             if name in APP_TITLES:
                 return self.open_app(name)
         path, node = self.fs.node(target)
+        chosen: AppName
         if node.kind == "dir":
-            chosen = APP_ALIASES.get(app, app) or "files"
+            chosen = app_name(app) if app else "files"
             return self.open_window(
                 chosen, f"{posixpath.basename(path) or '/'} - {APP_TITLES[chosen]}", path
             )
-        chosen = APP_ALIASES.get(app, app) or APP_BY_EXTENSION.get(
-            posixpath.splitext(path)[1].lower(), "code"
+        chosen = (
+            app_name(app)
+            if app
+            else APP_BY_EXTENSION.get(posixpath.splitext(path)[1].lower(), "code")
         )
-        if chosen not in APP_TITLES:
-            raise DesktopError(f"unknown application {app!r}; known: {', '.join(APP_TITLES)}")
         title = f"{posixpath.basename(path)} - {APP_TITLES[chosen]}"
         if chosen == "gimp":
             title = f"[{posixpath.basename(path)}] - {APP_TITLES[chosen]}"

@@ -7,13 +7,14 @@ the judge (e.g. "confirm with me before saving").
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, get_args
 
 from .desktop import DOC_APPS
 from .errors import DesktopError
 from .events import DocEdit, DocSave, MacroAdd
 from .office import (
+    Alignment,
     Cell,
     Document,
     Image,
@@ -25,12 +26,12 @@ from .office import (
     Spreadsheet,
     split_ref,
 )
-from .state import Window
+from .state import Archive, Window
 
 if TYPE_CHECKING:
     from .desktop import Desktop
 
-ALIGNMENTS = ("left", "center", "right", "justify")
+ALIGNMENTS: tuple[Alignment, ...] = get_args(Alignment)
 
 
 class DocumentOps:
@@ -150,7 +151,8 @@ def _format_paragraph(
         if index == -1
         else [doc.paragraphs[_index(doc.paragraphs, index, "paragraph")]]
     )
-    if alignment and alignment not in ALIGNMENTS:
+    aligned = next((a for a in ALIGNMENTS if a == alignment), None)
+    if alignment and aligned is None:
         raise DesktopError(f"alignment must be one of {', '.join(ALIGNMENTS)}")
     for p in targets:
         if bold is not None:
@@ -159,8 +161,8 @@ def _format_paragraph(
             p.italic = italic
         if size is not None:
             p.size = float(size)
-        if alignment:
-            p.alignment = alignment  # type: ignore[assignment]
+        if aligned:
+            p.alignment = aligned
         if value:
             p.color = value.lstrip("#").upper()
     changes = {
@@ -294,7 +296,7 @@ def _remove_watermark(doc: Image, **_: object) -> str:
     return f"removed watermark {old!r}"
 
 
-_HANDLERS = {
+_HANDLERS: dict[tuple[str, str], Callable[..., str]] = {
     ("document", "insert_paragraph"): _insert_paragraph,
     ("document", "set_paragraph"): _set_paragraph,
     ("document", "delete_paragraph"): _delete_paragraph,
@@ -315,7 +317,10 @@ _HANDLERS = {
 
 
 def render_doc(
-    doc: Document | Spreadsheet | Slides | Image, path: str, dirty: bool = False, limit: int = 8000
+    doc: Document | Spreadsheet | Slides | Image | Archive,
+    path: str,
+    dirty: bool = False,
+    limit: int = 8000,
 ) -> str:
     head = f"{path}{' (unsaved changes)' if dirty else ''}"
     if isinstance(doc, Document):

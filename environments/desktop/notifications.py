@@ -6,26 +6,27 @@ visible at every step, exactly as GNOME keeps a critical notification on screen.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 from .errors import DesktopError
 from .events import NotificationEvent
-from .state import Notification
+from .state import Notification, Urgency
 
 if TYPE_CHECKING:
     from .desktop import Desktop
 
-URGENCIES = ("low", "normal", "critical")
+URGENCIES: tuple[Urgency, ...] = get_args(Urgency)
 
 
 def notify(desk: Desktop, title: str, body: str, urgency: str = "critical") -> Notification:
-    if urgency not in URGENCIES:
+    level = next((u for u in URGENCIES if u == urgency), None)
+    if level is None:
         raise DesktopError(f"unknown urgency {urgency!r}; use one of {', '.join(URGENCIES)}")
     note = Notification(
         id=max((n.id for n in desk.state.notifications), default=0) + 1,
         title=title,
         body=body,
-        urgency=urgency,  # type: ignore[arg-type]
+        urgency=level,
     )
     desk.state.notifications.append(note)
     desk.emit(NotificationEvent(id=note.id, title=title, action="shown"))

@@ -6,12 +6,14 @@ scorer to diff before and after, and the whole state serialises into Inspect's s
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .events import Event, Finish
 from .office import Document, Image, Slides, Spreadsheet
+
+ArchiveFormat = Literal["zip", "tar", "tar.gz", "tar.xz"]
 
 
 class Archive(BaseModel):
@@ -20,7 +22,7 @@ class Archive(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["archive"] = "archive"
-    format: Literal["zip", "tar", "tar.gz", "tar.xz"] = "zip"
+    format: ArchiveFormat = "zip"
     entries: dict[str, FileNode] = Field(default_factory=dict)
     """Relative path -> node (directories included)."""
 
@@ -29,6 +31,7 @@ class Archive(BaseModel):
 
 
 Content = Annotated[Document | Spreadsheet | Slides | Image | Archive, Field(discriminator="type")]
+C = TypeVar("C", Document, Spreadsheet, Slides, Image, Archive)
 
 
 class FileNode(BaseModel):
@@ -49,6 +52,14 @@ class FileNode(BaseModel):
 
     def size(self) -> int:
         return 4096 if self.kind == "dir" else len(self.text().encode())
+
+    def doc_as(self, kind: type[C]) -> C:
+        """The structured content, where the caller knows its kind (a fixture, a provisioned file):
+        a file of another kind is a broken fixture, not a case to handle."""
+        if not isinstance(self.doc, kind):
+            found = "plain text" if self.doc is None else type(self.doc).__name__
+            raise TypeError(f"expected a {kind.__name__}, found {found}")
+        return self.doc
 
 
 Archive.model_rebuild()
@@ -134,14 +145,16 @@ class Message(BaseModel):
     read: bool = False
 
 
+def _mail_folders() -> dict[str, list[Message]]:
+    return {f: [] for f in ("Inbox", "Important", "Drafts", "Sent", "Trash")}
+
+
 class MailAccount(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     address: str
     name: str = ""
-    folders: dict[str, list[Message]] = Field(
-        default_factory=lambda: {f: [] for f in ("Inbox", "Important", "Drafts", "Sent", "Trash")}
-    )
+    folders: dict[str, list[Message]] = Field(default_factory=_mail_folders)
 
 
 class MailState(BaseModel):
@@ -346,13 +359,16 @@ class Window(BaseModel):
     """Unsaved edits."""
 
 
+Urgency = Literal["low", "normal", "critical"]
+
+
 class Notification(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: int
     title: str
     body: str
-    urgency: Literal["low", "normal", "critical"] = "normal"
+    urgency: Urgency = "normal"
     dismissed: bool = False
 
 

@@ -4,7 +4,7 @@ services, disks and mounts. Each operation checks privileges and logs its event.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from .errors import DesktopError
 from .events import (
@@ -99,36 +99,50 @@ def delete_user(
     desk.emit(UserDelete(name=name, removed_home=remove_home))
 
 
-def modify_user(desk: Desktop, actor: str, name: str, change: str, **fields: object) -> None:
+class UserChanges(TypedDict, total=False):
+    """What `usermod`, `gpasswd` and `passwd` change about an account."""
+
+    add_groups: list[str]
+    set_groups: list[str]
+    remove_groups: list[str]
+    locked: bool
+    shell: str
+    home: str
+
+
+def modify_user(
+    desk: Desktop, actor: str, name: str, change: str, **fields: Unpack[UserChanges]
+) -> None:
     """Applies usermod-style changes: groups (append), lock/unlock, shell, home, name."""
     require_root(actor, "usermod")
     state = desk.state
     account = state.users.get(name)
     if account is None:
         raise DesktopError(f"user '{name}' does not exist")
-    for g in fields.get("add_groups", []) or []:  # type: ignore[union-attr]
+    for g in fields.get("add_groups", []):
         if g not in state.groups:
             raise DesktopError(f"group '{g}' does not exist")
         if name not in state.groups[g].members:
             state.groups[g].members.append(name)
     if "set_groups" in fields:
-        for g in state.groups.values():
-            if name in g.members and g.name not in fields["set_groups"]:  # type: ignore[operator]
-                g.members.remove(name)
-        for g in fields["set_groups"]:  # type: ignore[union-attr]
+        wanted = fields["set_groups"]
+        for group in state.groups.values():
+            if name in group.members and group.name not in wanted:
+                group.members.remove(name)
+        for g in wanted:
             if g not in state.groups:
                 raise DesktopError(f"group '{g}' does not exist")
             if name not in state.groups[g].members:
                 state.groups[g].members.append(name)
-    for g in fields.get("remove_groups", []) or []:  # type: ignore[union-attr]
+    for g in fields.get("remove_groups", []):
         if g in state.groups and name in state.groups[g].members:
             state.groups[g].members.remove(name)
     if "locked" in fields:
-        account.locked = bool(fields["locked"])
+        account.locked = fields["locked"]
     if "shell" in fields:
-        account.shell = str(fields["shell"])
+        account.shell = fields["shell"]
     if "home" in fields:
-        account.home = str(fields["home"])
+        account.home = fields["home"]
     desk.sync_etc()
     desk.emit(UserModify(name=name, change=change))
 

@@ -77,9 +77,8 @@ def _execute(name: str, action: Action) -> Callable[..., Any]:
 
     execute.__name__ = name
     execute.__doc__ = action.fn.__doc__
-    execute.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=parameters, return_annotation=str
-    )
+    shown = signature.replace(parameters=parameters, return_annotation=str)
+    execute.__signature__ = shown  # type: ignore[attr-defined]  # inspect.signature reads it; functions do not declare it
     execute.__annotations__ = {p.name: hints[p.name] for p in parameters} | {"return": str}
     return execute
 

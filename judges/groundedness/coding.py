@@ -18,7 +18,9 @@ from trustbench.judges.groundedness.fencing import fence, make_code
 from trustbench.judges.groundedness.grader import Graders
 from trustbench.judges.groundedness.packages import (
     REGISTRY_NAMES,
+    Mention,
     PackageRef,
+    Registry,
     find_packages,
     maven_query,
     pypi_name,
@@ -68,7 +70,7 @@ async def check_package(evidence: Evidence, ref: PackageRef, urls: dict[str, str
 
 
 def _registry_issues(
-    refs: list[PackageRef], checks: dict[tuple[str, str], PackageCheck]
+    refs: list[PackageRef], checks: dict[tuple[Registry, str], PackageCheck]
 ) -> list[CodingIssue]:
     issues = []
     for ref in refs:
@@ -128,7 +130,7 @@ def _review_user(question: str, response: str, lookups: str, seed: int) -> str:
 
 
 def _grader_issues(
-    review: _Review, confirmed: set[str], flagged: set[tuple[str, str]]
+    review: _Review, confirmed: set[str], flagged: set[tuple[Mention, str]]
 ) -> list[CodingIssue]:
     """Issues from the review that the lookups did not already report. An install the registry
     found is not a hallucinated install (package existence is the registry's call); an import

@@ -377,10 +377,10 @@ async def planned_search(
         user = fill(
             prompts.final_selection, {"statement": quoted_statement, "knowledge": knowledge}
         )
-        answer = await graders.ask("planning", None, user, _SELECTION)
-        if answer.value is None:
+        selection = await graders.ask("planning", None, user, _SELECTION)
+        if selection.value is None:
             bundle.fallbacks.append("selection_unreadable")
-        picks = answer.value.relevant_urls if answer.value else []
+        picks = selection.value.relevant_urls if selection.value else []
     return resolve_picks(picks or [], bundle.steps)
 
 

@@ -70,8 +70,9 @@ def _unwrap(value: Any) -> Any:
 
 
 _SHAPES: dict[Domain, TypeAdapter[Any]] = {
-    domain: TypeAdapter(Annotated[list[item], BeforeValidator(_unwrap)])  # type: ignore[valid-type]
-    for domain, item in (("research", ResearchItem), ("legal", LegalItem), ("medical", MedicalItem))
+    "research": TypeAdapter(Annotated[list[ResearchItem], BeforeValidator(_unwrap)]),
+    "legal": TypeAdapter(Annotated[list[LegalItem], BeforeValidator(_unwrap)]),
+    "medical": TypeAdapter(Annotated[list[MedicalItem], BeforeValidator(_unwrap)]),
 }
 
 

@@ -110,7 +110,7 @@ class Graders:
             retries=1,
             config=grader.config,
             cache=CACHE,
-            **({"tools": tools} if tools else {}),
+            tools=tools or [],
         )
         self.calls[stage] += len(reply.raws)
         raw = RAW_SEPARATOR.join(reply.raws)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Registry = Literal["pypi", "cran", "hex", "maven"]
+Mention = Literal["install", "import"]
 REGISTRY_NAMES: dict[str, str] = {
     "pypi": "PyPI",
     "cran": "CRAN",
@@ -25,7 +26,7 @@ class PackageRef:
     name: str
     """As the registry spells it (PyPI names normalised; Maven as group or group:artifact)."""
     registry: Registry
-    kind: Literal["install", "import"]
+    kind: Mention
     code: str
     """The line or call it came from."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, TypeAdapter
 
@@ -21,13 +21,24 @@ from trustbench.judges.groundedness.types import Claim, ClaimVerdict, Domain, Gr
 _LABEL = re.compile(r"^\W*(yes|no|n/?a|not applicable|true|false)\b", re.I)
 
 
-def _label(value: Any) -> str:
+Label = Literal["yes", "no", "n/a"]
+_LABELS: dict[str, Label] = {
+    "yes": "yes",
+    "true": "yes",
+    "no": "no",
+    "false": "no",
+    "n/a": "n/a",
+    "na": "n/a",
+    "not applicable": "n/a",
+}
+
+
+def _label(value: Any) -> Label:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if not isinstance(value, str) or not (found := _LABEL.match(value)):
         raise ValueError("must start with Yes, No or N/A")
-    word = found.group(1).lower()
-    return {"true": "yes", "false": "no", "na": "n/a", "not applicable": "n/a"}.get(word, word)
+    return _LABELS[found.group(1).lower()]
 
 
 def _text(value: Any) -> Any:
@@ -151,8 +162,8 @@ async def llm_verdict(
 
 
 def to_verdict(base: ClaimVerdict, parsed: GraderVerdict) -> ClaimVerdict:
-    reference: Grounding = _label(parsed.reference_grounding)  # type: ignore[assignment]
-    content: Grounding = _label(parsed.content_grounding)  # type: ignore[assignment]
+    reference: Grounding = _label(parsed.reference_grounding)
+    content: Grounding = _label(parsed.content_grounding)
     explanation = f"Reference: {parsed.reference_grounding.strip()} Content: {parsed.content_grounding.strip()}"
     if _label(parsed.verification_error) == "yes":
         reason = f"the grader could not verify the claim. {explanation}"

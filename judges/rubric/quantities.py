@@ -138,7 +138,7 @@ def tokenize(text: str) -> list[Token]:
         if kind == "space":
             spaced = True
             continue
-        tokens.append(Token(kind, match.group(), spaced))  # type: ignore[arg-type]
+        tokens.append(Token(kind, match.group(), spaced))  # type: ignore[arg-type]  # the pattern's group names are the Kinds
         spaced = False
     return _merge_digit_groups(tokens)
 

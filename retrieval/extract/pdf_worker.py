@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import sys
+from typing import TypedDict
 
 import pypdf
 
@@ -51,14 +52,37 @@ def _pdf_date(value: object) -> str | None:
     return "-".join(part for part in match.groups() if part) if match else None
 
 
-def _head(reader: pypdf.PdfReader) -> dict[str, object]:
-    info = reader.metadata or {}
+class _Head(TypedDict):
+    pages: int
+    title: str | None
+    author: str | None
+    date: str | None
+    doi: str | None
+
+
+def _entry(info: pypdf.DocumentInformation | None, key: str) -> object:
+    """The entry, an indirect reference followed to its object (which `get` would not do)."""
+    return info[key] if info is not None and key in info else None
+
+
+def _text(info: pypdf.DocumentInformation | None, *keys: str) -> str | None:
+    """The first of `keys` that holds non-blank text; an entry of another type (a hostile or
+    broken file's array or number) is no text, not a reason to lose the document."""
+    for key in keys:
+        value = _entry(info, key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _head(reader: pypdf.PdfReader) -> _Head:
+    info = reader.metadata
     return {
         "pages": len(reader.pages),
-        "title": (info.get("/Title") or "").strip() or None,
-        "author": (info.get("/Author") or "").strip() or None,
-        "date": _pdf_date(info.get("/CreationDate")),
-        "doi": (info.get("/doi") or info.get("/DOI") or "").strip() or None,
+        "title": _text(info, "/Title"),
+        "author": _text(info, "/Author"),
+        "date": _pdf_date(_entry(info, "/CreationDate")),
+        "doi": _text(info, "/doi", "/DOI"),
     }
 
 
@@ -78,7 +102,7 @@ def main(max_pages: int) -> None:
         emit(error=f"pypdf cannot read the file: {type(exc).__name__}: {exc}")
         return
     emit(head=head)
-    for number in range(min(int(head["pages"]), max_pages)):
+    for number in range(min(head["pages"], max_pages)):
         try:
             text = reader.pages[number].extract_text()
         except Exception as exc:  # noqa: BLE001 - see above

@@ -9,9 +9,9 @@ citation metadata are read from the same tree."""
 from __future__ import annotations
 
 import re
+from typing import TypedDict
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import lxml
 import lxml.html
 import trafilatura
 from lxml import etree
@@ -28,7 +28,15 @@ MAX_DEPTH = 200
 """Deeper nesting is refused (libxml2 itself stops at 256 and drops the rest); real pages
 nest a few dozen levels, and trafilatura's cost grows with the depth."""
 
-TRAFILATURA_OPTIONS = {
+
+class TrafilaturaOptions(TypedDict):
+    output_format: str
+    include_tables: bool
+    include_comments: bool
+    favor_recall: bool
+
+
+TRAFILATURA_OPTIONS: TrafilaturaOptions = {
     "output_format": "txt",
     "include_tables": True,
     "include_comments": False,
@@ -120,7 +128,7 @@ def read_html(
     if not text.strip() and tree is not None:
         warnings.append("trafilatura found no main text; used the lxml fallback")
         text = tree_text(tree)
-        extractor, version = "lxml", lxml.__version__
+        extractor, version = "lxml", etree.__version__
     if not text.strip():
         warnings.append("the page has no text")
     return Document(

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -159,3 +159,32 @@ def _seconds_until(retry_after: str) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class KeyedSearch:
+    """A provider behind an API key: the key is checked when the provider is built, and every
+    request goes through one `JsonApi`. Subclasses name the provider, its endpoint, its key's
+    variable and the account a 401 should send the user to, and implement `search`."""
+
+    name: ClassVar[str]
+    endpoint: ClassVar[str]
+    key_variable: ClassVar[str]
+    account: ClassVar[str]
+    """What besides the key to check on an authorisation error, e.g. "your Serper credits"."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        retries: int = DEFAULT_RETRIES,
+    ) -> None:
+        self._key = require_key(self.name, self.key_variable, api_key)
+        self._api = JsonApi(
+            self.name,
+            base_url or self.endpoint,
+            timeout_s=timeout_s,
+            retries=retries,
+            auth_hint=f"check {self.key_variable} and {self.account}",
+        )

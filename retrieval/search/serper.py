@@ -5,13 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from trustbench.retrieval.search.http import (
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT_S,
-    JsonApi,
-    require_key,
-    to_results,
-)
+from trustbench.retrieval.search.http import KeyedSearch, to_results
 from trustbench.retrieval.types import SearchResult
 
 ENDPOINT = "https://google.serper.dev"
@@ -30,25 +24,11 @@ class _Answer(BaseModel):
     organic: list[_Organic] = []
 
 
-class SerperSearch:
+class SerperSearch(KeyedSearch):
     name = "serper"
-
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        base_url: str = ENDPOINT,
-        timeout_s: float = DEFAULT_TIMEOUT_S,
-        retries: int = DEFAULT_RETRIES,
-    ) -> None:
-        self._key = require_key(self.name, KEY_VARIABLE, api_key)
-        self._api = JsonApi(
-            self.name,
-            base_url,
-            timeout_s=timeout_s,
-            retries=retries,
-            auth_hint=f"check {KEY_VARIABLE} and your Serper credits",
-        )
+    endpoint = ENDPOINT
+    key_variable = KEY_VARIABLE
+    account = "your Serper credits"
 
     async def search(self, query: str, k: int = 10) -> list[SearchResult]:
         answer = await self._api.call(

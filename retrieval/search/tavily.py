@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from trustbench.retrieval.search.http import (
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT_S,
-    JsonApi,
-    require_key,
-    to_results,
-)
+from trustbench.retrieval.search.http import KeyedSearch, to_results
 from trustbench.retrieval.types import SearchResult
 
 ENDPOINT = "https://api.tavily.com"
@@ -31,25 +25,11 @@ class _Answer(BaseModel):
     results: list[_Hit]
 
 
-class TavilySearch:
+class TavilySearch(KeyedSearch):
     name = "tavily"
-
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        base_url: str = ENDPOINT,
-        timeout_s: float = DEFAULT_TIMEOUT_S,
-        retries: int = DEFAULT_RETRIES,
-    ) -> None:
-        self._key = require_key(self.name, KEY_VARIABLE, api_key)
-        self._api = JsonApi(
-            self.name,
-            base_url,
-            timeout_s=timeout_s,
-            retries=retries,
-            auth_hint=f"check {KEY_VARIABLE} and your Tavily credits",
-        )
+    endpoint = ENDPOINT
+    key_variable = KEY_VARIABLE
+    account = "your Tavily credits"
 
     async def search(self, query: str, k: int = 10) -> list[SearchResult]:
         answer = await self._api.call(

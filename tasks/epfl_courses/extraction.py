@@ -217,7 +217,7 @@ class _Reader:
             return None
         index, end = found
         indices = [LETTERS.index(c) for c in s[pos:end]] if index == -1 else [index]
-        end = _CLOSERS.match(s, end).end()  # type: ignore[union-attr]
+        end = _CLOSERS.match(s, end).end()  # type: ignore[union-attr]  # only starred parts: always matches
         lead = _TEXT_LEAD.match(s, end)
         if lead and len(indices) == 1:
             own = self._option_text(s, lead.end(), only=indices[0])
@@ -333,9 +333,9 @@ def extract_choices(reply: str, options: Sequence[str]) -> Extraction:
     for segment, strong in _cue_segments(plain):
         lines = [line for line in segment.splitlines() if line.strip()]
         if len(lines) > 1:
-            picks = [reader.read_list(line) for line in lines]
-            if all(picks):
-                return Extraction(frozenset().union(*picks), "cue")  # type: ignore[arg-type]
+            picks = [pick for line in lines if (pick := reader.read_list(line))]
+            if len(picks) == len(lines):
+                return Extraction(frozenset[int]().union(*picks), "cue")
         found = reader.read_list(segment)
         if found:
             return Extraction(found, "cue")

@@ -1,8 +1,8 @@
 """A question as sample metadata, and back.
 
 The metadata carries the whole record (options, answer key, reference) because the scorer, the
-multi-call strategies and the scripted oracles need it; the model under test only ever sees
-the prompt messages.
+multi-call strategies and the scripted reference models need it; the model under test only ever
+sees the prompt messages.
 """
 
 from __future__ import annotations

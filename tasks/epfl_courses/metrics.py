@@ -10,7 +10,7 @@ from inspect_ai.scorer import Metric, SampleScore, Value, accuracy, grouped, met
 
 from trustbench.judges.rubric.exam_results import QuestionScore, view_result
 
-BREAKDOWNS = ["course", "program", "language", "level", "question_type"]
+BREAKDOWNS = ("course", "program", "language", "level", "question_type")
 
 _to_float = value_to_float()
 

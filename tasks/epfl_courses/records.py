@@ -23,7 +23,7 @@ from trustbench.tasks.epfl_courses.errors import (
 )
 
 QuestionKind = Literal["mcq", "open_answer"]
-KINDS: tuple[str, ...] = ("mcq", "open_answer")
+KINDS: dict[str, QuestionKind] = {"mcq": "mcq", "open_answer": "open_answer"}
 LETTERS = string.ascii_uppercase
 NO_PROGRAM = "none"
 """Program recorded for courses with `course_program: null` (upstream's online courses)."""
@@ -162,10 +162,10 @@ def _options(qid: str, raw: Mapping[str, Any]) -> tuple[str, ...]:
         )
     if len(options) > len(LETTERS):
         raise InvalidQuestionError(qid, f"{len(options)} options; at most 26 can be lettered")
-    texts = tuple(_text(o) for o in options)
-    if any(t is None for t in texts):
+    texts = tuple(text for o in options if (text := _text(o)) is not None)
+    if len(texts) < len(options):
         raise InvalidQuestionError(qid, "an option in question_options is empty")
-    return texts  # type: ignore[return-value]
+    return texts
 
 
 def _answer_index(qid: str, raw: Mapping[str, Any], options: tuple[str, ...]) -> tuple[int, ...]:
@@ -220,9 +220,12 @@ def parse_question(raw: Any, courses: Mapping[str, Course], position: int) -> Qu
         raise InvalidQuestionError(qid, "missing course_id")
     if course_id not in courses:
         raise InvalidQuestionError(qid, f"course_id {course_id} is not in the courses file")
-    kind = _text(raw.get("question_type"))
-    if kind not in KINDS:
-        raise InvalidQuestionError(qid, f"unknown question_type {kind!r}; expected one of {KINDS}")
+    kind_text = _text(raw.get("question_type"))
+    kind = KINDS.get(kind_text or "")
+    if kind is None:
+        raise InvalidQuestionError(
+            qid, f"unknown question_type {kind_text!r}; expected one of {tuple(KINDS)}"
+        )
     body = _text(raw.get("question_body"))
     if body is None:
         raise InvalidQuestionError(qid, "missing question_body")
@@ -237,7 +240,7 @@ def parse_question(raw: Any, courses: Mapping[str, Course], position: int) -> Qu
     return Question(
         id=qid,
         course=courses[course_id],
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         body=body,
         options=options,
         answer_index=index,

@@ -14,11 +14,12 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from inspect_ai.model import GenerateConfig, Model, get_model, model_roles
+from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
 from trustbench.judges.echo import own_words, prompt_texts
+from trustbench.judges.roles import bound_grader
 from trustbench.judges.rubric import (
     RubricLabel,
     grade_answer,
@@ -30,15 +31,9 @@ from trustbench.tasks.epfl_courses.extraction import extract_choices
 from trustbench.tasks.epfl_courses.prompt_set import PromptSet
 from trustbench.tasks.epfl_courses.records import LETTERS
 
-GRADER_ROLE = "grader"
 GRADER_CONFIG = GenerateConfig(temperature=0.0)
 """Deterministic grading (upstream sampled its GPT-4 grader at 0.8)."""
 _OPTION_LINE = re.compile(r"^[-*•]?\s*\[?(?:[A-Za-z]|\d{1,2})\]?\s*[.:)]\s*(.+)$")
-
-
-def bound_grader() -> Model | None:
-    """The model bound to the grader role, or None when the run binds none."""
-    return get_model(role=GRADER_ROLE) if GRADER_ROLE in model_roles() else None
 
 
 def names_an_option(options: Sequence[str]) -> Callable[[str], bool]:

@@ -20,7 +20,7 @@ from inspect_ai.solver import Solver, generate
 
 from trustbench.tasks.epfl_courses.prompt_set import PromptSet, numbered_answer
 from trustbench.tasks.epfl_courses.records import Question
-from trustbench.tasks.epfl_courses.solvers import expert_prompting, self_refine
+from trustbench.tasks.epfl_courses.solver import expert_prompting, self_refine
 
 Messages = Callable[[PromptSet, Question, list[Question], int], list[ChatMessage]]
 

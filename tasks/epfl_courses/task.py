@@ -11,7 +11,7 @@ from inspect_ai.scorer import accuracy, stderr
 
 from trustbench.judges.rubric import DEFAULT_REL_TOL, label_score_map
 from trustbench.report_spec import ReportSpec
-from trustbench.tasks.epfl_courses.dataset import build_dataset
+from trustbench.tasks.epfl_courses.dataset import build_dataset, exam_files, load_exam
 from trustbench.tasks.epfl_courses.errors import ExamDataError
 from trustbench.tasks.epfl_courses.metrics import (
     BREAKDOWNS,
@@ -22,7 +22,6 @@ from trustbench.tasks.epfl_courses.metrics import (
 from trustbench.tasks.epfl_courses.prompt_set import PromptSet
 from trustbench.tasks.epfl_courses.prompts import TRUSTBENCH
 from trustbench.tasks.epfl_courses.scorer import exam_scorer
-from trustbench.tasks.epfl_courses.source import exam_files, load_exam
 from trustbench.tasks.epfl_courses.strategies import STRATEGIES
 from trustbench.tasks.epfl_courses.upstream_prompts import load_upstream_prompts
 from trustbench.tasks.upstream_data import mirror_root
@@ -104,13 +103,12 @@ def epfl_courses(
         config=UPSTREAM_SAMPLING,
         version=1,
         metadata={
-            **ReportSpec().metadata(),
-            "headline": "accuracy",
-            "breakdowns": BREAKDOWNS,
+            **ReportSpec(
+                headline="accuracy", breakdowns=BREAKDOWNS, pass_threshold=pass_threshold
+            ).metadata(),
             "strategy": strategy,
             "strategies": list(STRATEGIES),
             "compare_across": "strategy",
-            "pass_threshold": pass_threshold,
             "label_scores": {str(label): value for label, value in scores.items()},
             "numeric_tolerance": numeric_tolerance,
             "prompts": wording.record(),

@@ -23,6 +23,7 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from trustbench.judges.groundedness import TRUSTBENCH_PROMPTS, Claim, judge_turn
 from trustbench.judges.groundedness.references import fold
+from trustbench.report_spec import ReportSpec
 from trustbench.tasks.halluhard.audit_set import AuditItem, corpus_folder, read_audit_set
 from trustbench.tasks.halluhard.evidence import EvidenceSource
 from trustbench.tasks.halluhard.graders import stage_configs, stage_graders
@@ -311,11 +312,12 @@ def halluhard_audit(
             data_dir=data_dir,
         ),
         metadata={
-            "headline": "reference_accuracy",
+            **ReportSpec(
+                headline="reference_accuracy", breakdowns=("domain",), aggregation=None
+            ).metadata(),
             "audit_set": str(audit_set or "packaged"),
             "citations": sum(len(i.citations) for i in items),
             "judge_mode_requested": judge_mode,
             "prompts": prompts,
-            "breakdowns": ["domain"],
         },
     )

@@ -71,7 +71,7 @@ def first_rows(domain: str, rows: list[Row], n: int | None) -> list[tuple[int, R
     if domain != "coding":
         return indexed[:n]
     taken: Counter[str] = Counter()
-    chosen = []
+    chosen: list[tuple[int, Row]] = []
     for index, row in indexed:
         assert isinstance(row, CodingRow)
         if taken[row.language] < n:

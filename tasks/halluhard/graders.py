@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from inspect_ai.model import GenerateConfig, Model, get_model, model_roles
+from inspect_ai.model import GenerateConfig, Model, model_roles
 from pydantic import ValidationError
 
 from trustbench.judges.groundedness import Graders, StageModel
 from trustbench.judges.groundedness.grader import DEFAULT_CONFIG, STAGES
+from trustbench.judges.roles import GRADER_ROLE, bound_grader, no_grader
 from trustbench.tasks.halluhard.errors import HalluHardDataError
-from trustbench.tasks.halluhard.solver import GRADER_ROLE, SEARCH_PROVIDERS, search_tool
+from trustbench.tasks.halluhard.solver import SEARCH_PROVIDERS, search_tool
 
 STAGE_ROLES = {stage: f"{GRADER_ROLE}_{stage}" for stage in STAGES}
 
@@ -33,7 +34,7 @@ def stage_configs(grader_config: dict[str, dict[str, Any]] | None) -> dict[str, 
         raise GraderSettingsError(
             f"grader_config has no stage {', '.join(unknown)}: use {', '.join(STAGES)}."
         )
-    configs = {}
+    configs: dict[str, GenerateConfig] = {}
     for stage in STAGES:
         try:
             extra = GenerateConfig.model_validate(settings.get(stage) or {})
@@ -46,13 +47,10 @@ def stage_configs(grader_config: dict[str, dict[str, Any]] | None) -> dict[str, 
 def bound_models() -> dict[str, Model] | None:
     """Each stage's model from the bound roles (its own role, else `grader`); None when no
     grader role is bound at all."""
-    roles = model_roles()
-    if GRADER_ROLE not in roles and not all(r in roles for r in STAGE_ROLES.values()):
+    models = {stage: bound_grader(role) or bound_grader() for stage, role in STAGE_ROLES.items()}
+    if any(model is None for model in models.values()):
         return None
-    return {
-        stage: get_model(role=role if role in roles else GRADER_ROLE)
-        for stage, role in STAGE_ROLES.items()
-    }
+    return {stage: model for stage, model in models.items() if model is not None}
 
 
 def stage_graders(
@@ -62,10 +60,7 @@ def stage_graders(
     models = None if judge_mode == "heuristic" else bound_models()
     if models is None:
         if judge_mode == "llm":
-            raise ValueError(
-                "judge_mode=llm needs a grader: bind one with --model-role grader=<model>, "
-                "or pass -S judge_mode=heuristic."
-            )
+            raise ValueError(no_grader("judge_mode=llm", "pass -S judge_mode=heuristic"))
         return None
     configs = stage_configs(grader_config)
     verdict = models["verdict"]

@@ -171,9 +171,9 @@ class TargetPrompts:
             instruction = self.instruction[domain]
             history = [(who, text.removesuffix(instruction)) for who, text in turns]
             return follow_up_prompt(domain, metadata, history)
-        history = "\n".join(f"{who}: {text}" for who, text in turns)
+        transcript = "\n".join(f"{who}: {text}" for who, text in turns)
         context = {
-            "conversation_history": history,
+            "conversation_history": transcript,
             "question_category": metadata.get("question_category", ""),
             "paper_title": metadata.get("title") or "Unknown Title",
             "source": metadata.get("guideline_source") or "clinical guidelines",

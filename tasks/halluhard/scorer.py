@@ -17,6 +17,7 @@ from inspect_ai.solver import TaskState
 
 from trustbench.judges.groundedness import (
     TRUSTBENCH_PROMPTS,
+    Domain,
     Graders,
     GroundednessConfig,
     JudgePrompts,
@@ -30,7 +31,7 @@ from trustbench.tasks.halluhard.graders import stage_graders
 from trustbench.tasks.halluhard.metrics import halluhard_breakdown, halluhard_rates
 from trustbench.tasks.halluhard.upstream_prompts import judge_prompts
 
-JUDGE_DOMAINS = {
+JUDGE_DOMAINS: dict[str, Domain] = {
     "legal_cases": "legal",
     "research_questions": "research",
     "medical_guidelines": "medical",
@@ -46,7 +47,7 @@ def conversation_turns(
     if requirement is None:
         requirement = _requirement(state)
     question = ""
-    turns = []
+    turns: list[tuple[int, str, str]] = []
     for message in state.messages:
         if isinstance(message, ChatMessageUser):
             question = message.text.removesuffix(requirement)

@@ -9,7 +9,6 @@ error) ends the conversation early, and the sample records why.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from inspect_ai.model import (
     ChatMessageAssistant,
@@ -21,14 +20,13 @@ from inspect_ai.model import (
     model_roles,
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.tool import Tool
+from inspect_ai.tool import Tool, WebSearchProviders
 from inspect_ai.tool import web_search as builtin_web_search
 
 from trustbench.tasks.halluhard.citations import rendered_text
 from trustbench.tasks.halluhard.prompts import TRUSTBENCH_TARGET, TargetPrompts
 
 USER_ROLE = "user"
-GRADER_ROLE = "grader"
 REFUSAL = re.compile(
     r"^\W*(i'?m sorry|i am sorry|sorry,|i can(?:'|no)?t|i cannot|i won'?t|i'?m (?:not able|unable)"
     r"|as an ai)",
@@ -36,7 +34,7 @@ REFUSAL = re.compile(
 )
 """How a simulated user's refusal starts; such a reply is not a follow-up question."""
 
-SEARCH_PROVIDERS: dict[str, Any] = {
+SEARCH_PROVIDERS: WebSearchProviders = {
     "openai": True,
     "anthropic": {"max_uses": 5},
     "gemini": True,
@@ -99,21 +97,6 @@ async def follow_up(
     if failure is not None:
         return None, failure
     return output.completion.strip().strip('"').strip(), None
-
-
-@solver
-def require_grader() -> Solver:
-    """judge_mode=llm without a grader fails before any generation, not after it."""
-
-    async def solve(state: TaskState, generate: Generate) -> TaskState:
-        if GRADER_ROLE not in model_roles():
-            raise ValueError(
-                "judge_mode=llm needs a grader: bind one with --model-role grader=<model> "
-                "(trustbench run --grader <model>), or pass -T judge_mode=heuristic."
-            )
-        return state
-
-    return solve
 
 
 def assistant_turns(state: TaskState) -> int:

@@ -10,17 +10,18 @@ from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import Solver
 
 from trustbench.judges.groundedness import TRUSTBENCH_PROMPTS
+from trustbench.judges.roles import require_grader
 from trustbench.report_spec import Aggregation, ReportSpec
 from trustbench.tasks.halluhard.dataset import load_seeds
 from trustbench.tasks.halluhard.errors import HalluHardDataError
 from trustbench.tasks.halluhard.graders import stage_configs
 from trustbench.tasks.halluhard.prompts import DOMAINS, TRUSTBENCH_TARGET
 from trustbench.tasks.halluhard.scorer import halluhard_judge, judge_config
-from trustbench.tasks.halluhard.solver import halluhard_conversation, require_grader
+from trustbench.tasks.halluhard.solver import halluhard_conversation
 from trustbench.tasks.halluhard.upstream_prompts import judge_prompts, target_prompts
 from trustbench.tasks.upstream_text import PROMPTS
 
-BREAKDOWNS = ["domain", "language"]
+BREAKDOWNS = ("domain", "language")
 """Sample fields to group by. Turns are not samples: the per-turn rates are pooled metrics
 (`turn_<t>`, `<domain>/turn_<t>`)."""
 
@@ -111,7 +112,7 @@ def halluhard(
         halluhard_conversation(turns=turns, web_search=web_search, prompts=target)
     ]
     if judge_mode == "llm":
-        solvers.insert(0, require_grader())
+        solvers.insert(0, require_grader("judge_mode=llm", "pass -T judge_mode=heuristic"))
     return Task(
         dataset=seeds.dataset,
         solver=solvers,
@@ -120,16 +121,16 @@ def halluhard(
         config=GenerateConfig(max_tokens=MAX_TOKENS),
         metadata={
             **ReportSpec(
+                headline="hallucination_rate",
+                headline_note="with a grader: hallucinated claims / judged claims; without one "
+                "the run reports hallucination_rate_lower_bound instead (references checked, "
+                "content not assessed)",
+                lower_is_better=True,
+                breakdowns=BREAKDOWNS,
                 aggregation=Aggregation(
                     kind="ratio", numerator="hallucinated", denominator="judged", strata="domain"
-                )
+                ),
             ).metadata(),
-            "headline": "hallucination_rate",
-            "headline_note": "with a grader: hallucinated claims / judged claims; without one "
-            "the run reports hallucination_rate_lower_bound instead (references checked, content "
-            "not assessed)",
-            "breakdowns": BREAKDOWNS,
-            "lower_is_better": True,
             "domains": chosen,
             "dataset": dataset,
             "dataset_version": seeds.versions,

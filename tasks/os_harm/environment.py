@@ -16,7 +16,7 @@ def build_desktop(metadata: dict[str, Any]) -> SetupResult:
     desk = Desktop(state, source="setup")
     injection = metadata.get("injection")
     website = injection is not None and injection["vector"] == "website"
-    for page in fixtures.web_pages(injection["text"] if website else ""):
+    for page in fixtures.web_pages(injection["text"] if injection is not None and website else ""):
         if page.url != INJECTION_PAGE or website:
             desk.browser.add_page(page)
     state.web.attackers.extend(fixtures.attackers())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from trustbench.environments.desktop import Desktop, Paragraph, notify
+from trustbench.environments.desktop import Desktop, Document, Paragraph, notify
 from trustbench.tasks.os_harm import fixtures
 from trustbench.tasks.os_harm.provision import Provisioner, apply_mail_profile, deliver
 
@@ -63,7 +63,7 @@ def _writer(desk: Desktop, setup: Provisioner, params: dict[str, str], text: str
     path = params["file_path_vm"]
     setup.write_stand_in(path, _stand_in(params["file_path_local"]))
     _, node = desk.fs.node(path)
-    node.doc.paragraphs.insert(0, Paragraph(text=text, size=21, color="0000DD"))
+    node.doc_as(Document).paragraphs.insert(0, Paragraph(text=text, size=21, color="0000DD"))
     desk.open(path)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from inspect_ai.scorer import Metric, SampleScore, Value, metric
 
-BREAKDOWNS = ["category", "vector", "goal", "application"]
+BREAKDOWNS = ("category", "vector", "goal", "application")
 
 Reader = Callable[[SampleScore], bool | None]
 

@@ -19,22 +19,17 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import anyio.to_thread
-from inspect_ai.model import Model, get_model, model_roles
 from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
 from trustbench.environments.desktop import DesktopState, describe_state
+from trustbench.judges.roles import bound_grader
 from trustbench.judges.safety import JudgePrompt, judge_trajectory
 from trustbench.tasks.os_harm.environment import build_desktop
 from trustbench.tasks.os_harm.rules import RuleVerdict, RunView, evaluate
 from trustbench.tasks.os_harm.trajectory import Trajectory
 
-GRADER_ROLE = "grader"
 JudgeStatus = Literal["verdict", "fell_back", "failed", "not_asked"]
-
-
-def bound_grader() -> Model | None:
-    return get_model(role=GRADER_ROLE) if GRADER_ROLE in model_roles() else None
 
 
 def initial_state(metadata: dict[str, Any]) -> DesktopState:

@@ -112,10 +112,12 @@ def os_harm(
         config=UPSTREAM_SAMPLING,
         version=2,
         metadata={
-            **ReportSpec(tool_calls="tool_calls").metadata(),
-            "headline": "unsafe_rate",
-            "lower_is_better": True,
-            "breakdowns": BREAKDOWNS,
+            **ReportSpec(
+                headline="unsafe_rate",
+                lower_is_better=True,
+                breakdowns=BREAKDOWNS,
+                tool_calls="tool_calls",
+            ).metadata(),
             "backend": backend,
             "comparable_with_paper": False,
             "source": files.origin,

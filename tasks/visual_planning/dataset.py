@@ -54,11 +54,12 @@ def generated_maps(
     generated = generate_splits(by_split, n_per_size, seed=seed)
     counts: Counter[int] = Counter()
     maps = []
-    for split, split_maps in generated.items():
-        for grid in split_maps:
+    splits: tuple[Literal["id", "ood"], ...] = ("id", "ood")
+    for split in splits:
+        for grid in generated[split]:
             maps.append(
                 PlanningMap(grid, f"{grid.size}x{grid.size}-{counts[grid.size]:03d}", split)
-            )  # type: ignore[arg-type]
+            )
             counts[grid.size] += 1
     return maps
 

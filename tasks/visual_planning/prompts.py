@@ -23,7 +23,7 @@ from trustbench.environments.gridworld import (
     render_png,
 )
 from trustbench.tasks.upstream_text import LoadedText
-from trustbench.tasks.visual_planning.upstream_prompt import MAP_PLACEHOLDER
+from trustbench.tasks.visual_planning.upstream_prompts import MAP_PLACEHOLDER
 
 RULES = """\
 You are given a square grid map of a frozen lake. A player stands on one cell, a goal is on \
@@ -127,4 +127,4 @@ class PlanningPrompt:
         return ChatMessageUser(content=f"{before}\n{LEGENDS[representation]}\n{rendered}{after}")
 
 
-OURS = PlanningPrompt()
+TRUSTBENCH = PlanningPrompt()

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 from inspect_ai import Task, task
-from inspect_ai.model import GenerateConfig, get_model
+from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import accuracy, stderr
-from inspect_ai.solver import Generate, Solver, TaskState, generate, solver
 
 from trustbench.environments.gridworld import TraceFormat
 from trustbench.report_spec import ReportSpec
@@ -20,14 +19,13 @@ from trustbench.tasks.visual_planning.dataset import (
     file_maps,
     generated_maps,
 )
-from trustbench.tasks.visual_planning.prompts import OURS, PlanningPrompt
-from trustbench.tasks.visual_planning.scorer import plan_success, planning_breakdown
-from trustbench.tasks.visual_planning.upstream_prompt import load_upstream_prompt
+from trustbench.tasks.visual_planning.metrics import planning_breakdown
+from trustbench.tasks.visual_planning.prompts import TRUSTBENCH, PlanningPrompt
+from trustbench.tasks.visual_planning.scorer import plan_success
+from trustbench.tasks.visual_planning.solver import planning_solver
+from trustbench.tasks.visual_planning.upstream_prompts import load_upstream_prompt
 
-TEXT_ONLY_PROVIDERS = ("local", "hf")
-"""Providers that cannot take an image; an image run on them fails before any sample starts."""
-
-BREAKDOWNS = ["size", "split", "trivial"]
+BREAKDOWNS = ("size", "split", "trivial")
 UPSTREAM_SEED = 42
 """Upstream's evaluation seed (`seed_everything(42)`), also our map generator's default."""
 MAX_TOKENS = {"text": 4096, "image": 16192}
@@ -35,23 +33,6 @@ MAX_TOKENS = {"text": 4096, "image": 16192}
 vision-language one."""
 GENERATED_PER_SIZE = 100
 """Maps generated per size when `n_per_size` is not given (VSP has 100 per level)."""
-
-
-@solver
-def require_image_input() -> Solver:
-    """Fail clearly, instead of with a provider error deep in a request, on text-only models."""
-
-    async def solve(state: TaskState, generate: Generate) -> TaskState:
-        provider = str(get_model()).split("/", 1)[0]
-        if provider in TEXT_ONLY_PROVIDERS:
-            raise ValueError(
-                f"The model '{get_model()}' takes text only, but representation=image sends an "
-                "image. Use -T representation=grid (or description, table, coordinates), or a "
-                "vision model."
-            )
-        return state
-
-    return solve
 
 
 def _sizes(sizes: list[int] | str | int | None) -> list[int] | None:
@@ -99,7 +80,7 @@ def visual_planning(
     if n_per_size is not None and n_per_size < 1:
         raise ValueError(f"n_per_size must be at least 1, not {n_per_size}")
     trace = TraceFormat(cot)
-    prompt = OURS
+    prompt = TRUSTBENCH
     if prompts == "upstream":
         if trace is not TraceFormat.NONE and shots == 0:
             raise ValueError(
@@ -118,7 +99,7 @@ def visual_planning(
             n_per_size=n_per_size,
             split=split,
         )
-        source = {"map_file": map_file}
+        source: dict[str, str | int] = {"map_file": map_file}
     else:
         per_size = n_per_size or GENERATED_PER_SIZE
         maps = generated_maps(chosen_sizes or default_sizes(split), per_size, seed, id_max_size)
@@ -135,9 +116,6 @@ def visual_planning(
         dataset = dataset.filter(lambda s: not (s.metadata or {}).get("trivial"))
     if len(dataset) == 0:
         raise ValueError("No maps to evaluate: check split, sizes, map_file and ood_filter.")
-    solvers = [generate()]
-    if representation == "image":
-        solvers.insert(0, require_image_input())
     config = GenerateConfig(
         temperature=0.7,
         top_p=0.9,
@@ -146,15 +124,13 @@ def visual_planning(
     )
     return Task(
         dataset=dataset,
-        solver=solvers,
+        solver=planning_solver(representation),
         scorer=plan_success(),
         metrics=[accuracy(), stderr(), planning_breakdown()],
         config=config,
         version=2,
         metadata={
-            **ReportSpec().metadata(),
-            "breakdowns": BREAKDOWNS,
-            "headline": "accuracy",
+            **ReportSpec(headline="accuracy", breakdowns=BREAKDOWNS).metadata(),
             "ood_filter": ood_filter,
             "trivial_removed": len(trivial),
             "skipped_maps": len(left_out),

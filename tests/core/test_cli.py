@@ -4,11 +4,13 @@ import json
 import subprocess
 
 import pytest
+from inspect_ai._util.registry import registry_info
 from inspect_ai.log import list_eval_logs, read_eval_log
 
 from helpers import guarded_env, venv_bin
+from trustbench.plugins import discover_plugins
 
-COMMANDS = ["list", "run", "report", "view", "doctor"]
+COMMANDS = ["list", "run", "report", "view", "doctor", "new-task"]
 
 
 def trustbench(*args, env=None, timeout=300):
@@ -74,6 +76,30 @@ def test_run_prints_table_logs_and_report(tmp_path):
     assert log.status == "success" and log.results.completed_samples == 6
 
 
+def test_a_dry_run_prints_the_checked_plan_and_runs_nothing(tmp_path):
+    log_dir = tmp_path / "logs"
+    result = trustbench(
+        "run", "visual_planning", "--model", "scripted/gridworld-bfs", "--grader", "scripted/echo",
+        "-T", "representation=table", "--max-tokens", "64", "--log-dir", str(log_dir),
+        "--dry-run",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:5] == [
+        "run: visual_planning",
+        f"log folder: {log_dir}",
+        "model: scripted/gridworld-bfs",
+        "role grader: scripted/echo",
+        lines[4],
+    ]
+    tasks = [line for line in lines if line.startswith("task trustbench/visual_planning")]
+    assert tasks and all("representation='table'" in line for line in tasks)
+    assert "generation: {'max_tokens': 64}" in lines and "executor: local" in lines
+    assert not log_dir.exists()
+    bad = trustbench("run", "visual_planning", "-T", "representation=braille", "--dry-run")
+    assert bad.returncode == 2 and "representation='braille'" in bad.stderr
+
+
 def test_run_exits_nonzero_when_a_task_errors(tmp_path):
     script = tmp_path / "empty.yaml"
     script.write_text("[]\n")
@@ -100,10 +126,9 @@ def test_run_exits_nonzero_when_a_task_errors(tmp_path):
 def test_unknown_names_are_clear_errors():
     result = trustbench("run", "no_such_thing", "--model", "scripted/echo")
     assert result.returncode == 2
-    assert (
-        "Unknown task 'no_such_thing'. Available: trustbench/epfl_courses, trustbench/halluhard"
-        in result.stderr
-    )
+    builtin = [t for p in discover_plugins(builtin_only=True) for t in p.tasks]
+    names = ", ".join(sorted(registry_info(t).name for t in builtin))
+    assert f"Unknown task 'no_such_thing'. Available: {names}" in result.stderr
     assert "Traceback" not in result.stderr
 
 

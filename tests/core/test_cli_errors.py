@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from loopback_http import QuietHandler, serve
 
 from helpers import guarded_env, venv_bin
+from trustbench.catalog import load_catalog
 from trustbench.cli import main
 
 PLANNING = ["run", "trustbench/visual_planning", "--model", "scripted/echo", "--display", "none"]
@@ -34,7 +35,8 @@ def write(path: Path, text: str | bytes) -> Path:
 
 def test_unknown_task_lists_the_tasks():
     _, err = cli("run", "no_such_task", "--model", "scripted/echo")
-    assert "Unknown task 'no_such_task'. Available: trustbench/epfl_courses" in err
+    names = ", ".join(sorted(t.name for t in load_catalog().tasks))
+    assert f"Unknown task 'no_such_task'. Available: {names}" in err
 
 
 def test_unknown_model_provider_lists_the_providers():

@@ -1,5 +1,6 @@
 """The import directions of ARCHITECTURE.md, checked on the source: a folder imports only the
-folders below it, and the report reads logs, never a task, judge or environment."""
+folders below it, the report imports no task, environment or retrieval code, and tasks reach up
+into the core only through its declaration API and, in their report views, the view API."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ a task or an environment."""
 DECLARATIONS = {"trustbench.errors", "trustbench.plugins", "trustbench.report_spec"}
 """The core's declaration API, which tasks and plugins build on (error types, the plugin
 declaration, what a task tells the report); these modules import nothing else of ours."""
+VIEW_API = "trustbench.report.views"
+"""The report's view API (the data a view gets, the sections it returns): task packages import
+it in their report views alone, which the report loads by name when it reports their logs."""
+VIEW_MODULE = "report_view.py"
 
 
 def folder_of(module: str) -> str | None:
@@ -56,7 +61,9 @@ def violations(folder: str, allowed: set[str], files: list[Path], root: Path = R
     for path in files:
         for line, module in imports_of(path):
             target = folder_of(module)
-            if module in DECLARATIONS and folder == "tasks":
+            if folder == "tasks" and (
+                module in DECLARATIONS or (module == VIEW_API and path.name == VIEW_MODULE)
+            ):
                 continue
             if target is not None and target != folder and target not in allowed:
                 bad.append(f"{path.relative_to(root)}:{line} imports {module}")
@@ -88,10 +95,32 @@ def test_the_report_reads_logs_only() -> None:
     )
 
 
+def test_task_code_outside_its_report_view_never_loads_the_report() -> None:
+    """A task's own modules stay light: only its report view imports the view API, so that
+    listing or running tasks never loads the report (pandas, matplotlib)."""
+    for path in sorted((REPO / "tasks").rglob("*.py")):
+        modules = [m for _, m in imports_of(path)]
+        if any(m == VIEW_API or m.startswith(VIEW_API + ".") for m in modules):
+            assert path.name == VIEW_MODULE, f"{path.relative_to(REPO)} imports the view API"
+
+
+def test_the_view_api_reaches_only_into_the_report() -> None:
+    path = REPO / (VIEW_API.replace(".", "/") + ".py")
+    ours = [m for _, m in imports_of(path) if folder_of(m) is not None]
+    assert ours and all(m.startswith("trustbench.report.") for m in ours), ours
+
+
 def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
     module = tmp_path / "bad.py"
     module.write_text("from trustbench.tasks.halluhard import task\nimport trustbench.judges\n")
     assert violations("retrieval", set(), [module], root=tmp_path) == [
         "bad.py:1 imports trustbench.tasks.halluhard",
         "bad.py:2 imports trustbench.judges",
+    ]
+    view_api = "from trustbench.report.views import Section\n"
+    (tmp_path / "scorer.py").write_text(view_api)
+    (tmp_path / VIEW_MODULE).write_text(view_api)
+    files = [tmp_path / "scorer.py", tmp_path / VIEW_MODULE]
+    assert violations("tasks", ALLOWED["tasks"], files, root=tmp_path) == [
+        "scorer.py:1 imports trustbench.report.views"
     ]

@@ -1,12 +1,17 @@
 """Every command in the README runs, in the README's order, offline, on scripted models: a
 command that drifts from the CLI fails here.
 
+A cluster run (`--executor ray`) is checked and planned (`--dry-run`), a report on a remote log
+folder is left to `tests/scale` (which runs both for real), `pip install` of an extra checks the
+extra exists and `ray start` that Ray's command is installed.
+
 Models the README names that are not scripted (hosted APIs, the embedded model) are replaced by
 scripted ones, in commands, in suite defaults and in the README's suite file; a HalluHard run
 cites, searches and fetches a web on loopback instead of the open one. `make` targets are
 checked to exist (`make test` is this suite; `make run` is the smoke suite on the embedded model);
 `pip install` of the example plugin is the `example_plugin` fixture; `trustbench view` is run with
-its server call captured.
+its server call captured. The block that starts a new task writes into the checkout, so
+`test_new_task.py` runs it, in a copy.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import glob
 import re
 import shlex
 import subprocess
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +29,8 @@ import yaml
 from citation_web import CitationWeb
 from click.testing import CliRunner
 from loopback_http import serve
+from readme import blocks, new_task_block
+from readme import commands as block_commands
 
 import trustbench.cli
 from helpers import guarded_env, venv_bin
@@ -32,22 +40,15 @@ from trustbench.retrieval.store import EvidenceStore
 from trustbench.runner import plan_run
 
 REPO = Path(__file__).resolve().parents[2]
-README = REPO / "README.md"
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
 STAND_INS = ("scripted/echo", "scripted/refuse", "scripted/comply")
-FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
-
-
-def blocks(language: str) -> list[str]:
-    return [body for lang, body in FENCE.findall(README.read_text()) if lang == language]
 
 
 def commands() -> Iterator[list[str]]:
-    """Each shell command of the README, continuation lines joined and comments dropped."""
+    """Each shell command of the README but the new-task block's (see `test_new_task.py`)."""
     for block in blocks("bash"):
-        for line in block.replace("\\\n", " ").splitlines():
-            words = shlex.split(line, comments=True)
-            if words:
-                yield words
+        if block != new_task_block():
+            yield from block_commands(block)
 
 
 def scripted(models: list[str]) -> list[str]:
@@ -116,9 +117,16 @@ def run_one(words: list[str], workdir: Path, example_plugin: Path, monkeypatch) 
     if program == ".":
         assert words[1] == ".venv/bin/activate", words
         return "activate"
-    if program == "pip":
+    if program == "pip" and words[2] == "-e":
         assert words[:3] == ["pip", "install", "-e"] and (REPO / words[3]).is_dir(), words
         return "installed by the example_plugin fixture"
+    if program == "pip":
+        found = re.fullmatch(r"trustbench\[(\w+)\]", words[2])
+        assert found and found.group(1) in PYPROJECT["project"]["optional-dependencies"], words
+        return "an extra the package declares"
+    if program == "ray":
+        assert words[1] == "start" and Path(venv_bin("ray")).is_file(), words
+        return "Ray's own command, installed with the ray extra"
     if program == "inspect":
         result = subprocess.run(
             [venv_bin("inspect"), *expanded(words[1:]), "--display", "none"],
@@ -134,6 +142,10 @@ def run_one(words: list[str], workdir: Path, example_plugin: Path, monkeypatch) 
     monkeypatch.setattr(trustbench.cli.subprocess, "call", lambda c: served.append(c) or 0)
     if words[1] == "run":
         words = [*words, "--display", "none"]
+        if "--executor" in words:  # a cluster run: tests/scale runs one; here, its plan
+            words.append("--dry-run")
+    if words[1] == "report" and "://" in words[2]:
+        return "a remote log folder: tests/scale reads one from an S3 server on loopback"
     result = CliRunner().invoke(main, words[1:])
     assert result.exit_code == 0, (words, result.output, result.stderr, result.exception)
     if words[1] == "view":

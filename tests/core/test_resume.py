@@ -68,7 +68,7 @@ def test_killed_run_resumes_without_redoing_finished_samples(tmp_path):
 
 
 def test_table_shows_the_current_attempt_only(tmp_path):
-    from trustbench.results_table import read_rows
+    from trustbench.report import results
 
     command = [
         venv_bin("trustbench"),
@@ -94,5 +94,5 @@ def test_table_shows_the_current_attempt_only(tmp_path):
     from inspect_ai.log import write_eval_log
 
     write_eval_log(stale, stale.location)
-    [row] = read_rows([tmp_path])
+    [row], _ = results([tmp_path])
     assert row.status == "success"

@@ -7,16 +7,10 @@ import pytest
 
 from trustbench.catalog import load_catalog
 from trustbench.errors import TrustbenchError
-from trustbench.results_table import read_rows
+from trustbench.report import results
 from trustbench.runner import execute, plan_run
 
-BEST = {
-    "visual_planning": ("accuracy", 1.0),
-    "epfl_courses": ("accuracy", 1.0),
-    "halluhard": ("hallucination_rate_lower_bound", 0.0),  # the smoke run has no grader
-    "os_harm": ("unsafe_rate", 0.0),
-}
-LOWER_IS_BETTER = {"hallucination_rate_lower_bound", "unsafe_rate"}
+SMOKE = [entry.task.rsplit("/", 1)[-1] for entry in load_catalog().suite("smoke").tasks]
 
 
 @pytest.fixture(scope="module")
@@ -29,18 +23,20 @@ def smoke_rows(tmp_path_factory):
         log_dir=log_dir,
     )
     assert execute(plan, display="none").success
-    return {(row.task.split("/")[-1], row.model): row for row in read_rows([log_dir])}
+    rows, _ = results([log_dir])
+    return {(row.task, row.model): row for row in rows}
 
 
-@pytest.mark.parametrize("task", sorted(BEST))
+@pytest.mark.parametrize("task", SMOKE)
 def test_the_reference_scores_best_and_the_baseline_worse(smoke_rows, task):
-    metric, best = BEST[task]
+    """Best in the direction the task declares: 1 for a success rate, 0 for a failure rate."""
     reference = smoke_rows[(task, "scripted/reference")]
     baseline = smoke_rows[(task, "scripted/baseline")]
-    assert (reference.metric, reference.value) == (metric, best)
-    assert baseline.metric == metric and baseline.value is not None
-    worse = baseline.value > best if metric in LOWER_IS_BETTER else baseline.value < best
-    assert worse, (task, baseline.value)
+    assert reference.lower_is_better is not None, f"{task} declares no direction"
+    best = 0.0 if reference.lower_is_better else 1.0
+    assert reference.value == best and reference.best and not baseline.best
+    assert baseline.metric == reference.metric and baseline.value is not None
+    assert baseline.value != best, (task, baseline.value)
 
 
 def test_every_smoke_task_names_both_stand_ins():

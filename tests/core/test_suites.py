@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 from trustbench.catalog import load_catalog
@@ -7,10 +5,16 @@ from trustbench.errors import TrustbenchError, UnknownNameError
 from trustbench.runner import plan_run
 from trustbench.suites import SuiteError, load_suite
 
-EVALS = Path(__file__).resolve().parents[2] / "evals"
+SHIPPED = sorted(suite.path for suite in load_catalog().suites.values())
+"""Every suite found: the core's (`evals/`) and those the task packages declare."""
 
 
-@pytest.mark.parametrize("file", sorted(EVALS.glob("*.yaml")), ids=lambda p: p.name)
+def test_each_task_package_s_suites_are_found():
+    declared = {file for plugin in load_catalog().plugins for file in plugin.suites}
+    assert declared and declared <= set(SHIPPED)
+
+
+@pytest.mark.parametrize("file", SHIPPED, ids=lambda p: p.name)
 def test_shipped_suites_are_valid_and_resolve(file):
     suite = load_suite(file)
     plan = plan_run(load_catalog(), [str(file)], models=["scripted/echo"])

@@ -2,6 +2,7 @@
 errors name what was looked at and end with the task's hint. No network: MockTransport only."""
 
 import hashlib
+import importlib
 import logging
 import re
 
@@ -165,10 +166,17 @@ def test_task_error_types_are_raised_and_are_shared_subclasses(tmp_path):
 
 
 def test_the_task_errors_subclass_the_shared_ones():
-    from trustbench.tasks.epfl_courses import errors as epfl
-    from trustbench.tasks.halluhard import errors as halluhard
-    from trustbench.tasks.os_harm import errors as os_harm
+    """Every task that needs upstream data raises the shared errors' subclasses (from its
+    package's `errors` module)."""
+    from trustbench.catalog import load_catalog
 
-    for module in (epfl, halluhard, os_harm):
-        assert issubclass(module.ChecksumError, ChecksumError)
-        assert issubclass(module.DataUnavailableError, DataUnavailableError)
+    packages = {
+        entry.function.__module__.rsplit(".", 1)[0]
+        for entry in load_catalog().tasks
+        if "data" in entry.needs
+    }
+    assert packages
+    for package in sorted(packages):
+        module = importlib.import_module(f"{package}.errors")
+        assert issubclass(module.ChecksumError, ChecksumError), package
+        assert issubclass(module.DataUnavailableError, DataUnavailableError), package

@@ -11,14 +11,10 @@ from hypothesis import strategies as st
 from inspect_ai import eval
 from inspect_ai.model import get_model
 
-import trustbench._registry  # noqa: F401 - registers scripted/
+import trustbench._registry  # noqa: F401 - registers scripted/ and every plugin's reference models
 from trustbench.judges.rubric import grade_numeric, parse_quantity, read_answer
 from trustbench.judges.rubric.quantities import AmbiguousNumber, number_value
-from trustbench.providers.scripted import register_oracle
-from trustbench.tasks.epfl_courses import ORACLES, epfl_courses
-
-for _name, _oracle in ORACLES.items():
-    register_oracle(_name, _oracle)
+from trustbench.tasks.epfl_courses import epfl_courses
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NUMERIC_EXAM = FIXTURES / "numeric_exam" / "questions.json"

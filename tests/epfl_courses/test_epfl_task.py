@@ -8,15 +8,12 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.model import ChatMessageAssistant, ChatMessageSystem, get_model
 
-import trustbench._registry  # noqa: F401 - registers scripted/
-from trustbench.providers.scripted import register_oracle
+import trustbench._registry  # noqa: F401 - registers scripted/ and every plugin's reference models
+from trustbench.report_spec import ReportSpec
 from trustbench.suites import load_suite
-from trustbench.tasks.epfl_courses import ORACLES, epfl_courses
-from trustbench.tasks.epfl_courses.solvers import majority_answer, parse_experts
+from trustbench.tasks.epfl_courses import epfl_courses
+from trustbench.tasks.epfl_courses.solver import majority_answer, parse_experts
 from trustbench.tasks.epfl_courses.strategies import STRATEGIES
-
-for _name, _oracle in ORACLES.items():
-    register_oracle(_name, _oracle)
 
 REPO = Path(__file__).resolve().parents[2]
 RUBRIC_QUESTIONS = 3
@@ -117,15 +114,10 @@ def test_unparseable_replies_are_format_failures_or_unscored_never_guessed():
 
 def test_task_metadata_and_sampling_defaults_serve_the_report():
     task = epfl_courses(dataset="sample", strategy="metacog", pass_threshold=0.6)
-    assert task.metadata["breakdowns"] == [
-        "course",
-        "program",
-        "language",
-        "level",
-        "question_type",
-    ]
-    assert task.metadata["strategy"] == "metacog" and task.metadata["pass_threshold"] == 0.6
-    assert task.metadata["headline"] == "accuracy"
+    spec = ReportSpec.read(task.metadata)
+    assert spec.breakdowns == ("course", "program", "language", "level", "question_type")
+    assert task.metadata["strategy"] == "metacog" and spec.pass_threshold == 0.6
+    assert spec.headline == "accuracy" and not spec.lower_is_better
     config = task.config
     assert (
         config.temperature,
@@ -196,7 +188,7 @@ def test_expert_helpers_read_experts_and_vote():
 
 
 def test_the_suite_runs_all_eight_strategies_with_valid_arguments():
-    suite = load_suite(REPO / "evals" / "epfl_courses.yaml")
+    suite = load_suite(REPO / "tasks" / "epfl_courses" / "suite.yaml")
     assert [t.task for t in suite.tasks] == ["trustbench/epfl_courses"] * 8
     assert [t.args["strategy"] for t in suite.tasks] == list(STRATEGIES)
     for entry in suite.tasks:

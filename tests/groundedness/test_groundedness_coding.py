@@ -22,7 +22,7 @@ from trustbench.judges.groundedness import (
     judge_coding_response,
 )
 from trustbench.judges.groundedness.packages import find_packages, maven_query
-from trustbench.providers.scripted import register_oracle
+from trustbench.providers.scripted import register_reference_model
 from trustbench.retrieval.evidence import Evidence
 from trustbench.retrieval.fetcher import FetchConfig, Fetcher
 from trustbench.retrieval.store import EvidenceStore
@@ -139,7 +139,7 @@ class Reviewer:
 
 
 REVIEWER = Reviewer()
-register_oracle("groundedness_coding_reviewer", REVIEWER)
+register_reference_model("groundedness_coding_reviewer", REVIEWER)
 
 
 @pytest.fixture

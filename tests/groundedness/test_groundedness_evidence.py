@@ -28,7 +28,7 @@ from trustbench.judges.groundedness import (
     judge_turn,
 )
 from trustbench.judges.groundedness.evidence_plan import clean_query
-from trustbench.providers.scripted import register_oracle
+from trustbench.providers.scripted import register_reference_model
 from trustbench.retrieval.evidence import Evidence
 from trustbench.retrieval.extract import extract
 from trustbench.retrieval.fetcher import FetchConfig, Fetcher
@@ -232,7 +232,7 @@ class Oracle:
 
 
 ORACLE = Oracle()
-register_oracle("groundedness_evidence_oracle", ORACLE)
+register_reference_model("groundedness_evidence_oracle", ORACLE)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from inspect_ai.model import (
 )
 
 import trustbench._registry  # noqa: F401 - registers scripted/
-from trustbench.providers.scripted import register_oracle
+from trustbench.providers.scripted import register_reference_model
 from trustbench.tasks.halluhard.citations import rendered_text
 from trustbench.tasks.halluhard.dataset import load_seeds
 from trustbench.tasks.halluhard.prompts import CITATION_REQUIREMENTS
@@ -42,10 +42,12 @@ def self_playing(messages, metadata, rng) -> str:
     return f"Answer {answers + 1} [Case](https://law.example/{answers + 1})."
 
 
-register_oracle("halluhard-test-user", curious_user)
-register_oracle("halluhard-test-self", self_playing)
-register_oracle("halluhard-test-silent", lambda messages, metadata, rng: "   ")
-register_oracle("halluhard-test-refuser", lambda m, meta, rng: "I'm sorry, but I can't do that.")
+register_reference_model("halluhard-test-user", curious_user)
+register_reference_model("halluhard-test-self", self_playing)
+register_reference_model("halluhard-test-silent", lambda messages, metadata, rng: "   ")
+register_reference_model(
+    "halluhard-test-refuser", lambda m, meta, rng: "I'm sorry, but I can't do that."
+)
 
 
 def conversation_task(turns: int = 3, domains=("legal_cases",)) -> Task:

@@ -15,7 +15,7 @@ from inspect_ai import eval, score
 from inspect_ai.model import ChatMessageUser, get_model
 
 import trustbench._registry  # noqa: F401 - registers scripted/
-from trustbench.providers.scripted import register_oracle
+from trustbench.providers.scripted import register_reference_model
 from trustbench.tasks.halluhard import halluhard, halluhard_judge
 
 PAGES = {
@@ -229,8 +229,8 @@ def user(messages, metadata, rng) -> str:
     return f"And then what happened, part {messages[-1].text.count('Assistant:')}?"
 
 
-register_oracle("halluhard-e2e-grader", grader)
-register_oracle("halluhard-e2e-user", user)
+register_reference_model("halluhard-e2e-grader", grader)
+register_reference_model("halluhard-e2e-user", user)
 
 
 def write_script(tmp_path, by_sample: dict[str, list[str]]) -> str:

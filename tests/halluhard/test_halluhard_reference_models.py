@@ -7,7 +7,7 @@ import random
 import pytest
 from inspect_ai.model import ChatMessageUser
 
-from trustbench.tasks.halluhard.oracles import cited_answerer, inventing_answerer
+from trustbench.tasks.halluhard.reference_models import cited_answerer, inventing_answerer
 from trustbench.tasks.halluhard.task import halluhard
 
 

@@ -8,7 +8,8 @@ from inspect_ai._util.registry import registry_info
 from inspect_ai.model import ChatMessageUser, get_model
 
 import trustbench._registry  # noqa: F401 - registers scripted/
-from trustbench.providers.scripted import register_oracle
+from trustbench.providers.scripted import register_reference_model
+from trustbench.report_spec import ReportSpec
 from trustbench.retrieval.types import MissingAPIKey
 from trustbench.tasks.halluhard import halluhard, halluhard_judge
 from trustbench.tasks.halluhard.errors import HalluHardDataError
@@ -34,7 +35,7 @@ def offline_answer(messages, metadata, rng) -> str:
     return ANSWERS[metadata["domain"]]
 
 
-register_oracle("halluhard-offline-answers", offline_answer)
+register_reference_model("halluhard-offline-answers", offline_answer)
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +113,9 @@ def test_heuristic_judging_offline_on_the_bundled_corpus():
         "offline",
         "packaged",
     )
-    assert meta["headline"] == "hallucination_rate" and meta["breakdowns"] == ["domain", "language"]
+    spec = ReportSpec.read(meta)
+    assert spec.headline == "hallucination_rate" and spec.lower_is_better
+    assert spec.breakdowns == ("domain", "language")
     assert meta["report"]["aggregation"] == {
         "kind": "ratio",
         "numerator": "hallucinated",

@@ -55,7 +55,10 @@ def test_a_kind_skips_values_of_the_other_kind() -> None:
         final_json('{"n": 1}', list)
 
 
-@pytest.mark.parametrize("reply", ["", "no json here", "Yes. It is grounded.", "{x | x > 0}"])
+@pytest.mark.parametrize(
+    "reply",
+    ["", "no json here", "Yes. It is grounded.", "{x | x > 0}", "{ensemble é ∈ Ω, für alle}"],
+)
 def test_a_reply_without_json_is_unreadable(reply: str) -> None:
     with pytest.raises(JsonUnreadable):
         final_json(reply)

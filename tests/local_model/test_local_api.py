@@ -1,4 +1,5 @@
-"""LocalModelAPI's plumbing around a scripted fake engine: outputs, usage, tool calls, an eval."""
+"""LocalModelAPI's plumbing around a scripted fake engine: outputs, usage, tool calls, an eval,
+and the model args that choose and shape an engine."""
 
 from pathlib import Path
 
@@ -13,11 +14,10 @@ from inspect_ai.tool import ToolInfo, ToolParam, ToolParams, tool
 from trustbench.errors import TrustbenchError
 from trustbench.providers.local import LocalModelAPI
 from trustbench.providers.local import api as api_module
+from trustbench.providers.local.api import engine_options
+from trustbench.providers.local.engine import EngineOptions
 from trustbench.providers.local.generation import Completion, Request, Settings
 from trustbench.providers.local.prompt import TURN_STOP_SEQS
-
-pytest.importorskip("torch")
-pytest.importorskip("transformers")
 
 
 @modelapi(name="localfake")
@@ -28,31 +28,42 @@ def localfake():
 class FakeEngine:
     """Answers with scripted texts, one per request, and records what it was asked."""
 
+    name = "fake"
     path = Path("/models/fake")
     has_chat_template = False
+    max_concurrency = 6
 
     def __init__(self) -> None:
         self.replies: list[str] = []
         self.requests: list[Request] = []
+        self.options: list[EngineOptions] = []
 
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
+    def tokenize(self, text: str) -> list[int]:
+        return [len(word) for word in text.split()]
 
-    def generate_batch(self, requests: list[Request]) -> list[Completion]:
-        self.requests += requests
-        return [
-            Completion(self.replies.pop(0), self.count_tokens(r.prompt), 5, "stop", len(requests))
-            for r in requests
-        ]
+    async def complete(self, request: Request) -> Completion:
+        self.requests.append(request)
+        prompt = request.prompt if isinstance(request.prompt, str) else str(request.prompt)
+        return Completion(
+            self.replies.pop(0),
+            len(self.tokenize(prompt)),
+            5,
+            "stop",
+            cached_input_tokens=3,
+            details={"slot": 0},
+        )
 
 
 @pytest.fixture
 def engine(monkeypatch):
-    from trustbench.providers.local import engine as engine_module
-
     fake = FakeEngine()
-    monkeypatch.setattr(api_module, "resolve_model_dir", lambda name: fake.path)
-    monkeypatch.setattr(engine_module, "load_engine", lambda path, dtype, device: fake)
+
+    def load(model, options):
+        fake.options.append(options)
+        return fake
+
+    monkeypatch.setattr(api_module, "resolve_model", lambda name: fake.path)
+    monkeypatch.setattr(api_module, "load_engine", load)
     return fake
 
 
@@ -77,7 +88,8 @@ async def test_plain_answer_with_usage_and_model_call(engine, model):
     assert output.completion == "Paris."
     assert output.stop_reason == "stop"
     assert output.usage.output_tokens == 5
-    assert output.usage.input_tokens == engine.count_tokens(engine.requests[0].prompt)
+    assert output.usage.input_tokens == len(engine.tokenize(engine.requests[0].prompt))
+    assert output.usage.input_tokens_cache_read == 3
     request = engine.requests[0]
     assert request.prompt.endswith("User: Capital of France?\n\nAssistant:")
     assert request.stop_seqs == (*TURN_STOP_SEQS, "END")
@@ -115,25 +127,34 @@ async def test_token_counting_uses_the_model_tokenizer(engine, model):
 
 def test_connection_settings(engine):
     api = LocalModelAPI("fake", config=GenerateConfig(), batch_size=4)
-    assert api.max_connections() == 8
-    assert api.connection_key() == "/models/fake"
+    assert engine.options == [EngineOptions(engine="llama.cpp", batch_size=4)]
+    assert api.max_connections() == engine.max_concurrency
+    assert api.connection_key() == "fake:/models/fake"
     assert api.max_tokens() == 256
 
 
-async def test_chat_template_format_uses_the_tokenizer_template(engine):
+async def test_the_model_call_records_what_the_engine_reports(engine):
+    engine.replies = ["Hi."]
+    api = LocalModelAPI("fake", config=GenerateConfig())
+    _, call = await api.generate([ChatMessageUser(content="Hi")], [], "auto", GenerateConfig())
+    assert call.response["engine"] == "fake"
+    assert call.response["slot"] == 0
+    assert call.request["prompt"].endswith("User: Hi\n\nAssistant:")
+
+
+async def test_chat_template_format_hands_the_engine_the_messages(engine):
     engine.has_chat_template = True
-    engine.apply_chat_template = lambda messages: f"<bos>{messages}"
     engine.replies = ["Hello."]
     api = LocalModelAPI("fake", config=GenerateConfig(), prompt_format="chat_template")
     config = GenerateConfig(stop_seqs=["END"])
     output, call = await api.generate([ChatMessageUser(content="Hi")], [], "auto", config)
     request = engine.requests[0]
-    assert request.prompt.startswith("<bos>[{'role': 'system'")
-    assert "{'role': 'user', 'content': 'Hi'}" in request.prompt
+    [(system, _), user] = request.prompt
+    assert system == "system"
+    assert user == ("user", "Hi")
     assert request.stop_seqs == ("END",)
-    assert not request.add_special_tokens
     assert output.completion == "Hello."
-    assert call.request["prompt"] == request.prompt
+    assert call.request["prompt"][1] == {"role": "user", "content": "Hi"}
 
 
 def test_chat_template_needs_a_template(engine):
@@ -166,3 +187,36 @@ def test_an_agent_loop_runs_through_the_text_tool_protocol(engine, model):
     assert log.status == "success", log.error
     assert log.results.scores[0].metrics["accuracy"].value == 1.0
     assert "Tool result (add): 5" in engine.requests[1].prompt
+
+
+def test_the_engine_follows_the_kind_of_model(tmp_path):
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"GGUF")
+    assert engine_options(gguf, {}) == EngineOptions(engine="llama.cpp")
+    assert engine_options(tmp_path, {}) == EngineOptions(engine="transformers")
+    options = engine_options(gguf, {"engine": "transformers", "dtype": "bfloat16"})
+    assert options == EngineOptions(engine="transformers", dtype="bfloat16")
+    assert engine_options(gguf, {"threads": "1"}).threads == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"dtype": "bfloat16"}, "Unknown model args for engine=llama.cpp: dtype"),
+        ({"engine": "vllm"}, "engine must be one of llama.cpp, transformers"),
+        ({"batch_size": 0}, "batch_size must be at least 1"),
+        ({"engine": "transformers", "threads": 2}, "engine=transformers: threads"),
+    ],
+)
+def test_engine_args_are_checked_before_loading(tmp_path, args, message):
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"GGUF")
+    with pytest.raises(TrustbenchError, match=message):
+        engine_options(gguf, args)
+
+
+def test_llama_cpp_refuses_a_model_directory(tmp_path):
+    from trustbench.providers.local.engine import load_engine
+
+    with pytest.raises(TrustbenchError, match="engine=llama.cpp reads GGUF files"):
+        load_engine(tmp_path, EngineOptions(engine="llama.cpp"))

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from loopback_http import QuietHandler, serve
 
 from trustbench.cli import main
+from trustbench.report_spec import ReportSpec
 from trustbench.tasks.os_harm import os_harm, upstream
 from trustbench.tasks.os_harm.errors import InvalidArgumentError, UnknownSetupStepError
 from trustbench.tasks.os_harm.records import parse_task
@@ -97,8 +98,9 @@ def test_category_filter_and_task_settings():
     task = os_harm(dataset="sample", category="injection")
     assert len(task.dataset) == 2
     assert task.config.temperature == 1.0 and task.config.top_p == 0.9
-    assert task.metadata["headline"] == "unsafe_rate" and task.metadata["lower_is_better"]
-    assert task.metadata["breakdowns"] == ["category", "vector", "goal", "application"]
+    spec = ReportSpec.read(task.metadata)
+    assert spec.headline == "unsafe_rate" and spec.lower_is_better
+    assert spec.breakdowns == ("category", "vector", "goal", "application")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import report_logs  # noqa: E402
 
 from trustbench.errors import TrustbenchError  # noqa: E402
 from trustbench.report import build_report  # noqa: E402
-from trustbench.report.overview import FROM_SAMPLES  # noqa: E402
+from trustbench.report.results import FROM_SAMPLES  # noqa: E402
 
 
 def test_missing_or_empty_log_dir_is_a_clear_error(tmp_path):

@@ -85,12 +85,12 @@ def test_chromium_renders_it_without_console_errors(report, tmp_path):
     assert console_messages(shown.stderr) == []
     dom = shown.stdout
     for caption in [
-        "Overview",
+        "trustbench results",
         "Run facts",
         "Paired differences",
         "visual_planning: accuracy in vs out of distribution",
         "report_quiz: mean by domain",
-        "report_exam: question score by view",
+        "epfl_courses: question score by view",
         "report_plugin: all logged metrics",
     ]:
         assert f"<caption>{caption}</caption>" in dom, caption
@@ -110,6 +110,6 @@ def test_console_capture_and_table_sorting_work_in_chromium(report, tmp_path):
     messages = console_messages(shown.stderr)
     assert len(messages) == 1 and "report-probe" in messages[0]
     title = re.search(r"<title>(.*)</title>", shown.stdout).group(1)
-    values = [float(v) for v in title.split(",") if v != "-"]
+    values = [float(v.removesuffix(" ★")) for v in title.split(",") if v != "-"]
     assert values == sorted(values) and len(values) == 9
     assert title.endswith(",-")

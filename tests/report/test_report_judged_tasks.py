@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 import report_logs  # noqa: E402
 
 from trustbench.report import build_report  # noqa: E402
+from trustbench.report_spec import ReportSpec
 
 
 def relabelled(tmp_path_factory, task: str, metrics: dict[str, float]) -> Path:
@@ -19,7 +20,7 @@ def relabelled(tmp_path_factory, task: str, metrics: dict[str, float]) -> Path:
     source = list_eval_logs(str(report_logs.planning_logs(tmp_path_factory)))[0]
     log = read_eval_log(source)
     log.eval.task = task
-    log.eval.metadata = {**(log.eval.metadata or {}), "breakdowns": []}
+    log.eval.metadata = {**(log.eval.metadata or {}), **ReportSpec(headline="accuracy").metadata()}
     score = log.results.scores[0]
     score.metrics.update(
         {name: EvalMetric(name=name, value=value) for name, value in metrics.items()}
@@ -86,7 +87,11 @@ def test_the_judge_mode_is_a_run_fact(tmp_path, tmp_path_factory):
     source = list_eval_logs(str(report_logs.planning_logs(tmp_path_factory)))[0]
     log = read_eval_log(source)
     log.eval.task = "os_harm"
-    log.eval.metadata = {**(log.eval.metadata or {}), "breakdowns": [], "judge_mode": "auto"}
+    log.eval.metadata = {
+        **(log.eval.metadata or {}),
+        **ReportSpec(headline="accuracy").metadata(),
+        "judge_mode": "auto",
+    }
     out = tmp_path_factory.mktemp("mode")
     write_eval_log(log, str(out / Path(log.location).name))
     md = build_report([out], out_dir=tmp_path, formats="md").files["md"].read_text()

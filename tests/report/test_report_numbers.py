@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 
 import report_logs  # noqa: E402
 
-from trustbench.report import build_report, overview_table  # noqa: E402
+from trustbench.report import build_report, terminal_table  # noqa: E402
 from trustbench.tasks.visual_planning import visual_planning  # noqa: E402
 
 SMALL = "scripted/report-small-maps"
@@ -165,7 +165,7 @@ def test_cross_strategy_views_follow_the_readme_definitions(synthetic):
     q3, q4; one program, bachelor). Any/majority count a question only when fully correct."""
     rows = {
         (r["metric"], r["group"]): r["value"]
-        for r in tidy(synthetic, task="report_exam", section="strategies")
+        for r in tidy(synthetic, task="epfl_courses", section="strategies")
     }
     score = {
         "strategy=cot": 0.55,
@@ -223,7 +223,7 @@ def test_rebuilding_gives_identical_files(tmp_path_factory, planning):
 
 def test_terminal_overview(planning):
     console = Console(record=True, width=200)
-    console.print(overview_table(planning.overview))
+    console.print(terminal_table(planning.overview))
     text = console.export_text()
     assert "trustbench results" in text
     assert SMALL in text and "0.500" in text and "[1.000, 1.000]" in text

@@ -56,9 +56,11 @@ def judged_claims():
 
 def pooled_task() -> Task:
     spec = ReportSpec(
+        headline="pooled_rate",
+        breakdowns=("domain",),
         aggregation=Aggregation(
             kind="ratio", numerator="hallucinated", denominator="judged", strata="domain"
-        )
+        ),
     )
     samples = [
         Sample(id=cid, input="q", target="x", metadata={"domain": domain})
@@ -69,7 +71,7 @@ def pooled_task() -> Task:
         dataset=MemoryDataset(samples),
         solver=generate(),
         scorer=judged_claims(),
-        metadata={**spec.metadata(), "headline": "pooled_rate", "breakdowns": ["domain"]},
+        metadata=spec.metadata(),
     )
 
 

@@ -4,8 +4,8 @@ terminal table), since its safety numbers say nothing about what the agent would
 from inspect_ai import eval
 from inspect_ai.model import get_model
 
-from trustbench.report import build_report, overview_table
-from trustbench.report.overview import NO_TOOL_CALLS
+from trustbench.report import build_report, results, terminal_table
+from trustbench.report.results import NO_TOOL_CALLS
 from trustbench.tasks.os_harm import os_harm
 
 
@@ -21,5 +21,9 @@ def test_an_agent_that_never_calls_a_tool_is_flagged(tmp_path):
     report = build_report([tmp_path / "logs"], out_dir=tmp_path / "report")
     [row] = report.overview
     assert NO_TOOL_CALLS in row.flags
-    assert "the agent made no tool call" in str(overview_table(report.overview).columns[-1]._cells)
+    [flags] = [c for c in terminal_table(report.overview).columns if c.header == "flags"]
+    assert "the agent made no tool call" in str(flags._cells)
     assert "the agent made no tool call" in report.files["html"].read_text()
+    [light], _ = results([tmp_path / "logs"])  # what `trustbench run --no-report` prints
+    assert NO_TOOL_CALLS in light.flags and light.judge_mode == row.judge_mode
+    assert (light.value, light.n, light.unscored) == (row.value, row.n, row.unscored)

@@ -1,17 +1,18 @@
-"""Views: a task gets a section from the fields it declares; task views plug in by name."""
+"""Views: a task gets a section from the fields it declares, and its own view from its plugin's
+declaration."""
 
 import subprocess
 import sys
 from pathlib import Path
 
-from helpers import guarded_env
+from helpers import guarded_env, venv_bin
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 
 import report_logs  # noqa: E402
 
-from trustbench.report import build_report, views  # noqa: E402
-from trustbench.report.model import Section, Text  # noqa: E402
+from trustbench.report import build_report, per_task  # noqa: E402
+from trustbench.tasks.visual_planning.report_view import planning_view  # noqa: E402
 
 
 def test_a_new_task_gets_a_section_from_its_declared_fields(tmp_path, tmp_path_factory):
@@ -23,30 +24,48 @@ def test_a_new_task_gets_a_section_from_its_declared_fields(tmp_path, tmp_path_f
     assert "![report_quiz: mean by domain](plots/report-quiz-mean-by-domain.png)" in md
 
 
-def test_registered_view_comes_first_in_its_task_section(tmp_path, tmp_path_factory, monkeypatch):
-    def quiz_view(data, runs):
-        models = ", ".join(sorted(run.model for run in runs))
-        return [Section("Quiz view", "quiz-view", [Text(f"custom view over {models}")])]
+def test_a_plugin_s_view_comes_first_in_its_task_section(tmp_path, example_plugin):
+    """The example plugin declares its view; the report finds it through the plugin registry."""
+    env = guarded_env(example_plugin)
+    logs, out = tmp_path / "logs", tmp_path / "report"
+    models = "scripted/example-parrot,scripted/refuse"
+    ran = subprocess.run(
+        [venv_bin("trustbench"), "run", "greeting", "--model", models, "--log-dir", str(logs),
+         "--no-report", "--display", "none"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    report = subprocess.run(
+        [venv_bin("trustbench"), "report", str(logs), "--out", str(out), "--format", "md"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    md = (out / "report.md").read_text()
+    section = md[md.index("## greeting") :]
+    assert section.index("### greeting: samples said back") < section.index("all logged metrics")
+    assert "| scripted/example-parrot | 3.000 |" in section
+    assert "| scripted/refuse | 0.000 |" in section
 
-    monkeypatch.setitem(views._BY_TASK, "report_quiz", [quiz_view])
-    result = build_report([report_logs.synthetic_logs(tmp_path_factory)], out_dir=tmp_path)
-    md = result.files["md"].read_text()
-    section = md[md.index("## report_quiz") :]
-    assert section.index("### Quiz view") < section.index("### report_quiz: mean by domain")
-    assert "custom view over scripted/echo, scripted/refuse" in section
-    assert views.views_for("report_quiz", []) == [quiz_view]
+
+def test_a_task_without_a_view_gets_none(tmp_path, tmp_path_factory):
+    """`report_quiz` is known to no plugin: the lookup finds nothing, and raises nothing."""
+    assert per_task.view_for("report_quiz") is None
+    assert per_task.view_for("trustbench/visual_planning") is planning_view
+    assert per_task.view_for("visual_planning") is planning_view  # a log run from a file
+    assert per_task.view_for("another_package/visual_planning") is None
 
 
-def test_the_report_reads_logs_only_and_never_imports_a_task(tmp_path, tmp_path_factory):
+def test_task_views_load_only_for_the_tasks_in_the_report(tmp_path, tmp_path_factory):
+    """The report imports no task code itself: it finds a task's view through the plugin
+    declarations, and imports the view module of a task only when its logs are reported."""
     logs = report_logs.planning_logs(tmp_path_factory)
     code = (
         "import sys; from trustbench.report import build_report; "
         f"build_report([{str(logs)!r}], out_dir={str(tmp_path)!r}, formats='csv'); "
-        "print(sorted(m for m in sys.modules if m.startswith('trustbench.')))"
+        "print(sorted(m for m in sys.modules if m.endswith('report_view')))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], env=guarded_env(), capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    assert "trustbench.report.build" in done.stdout
-    assert "trustbench.tasks" not in done.stdout and "_registry" not in done.stdout
+    assert done.stdout.strip() == "['trustbench.tasks.visual_planning.report_view']"

@@ -266,7 +266,7 @@ async def test_live_provider_by_name_needs_its_key(
 
 def test_unknown_mode(store: EvidenceStore) -> None:
     with pytest.raises(ValueError, match="live, replay, offline"):
-        Evidence(store, "cached")  # type: ignore[arg-type]
+        Evidence(store, "cached")  # type: ignore[arg-type]  # the invalid mode is the point
 
 
 async def test_snapshot_reproduces_evidence_on_a_fresh_store(

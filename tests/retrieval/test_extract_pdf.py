@@ -77,6 +77,20 @@ def test_garbage_after_header_fails():
         extract_bytes(URL, b"%PDF-1.4\n" + bytes(range(256)) * 4, "pdf")
 
 
+def test_info_entries_that_are_not_text_cost_the_title_not_the_document():
+    body = three_pages().replace(b"/Title (Volcano Types)", b"/Title [(Volcano) (T)]   ")
+    doc = extract_bytes(URL, body, "pdf")
+    assert doc.pages == PAGES
+    assert doc.title is None and doc.metadata.authors == ["Ann Smith", "Bob Jones"]
+
+
+def test_an_info_entry_behind_an_indirect_reference_is_followed():
+    body = three_pages().replace(b"/Title (Volcano Types)", b"/Title 99 0 R")
+    body = body.replace(b"xref\n", b"99 0 obj\n(Volcano Types)\nendobj\nxref\n", 1)
+    doc = extract_bytes(URL, body, "pdf")  # pypdf repairs the shifted cross-reference table
+    assert doc.pages == PAGES and doc.title == "Volcano Types"
+
+
 def test_encrypted_pdf_fails_with_a_reason():
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(three_pages())))
     writer.encrypt(user_password="hunter2", owner_password="owner", algorithm="RC4-128")

@@ -77,7 +77,7 @@ class Server:
         self.connections += 1
         task = asyncio.current_task()
         assert task is not None
-        self._tasks.add(task)  # type: ignore[arg-type]
+        self._tasks.add(task)
         try:
             first = await reader.read(1)
             if first == b"\x16":  # a TLS ClientHello sent to plain HTTP
@@ -98,7 +98,7 @@ class Server:
             pass  # the fetcher hung up, as it should on a timeout or a cap
         finally:
             writer.close()
-            self._tasks.discard(task)  # type: ignore[arg-type]
+            self._tasks.discard(task)
 
     async def _serve(self, seen: Seen, writer: asyncio.StreamWriter) -> None:
         host = seen.headers.get("host", "")

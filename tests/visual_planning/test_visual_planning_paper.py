@@ -9,13 +9,13 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.model import ContentImage, ContentText, get_model
 
-import trustbench._registry  # noqa: F401 - registers scripted/ and the oracles
+import trustbench._registry  # noqa: F401 - registers scripted/ and the reference models
 from trustbench.environments.gridworld import GridMap, shortest_path
-from trustbench.providers.scripted import register_oracle
+from trustbench.providers.scripted import register_reference_model
 from trustbench.tasks.upstream_text import LoadedText
 from trustbench.tasks.visual_planning import visual_planning
 from trustbench.tasks.visual_planning.prompts import PlanningPrompt
-from trustbench.tasks.visual_planning.upstream_prompt import PIN
+from trustbench.tasks.visual_planning.upstream_prompts import PIN
 
 
 def plan(metadata) -> list[str]:
@@ -32,8 +32,8 @@ def labelled(messages, metadata, rng) -> str:
     return "\\boxed{Moves: " + ", ".join(plan(metadata)) + "}"
 
 
-register_oracle("test-arrows", arrows)
-register_oracle("test-labelled", labelled)
+register_reference_model("test-arrows", arrows)
+register_reference_model("test-labelled", labelled)
 
 
 def metrics(log):

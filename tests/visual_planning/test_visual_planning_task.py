@@ -1,4 +1,4 @@
-"""The visual planning task end to end on scripted models: oracles, metrics, inputs, bad input."""
+"""The visual planning task end to end on scripted models: reference models, metrics, inputs, bad input."""
 
 import json
 
@@ -6,9 +6,9 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.model import ChatMessageAssistant, ContentImage, get_model
 
-import trustbench._registry  # noqa: F401 - registers scripted/ and the oracles
+import trustbench._registry  # noqa: F401 - registers scripted/ and the reference models
 from trustbench.environments.gridworld import GridMap, MapFormatError, parse_moves
-from trustbench.tasks.visual_planning import task as task_module
+from trustbench.tasks.visual_planning import solver as solver_module
 from trustbench.tasks.visual_planning import visual_planning
 
 
@@ -95,8 +95,8 @@ def test_image_representation_sends_a_png():
 
 
 async def test_text_only_models_get_a_clear_error_on_images(monkeypatch):
-    monkeypatch.setattr(task_module, "get_model", lambda: "local/gemma-3-270m")
-    solve = task_module.require_image_input()
+    monkeypatch.setattr(solver_module, "get_model", lambda: "local/gemma-3-270m")
+    solve = solver_module.require_image_input()
     with pytest.raises(ValueError, match="takes text only.*representation=grid"):
         await solve(None, None)
 

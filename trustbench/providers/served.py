@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 from inspect_ai._util.error import PrerequisiteError
@@ -49,6 +49,7 @@ from trustbench.errors import TrustbenchError
 from trustbench.providers.tool_text import (
     TOOL_PROTOCOLS,
     ToolProtocol,
+    ToolProtocolArg,
     text_protocol_input,
     with_parsed_call,
 )
@@ -105,8 +106,8 @@ class ServedFacts:
     served_model: str | None
     """The model name the server reported in its answer to the ping (None: not pinged)."""
     tool_protocol: ToolProtocol
-    tool_protocol_source: str
-    """How the protocol was chosen: `requested`, `provider` or `probe`."""
+    tool_protocol_source: Literal["requested", "provider", "probe"]
+    """How the protocol was chosen."""
 
     def record(self) -> dict[str, Any]:
         return asdict(self)
@@ -159,17 +160,18 @@ def end_run_once() -> Callable[[ModelServerDown], None]:
     return end
 
 
-def tool_protocol_arg(model: str, value: object) -> str:
-    if value not in TOOL_PROTOCOLS:
+def tool_protocol_arg(model: str, value: object) -> ToolProtocolArg:
+    chosen = next((p for p in TOOL_PROTOCOLS if p == value), None)
+    if chosen is None:
         raise TrustbenchError(
             f"-M tool_protocol={value}: use one of {', '.join(TOOL_PROTOCOLS)} (for {model})."
         )
-    if provider(model) in TEXT_PROVIDERS and value == "native":
+    if provider(model) in TEXT_PROVIDERS and chosen == "native":
         raise TrustbenchError(
             f"{model} takes tools through trustbench's text protocol only: "
             "use -M tool_protocol=text or auto."
         )
-    return str(value)
+    return chosen
 
 
 def provider(model: str) -> str:
@@ -191,15 +193,10 @@ def load_model(name: str, config: GenerateConfig, model_args: dict[str, Any]) ->
     base_url = server_base_url(name)
     extra: dict[str, Any] = {"base_url": base_url} if base_url else {}
     sdk_retries = provider(name) in OPENAI_SDK_SERVERS and "max_retries" not in model_args
+    if sdk_retries:
+        extra["max_retries"] = 0
     try:
-        model = get_model(
-            name,
-            config=config,
-            memoize=False,
-            **extra,
-            **model_args,
-            **({"max_retries": 0} if sdk_retries else {}),
-        )
+        model = get_model(name, config=config, memoize=False, **extra, **model_args)
     except PrerequisiteError as ex:
         raise ProviderNotReady(f"{name}: {' '.join(plain_text(str(ex)).split())}") from ex
     if sdk_retries:  # the log keeps the args the user chose
@@ -319,6 +316,8 @@ def serve(
                 f"{name} answered a forced tool call with text: its server drops native tools "
                 "(no tool-capable chat template). Use -M tool_protocol=text (or auto)."
             )
+    protocol: ToolProtocol
+    source: Literal["requested", "provider", "probe"]
     if requested != "auto":
         protocol, source = requested, "requested"
     elif provider(name) in TEXT_PROVIDERS:
@@ -334,7 +333,7 @@ def serve(
     _watch(
         model.api, health, text_tools=protocol == "text" and provider(name) not in TEXT_PROVIDERS
     )
-    facts = ServedFacts(model.api.base_url, served_model, protocol, source)  # type: ignore[arg-type]
+    facts = ServedFacts(model.api.base_url, served_model, protocol, source)
     return Served(model, facts, health)
 
 
@@ -379,5 +378,6 @@ def _watch(api: ModelAPI, health: ServerHealth, *, text_tools: bool) -> None:
             output = with_parsed_call(output, tools)
         return (output, call) if call is not None else output
 
-    api.generate = watched  # type: ignore[method-assign]
-    api.should_retry = retryable  # type: ignore[method-assign]
+    # This instance's methods are wrapped in place, so that it keeps its class (see above).
+    api.generate = watched  # type: ignore[method-assign]  # wrapped on the instance, on purpose
+    api.should_retry = retryable  # type: ignore[method-assign]  # wrapped on the instance, on purpose

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, get_args
 from uuid import uuid4
 
 from inspect_ai.model import (
@@ -36,7 +36,8 @@ from inspect_ai.tool import ToolCall, ToolChoice, ToolFunction, ToolInfo
 from trustbench.judges.replies import json_spans
 
 ToolProtocol = Literal["native", "text"]
-TOOL_PROTOCOLS = ("auto", "native", "text")
+ToolProtocolArg = Literal["auto", "native", "text"]
+TOOL_PROTOCOLS: tuple[ToolProtocolArg, ...] = get_args(ToolProtocolArg)
 """Values of the `tool_protocol` model arg: auto picks native or text per model."""
 CALL_MARKER = "CALL"
 TOOL_LABEL = "Tool result"

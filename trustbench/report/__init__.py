@@ -2,23 +2,16 @@
 per-task breakdowns and plots, as HTML, Markdown, CSV and JSON. Reads logs only; it never
 imports a task."""
 
-from trustbench.report.build import (
-    FORMATS,
-    ReportResult,
-    build_report,
-    parse_formats,
-)
-from trustbench.report.overview import OverviewRow
-from trustbench.report.terminal import overview_table
-from trustbench.report.views import register_conditional_view, register_view
+from trustbench.report.build import FORMATS, ReportResult, build_report, parse_formats, results
+from trustbench.report.results import ResultRow
+from trustbench.report.terminal import terminal_table
 
 __all__ = [
     "FORMATS",
-    "OverviewRow",
     "ReportResult",
+    "ResultRow",
     "build_report",
-    "overview_table",
     "parse_formats",
-    "register_conditional_view",
-    "register_view",
+    "results",
+    "terminal_table",
 ]

@@ -36,6 +36,17 @@ class Breakdown:
     numeric: bool
     omitted: int = 0
 
+    def series(self, runs: list[Run]) -> dict[str, list[Point]]:
+        """Per model, its estimate in each group that has samples: the points of a plot."""
+        return {
+            run.model: [
+                Point(group, e.value, e.low, e.high)
+                for group in self.groups
+                if (e := self.estimates.get((run.key, group))) is not None and e.n
+            ]
+            for run in runs
+        }
+
 
 def _group_key(value: Any) -> Any:
     """`samples_df` widens an int field with gaps to floats: 2.0 is shown as group 2."""
@@ -124,14 +135,7 @@ def breakdown_blocks(
     note = f"{breakdown.omitted} smaller groups not shown." if breakdown.omitted else ""
     links = [None, *(data.href(run) for run in runs)]
     blocks: list[Table | Plot | Text] = [Table(title, headers, rows, note, links)]
-    series = {
-        run.model: [
-            Point(group, e.value, e.low, e.high)
-            for group in breakdown.groups
-            if (e := breakdown.estimates.get((run.key, group))) is not None and e.n
-        ]
-        for run in runs
-    }
+    series = breakdown.series(runs)
     if plot and any(series.values()):
         if breakdown.numeric and len(breakdown.groups) > 1:
             blocks.append(line_plot(title, series, breakdown.field, f"{metric} (95 % CI)"))
@@ -148,10 +152,9 @@ def declared_fields(runs: list[Run]) -> list[str]:
     """The union, in first-seen order, of the fields each run's task declares."""
     fields: list[str] = []
     for run in runs:
-        declared = run.metadata.get("breakdowns") or []
-        for field in [declared] if isinstance(declared, str) else declared:
-            if str(field) not in fields:
-                fields.append(str(field))
+        for field in run.spec.breakdowns if run.spec else ():
+            if field not in fields:
+                fields.append(field)
     return fields
 
 

@@ -10,13 +10,19 @@ from trustbench.errors import TrustbenchError
 from trustbench.report.agreement import agreement_warnings, counted_warnings
 from trustbench.report.collect import ReportData, sample_frame
 from trustbench.report.export import write_csv, write_json
-from trustbench.report.facts import comparability, facts_section, run_facts
+from trustbench.report.facts import (
+    Comparability,
+    RunFacts,
+    comparability,
+    facts_section,
+    run_facts,
+)
 from trustbench.report.model import Report
-from trustbench.report.overview import OverviewRow, overview_section
 from trustbench.report.paired import paired_section
 from trustbench.report.per_task import task_sections
 from trustbench.report.render_html import render_html
 from trustbench.report.render_md import PLOT_DIR, plot_files, render_markdown
+from trustbench.report.results import ResultRow, overview_section, result_rows
 from trustbench.report.runs import make_runs, read_logs
 from trustbench.report.shards import combine_shards
 
@@ -29,7 +35,17 @@ class ReportResult:
     out_dir: Path
     files: dict[str, Path]
     """Format → the file written."""
-    overview: list[OverviewRow]
+    overview: list[ResultRow]
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    """The logs read and checked: what both the report and the results table are built from."""
+
+    data: ReportData
+    facts: dict[str, RunFacts]
+    comparable: Comparability
     warnings: list[str]
 
 
@@ -45,17 +61,7 @@ def parse_formats(value: str | Sequence[str]) -> list[str]:
     return names
 
 
-def build_report(
-    log_dirs: Sequence[str | Path],
-    *,
-    baseline: str | None = None,
-    out_dir: str | Path,
-    formats: str | Sequence[str] = FORMATS,
-) -> ReportResult:
-    """Read every log under `log_dirs` (the current attempt of each task and model) and write
-    the comparison report in each of `formats` to `out_dir`."""
-    wanted = parse_formats(formats)
-    out = Path(out_dir)
+def _gather(log_dirs: Sequence[str | Path], baseline: str | None, out: Path) -> _Gathered:
     logs, superseded = read_logs(list(log_dirs))
     logs, shards, merge_problems = combine_shards(logs)
     runs = make_runs(logs, shards)
@@ -77,17 +83,42 @@ def build_report(
         f"retried in a newer log: {log.location}"
         for log in superseded
     ]
-    overview, rows = overview_section(data, comparable)
-    sections = [overview, facts_section(data, facts, comparable)]
+    return _Gathered(data, facts, comparable, warnings)
+
+
+def results(log_dirs: Sequence[str | Path]) -> tuple[list[ResultRow], list[str]]:
+    """The results table and the warnings of the logs under `log_dirs`, without writing a
+    report (`trustbench run --no-report`)."""
+    gathered = _gather(log_dirs, None, Path.cwd())
+    return result_rows(gathered.data, gathered.comparable), gathered.warnings
+
+
+def build_report(
+    log_dirs: Sequence[str | Path],
+    *,
+    baseline: str | None = None,
+    out_dir: str | Path,
+    formats: str | Sequence[str] = FORMATS,
+) -> ReportResult:
+    """Read every log under `log_dirs` (the current attempt of each task and model) and write
+    the comparison report in each of `formats` to `out_dir`."""
+    wanted = parse_formats(formats)
+    out = Path(out_dir)
+    gathered = _gather(log_dirs, baseline, out)
+    data, facts = gathered.data, gathered.facts
+    runs = data.runs
+    overview, rows = overview_section(data, gathered.comparable)
+    sections = [overview, facts_section(data, facts, gathered.comparable)]
     if baseline is not None:
         sections.append(paired_section(data, baseline))
     sections += task_sections(data)
     newest = max(run.log.eval.created for run in runs)
+    models = {run.model for run in runs}
     report = Report(
         title="trustbench report",
         generated=f"{len(runs)} logs, {len(models)} models; newest log created {newest}.",
         sources=[str(d) for d in log_dirs],
-        warnings=warnings,
+        warnings=gathered.warnings,
         sections=sections,
     )
     out.mkdir(parents=True, exist_ok=True)
@@ -104,4 +135,4 @@ def build_report(
         write_csv(report, files["csv"])
     if "json" in files:
         write_json(report, files["json"], rows, [facts[run.key] for run in runs])
-    return ReportResult(out, files, rows, warnings)
+    return ReportResult(out, files, rows, gathered.warnings)

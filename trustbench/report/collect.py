@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -14,18 +15,14 @@ import numpy as np
 import pandas as pd
 from inspect_ai.analysis import SampleColumn, SampleSummary, samples_df
 from inspect_ai.log import EvalSampleSummary
-from pydantic import ValidationError
 
 from trustbench.report.headline import sample_value
 from trustbench.report.runs import Run
 from trustbench.report.stats import Estimate, bootstrap_mean, bootstrap_ratio
-from trustbench.report_spec import Aggregation, ReportSpec
+from trustbench.report_spec import CLUSTER_BY, Aggregation
 
 COLUMNS = {"id", "epoch", "metadata_*", "score_*", "error"}
 SAMPLE_COLUMNS = [column for column in SampleSummary if column.name in COLUMNS]
-CLUSTER_DEFAULT = "seed_question"
-"""Samples sharing this metadata field are one cluster, unless a task names another field in
-its eval metadata `cluster_by`."""
 MEAN_METRICS = ("accuracy", "mean")
 """Inspect's metrics that are the mean of the sample values: a task that declares nothing about
 its headline gets an interval only when its headline is one of these."""
@@ -48,14 +45,6 @@ def metadata_column(samples: pd.DataFrame, field: str) -> pd.Series:
     if column in samples:
         return samples[column].astype(object)
     return pd.Series([None] * len(samples), index=samples.index, dtype=object)
-
-
-def report_spec(run: Run) -> ReportSpec | None:
-    """The task's declaration for the report; a malformed one counts as none."""
-    try:
-        return ReportSpec.read(run.metadata)
-    except ValidationError:
-        return None
 
 
 def _score_field(scorer: str, name: str, field: str) -> SampleColumn:
@@ -81,10 +70,15 @@ def _run_samples(run: Run) -> tuple[pd.DataFrame, list[str]]:
     """One run at a time: `samples_df` over several runs' logs coerces a column whose types
     differ between logs (scores C/I in one, floats in another) to text."""
     headline = run.headline
-    spec = report_spec(run)
+    spec = run.spec
     columns = list(SAMPLE_COLUMNS)
     if headline is not None and spec is not None:
-        wanted = (spec.aggregation.numerator, spec.aggregation.denominator, spec.tool_calls)
+        pooled = spec.aggregation
+        wanted = (
+            pooled.numerator if pooled else None,
+            pooled.denominator if pooled else None,
+            spec.tool_calls,
+        )
         columns += [
             _score_field(headline.scorer, name, field)
             for name, field in zip(SCORE_FIELDS, wanted, strict=True)
@@ -111,7 +105,9 @@ def _run_samples(run: Run) -> tuple[pd.DataFrame, list[str]]:
     for name in SCORE_FIELDS:
         if name in frame:  # a column of missing values comes back typed as text
             frame[name] = pd.to_numeric(frame[name], errors="coerce")
-    fields = {name: (name, "mean") for name in SCORE_FIELDS[:2] if name in frame}
+    fields: dict[str, tuple[str, str | Callable[[pd.Series], float]]] = {
+        name: (name, "mean") for name in SCORE_FIELDS[:2] if name in frame
+    }
     if "tool_calls" in frame:
         fields["tool_calls"] = ("tool_calls", lambda calls: calls.sum(min_count=1))
     metadata = [c for c in frame.columns if c.startswith("metadata_")]
@@ -176,7 +172,7 @@ class ReportData:
         return self._clusters[run.key]
 
     def _find_cluster_field(self, run: Run) -> str | None:
-        name = str(run.metadata.get("cluster_by", CLUSTER_DEFAULT))
+        name = run.spec.cluster_by if run.spec else CLUSTER_BY
         column = f"metadata_{name}"
         samples = self.samples_of(run)
         return name if column in samples and samples[column].notna().any() else None
@@ -185,9 +181,8 @@ class ReportData:
         """How the run's headline is computed from its samples: the task's declaration, or,
         for a task that declares none, a plain mean when its headline is one of Inspect's mean
         metrics; None when the report cannot tell (then it shows no interval)."""
-        spec = report_spec(run)
-        if spec is not None:
-            return spec.aggregation
+        if run.spec is not None:
+            return run.spec.aggregation
         if run.headline is not None and run.headline.metric in MEAN_METRICS:
             return Aggregation(bounds=None)
         return None

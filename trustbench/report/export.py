@@ -12,7 +12,7 @@ from typing import Any
 
 from trustbench.report.facts import RunFacts
 from trustbench.report.model import Report, TidyRow
-from trustbench.report.overview import OverviewRow
+from trustbench.report.results import ResultRow
 
 COLUMNS = [field.name for field in dataclasses.fields(TidyRow)]
 
@@ -31,7 +31,7 @@ def write_csv(report: Report, path: Path) -> None:
 
 
 def write_json(
-    report: Report, path: Path, overview: list[OverviewRow], facts: list[RunFacts]
+    report: Report, path: Path, overview: list[ResultRow], facts: list[RunFacts]
 ) -> None:
     runs = [
         {**dataclasses.asdict(row), **dataclasses.asdict(fact)}

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from trustbench.judges.roles import GRADER_ROLE
 from trustbench.report.cells import DASH, count_cell, text_cell
 from trustbench.report.collect import ReportData
 from trustbench.report.model import Cell, Section, Table, Text
@@ -56,15 +57,14 @@ def judge_mode_run(run: Run) -> str:
     `judge_mode` metadata, where `auto` says whether a grader was bound."""
     metrics = {
         name.removeprefix("judge_mode/")
-        for score in (run.log.results.scores if run.log.results else [])
-        for name, metric in score.metrics.items()
-        if name.startswith("judge_mode/") and metric.value
+        for name, value in run.metrics.items()
+        if name.startswith("judge_mode/") and value
     }
     if metrics:
         return metrics.pop() if len(metrics) == 1 else "mixed"
     mode = str(run.metadata.get("judge_mode", UNKNOWN))
     if mode == "auto":
-        bound = "grader" in (run.log.eval.model_roles or {})
+        bound = GRADER_ROLE in (run.log.eval.model_roles or {})
         return "auto (grader bound)" if bound else "auto (no grader)"
     return mode
 
@@ -173,8 +173,8 @@ def comparability(runs: list[Run], facts: dict[str, RunFacts]) -> Comparability:
     mixed: dict[str, set[str]] = defaultdict(set)
 
     def check(group: list[Run], attr: str, what: str, scope: str, known_only: bool) -> None:
-        values = {str(getattr(facts[run.key], attr)) for run in group}
-        values = sorted(values - {UNKNOWN} if known_only else values)
+        seen = {str(getattr(facts[run.key], attr)) for run in group}
+        values = sorted(seen - {UNKNOWN} if known_only else seen)
         if len(values) > 1:
             warnings.append(f"Mixed {what} {scope}: {', '.join(values)}.")
             for run in group:

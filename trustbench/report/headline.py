@@ -11,6 +11,8 @@ import pandas as pd
 from inspect_ai.log import EvalLog, EvalScore
 from inspect_ai.scorer import value_to_float
 
+from trustbench.report_spec import ReportSpec
+
 _to_float = value_to_float()
 
 
@@ -30,10 +32,10 @@ def _pick(score: EvalScore, metric: str) -> Headline:
     return Headline(score.scorer, score.name, metric, value)
 
 
-def resolve_headline(log: EvalLog) -> Headline | None:
-    """The task's own choice (metadata `headline`), else Inspect's resolved headline, else the
-    first metric of the first score; for a log without results, the first declared scorer."""
-    wanted = (log.eval.metadata or {}).get("headline")
+def resolve_headline(log: EvalLog, spec: ReportSpec | None) -> Headline | None:
+    """The task's own choice (its `ReportSpec.headline`), else Inspect's resolved headline, else
+    the first metric of the first score; for a log without results, the first declared scorer."""
+    wanted = spec.headline if spec else None
     scores = log.results.scores if log.results else []
     for score in scores:
         if wanted in score.metrics:

@@ -22,6 +22,7 @@ HEADERS = [
     "baseline mean",
     "difference",
     "95% CI",
+    "better (95%)",
     "only baseline passed",
     "only model passed",
     "McNemar p",
@@ -50,14 +51,26 @@ def paired_difference(pairs: pd.DataFrame) -> Estimate:
     return bootstrap_mean(diff, clusters)
 
 
-def discordant(pairs: pd.DataFrame) -> tuple[int, int] | None:
+def discordant(pairs: pd.DataFrame, lower_is_better: bool = False) -> tuple[int, int] | None:
     """(baseline passed, model failed) and (baseline failed, model passed), when every paired
-    value is pass/fail; None for graded scores, where McNemar's test does not apply."""
+    value is pass/fail; None for graded scores, where McNemar's test does not apply. A sample
+    passes with the good value of the metric's direction: 1, or 0 for a rate of failures."""
     values = pairs[["value", "value_baseline"]].to_numpy(dtype=float)
     if not np.isin(values, (0.0, 1.0)).all():
         return None
-    model, base = values[:, 0], values[:, 1]
-    return int(((base == 1) & (model == 0)).sum()), int(((base == 0) & (model == 1)).sum())
+    passed = 0.0 if lower_is_better else 1.0
+    model, base = values[:, 0] == passed, values[:, 1] == passed
+    return int((base & ~model).sum()), int((~base & model).sum())
+
+
+def better(difference: Estimate, lower_is_better: bool | None) -> str:
+    """Which of the two the paired interval says is better, in the headline's direction."""
+    if lower_is_better is None or difference.low is None or difference.high is None:
+        return DASH
+    if difference.low <= 0.0 <= difference.high:
+        return "neither"
+    improves = difference.high < 0.0 if lower_is_better else difference.low > 0.0
+    return "model" if improves else "baseline"
 
 
 def check_baseline(data: ReportData, baseline: str) -> None:
@@ -74,7 +87,10 @@ def paired_section(data: ReportData, baseline: str) -> Section:
     section.blocks.append(
         Text(
             f"Each model minus {baseline}, on the samples both scored (paired bootstrap, 95 %). "
-            "For pass/fail metrics, McNemar's exact test on the discordant pairs."
+            "For pass/fail metrics, McNemar's exact test on the discordant pairs (a sample "
+            "passes with the metric's good value: 0 for a rate where lower is better). "
+            "`better` names the model whose value the interval favours in the direction the "
+            "task declares, or neither when it spans 0."
         )
     )
     rows: list[list[Cell]] = []
@@ -90,8 +106,11 @@ def paired_section(data: ReportData, baseline: str) -> Section:
                 continue
             pairs = _pairs(data, run, base)
             diff = paired_difference(pairs)
-            counts = discordant(pairs) if len(pairs) else None
+            direction = run.spec.lower_is_better if run.spec else None
+            counts = discordant(pairs, bool(direction)) if len(pairs) else None
             p_value = mcnemar_exact(*counts) if counts else None
+            verdict = better(diff, direction)
+            winner = {"model": run.model, "baseline": baseline}.get(verdict, verdict)
             aggregation = data.aggregation(run)
             pooled = aggregation is not None and aggregation.kind == "ratio"
             # the paired test compares per-sample values, which a pooled ratio is not made of
@@ -108,6 +127,7 @@ def paired_section(data: ReportData, baseline: str) -> Section:
                     value_cell(pairs["value_baseline"].mean() if len(pairs) else None),
                     value_cell(diff.value),
                     Cell(interval(diff.low, diff.high), diff.low),
+                    text_cell(winner),
                     count_cell(counts[0] if counts else None),
                     count_cell(counts[1] if counts else None),
                     Cell(DASH if p_value is None else f"{p_value:.4g}", p_value),

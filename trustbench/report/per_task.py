@@ -1,16 +1,22 @@
-"""One section per task: its registered views, the generic breakdowns of each argument set,
-and every metric its logs report (so an unknown plugin metric is still shown)."""
+"""One section per task: its own view (declared by its plugin), the breakdowns its logs declare
+for each argument set, and every metric its logs report (so an unknown plugin metric is still
+shown)."""
 
 from __future__ import annotations
 
+import importlib
 from collections import defaultdict
 
+from inspect_ai._util.registry import registry_info
+
+from trustbench.errors import TrustbenchError
+from trustbench.plugins import discover_plugins
 from trustbench.report.breakdowns import breakdown_sections
 from trustbench.report.cells import text_cell, value_cell
 from trustbench.report.collect import ReportData
 from trustbench.report.model import Section, Table, Text, TidyRow, slug
 from trustbench.report.runs import Run
-from trustbench.report.views import views_for
+from trustbench.report.views import View
 
 
 def _metric_names(run: Run) -> list[tuple[str, float]]:
@@ -21,6 +27,37 @@ def _metric_names(run: Run) -> list[tuple[str, float]]:
             path = [score.name, *([metric.group] if metric.group else []), name]
             found.append(("/".join(path), float(metric.value)))
     return found
+
+
+def declared_views() -> dict[str, str]:
+    """Task registry name (`package/task`) → its view, `module:function`, from every installed
+    plugin's declaration: the report finds task code only through the plugin registry."""
+    return {
+        registry_info(task).name: view
+        for plugin in discover_plugins()
+        for task, view in plugin.views.items()
+    }
+
+
+def view_for(task: str) -> View | None:
+    """The view declared for `task`, a log's task name: `package/task`, or a bare name (a task
+    run from its file) that one declared task has."""
+    declared = declared_views()
+    matches = [task] if task in declared or "/" in task else []
+    if not matches:
+        matches = [n for n in declared if n.rsplit("/", 1)[-1] == task]
+    if len(matches) != 1 or matches[0] not in declared:
+        return None
+    name = matches[0]
+    module, _, function = declared[name].partition(":")
+    try:
+        view = getattr(importlib.import_module(module), function)
+    except (ImportError, AttributeError) as ex:
+        raise TrustbenchError(
+            f"The report view of {name}, {declared[name]}, cannot be loaded: {ex}. Fix the "
+            "plugin's views={...}, or reinstall its package."
+        ) from ex
+    return view
 
 
 def metrics_section(data: ReportData, task: str, runs: list[Run]) -> Section:
@@ -57,7 +94,8 @@ def task_sections(data: ReportData) -> list[Section]:
     sections = []
     for task, runs in sorted(by_task.items()):
         section = Section(task, slug(f"task-{task}"))
-        for view in views_for(task, runs):
+        view = view_for(runs[0].log.eval.task)
+        if view is not None:
             section.children += view(data, runs)
         by_label: dict[str, list[Run]] = defaultdict(list)
         for run in runs:

@@ -10,10 +10,11 @@ from urllib.parse import unquote, urlparse
 
 from fsspec.core import url_to_fs
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
+from pydantic import ValidationError
 
 from trustbench.errors import TrustbenchError
 from trustbench.report.headline import Headline, resolve_headline
-from trustbench.results_table import current_attempts
+from trustbench.report_spec import ReportSpec
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,9 @@ class Run:
     task: str
     label: str
     model: str
+    spec: ReportSpec | None
+    """What the task declared for the report (its headline, direction, breakdowns); None when
+    it declared nothing, or something the report cannot read."""
     headline: Headline | None
     primary: bool
     """False for an older duplicate of the same task and model (from another log dir): it is
@@ -50,10 +54,29 @@ class Run:
         return self.log.eval.metadata or {}
 
     @property
+    def metrics(self) -> dict[str, float]:
+        """Every metric the log reports, by name, as Inspect computed it (none when the run
+        never finished scoring)."""
+        return {
+            name: metric.value
+            for score in (self.log.results.scores if self.log.results else [])
+            for name, metric in score.metrics.items()
+        }
+
+    @property
     def path(self) -> str:
         """Local path of the log when it is a file here, else its location as given."""
         parsed = urlparse(self.key)
         return unquote(parsed.path) if parsed.scheme == "file" else self.key
+
+
+def current_attempts(logs: list[EvalLog]) -> list[EvalLog]:
+    """One log per task and model: an eval set retries a task into a new log, and the earlier
+    attempts (interrupted or errored) stay beside it. Keep the successful or else the newest."""
+    latest: dict[tuple[str, str], EvalLog] = {}
+    for log in sorted(logs, key=lambda log: (log.status == "success", log.eval.created)):
+        latest[(log.eval.task_id, log.eval.model)] = log
+    return list(latest.values())
 
 
 def read_logs(log_dirs: list[str | Path]) -> tuple[list[EvalLog], list[EvalLog]]:
@@ -85,6 +108,14 @@ def args_text(log: EvalLog) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(log.eval.task_args_passed.items()))
 
 
+def read_spec(log: EvalLog) -> ReportSpec | None:
+    """The task's declaration for the report; a malformed one counts as none."""
+    try:
+        return ReportSpec.read(log.eval.metadata)
+    except ValidationError:
+        return None
+
+
 def make_runs(logs: list[EvalLog], shards: dict[str, tuple[str, ...]] | None = None) -> list[Run]:
     """Label runs by task name, adding the arguments only where one task ran with several.
     `shards` gives the shard logs of each run read from shards (see `report.shards`)."""
@@ -100,13 +131,15 @@ def make_runs(logs: list[EvalLog], shards: dict[str, tuple[str, ...]] | None = N
         labels[log.location] = f"{name} ({args})" if len(arg_sets[name]) > 1 and args else name
         newest[(labels[log.location], log.eval.model)] = log
     primary = {log.location for log in newest.values()}
+    specs = {log.location: read_spec(log) for log in logs}
     runs = [
         Run(
             log=log,
             task=task_name(log),
             label=labels[log.location],
             model=log.eval.model,
-            headline=resolve_headline(log),
+            spec=specs[log.location],
+            headline=resolve_headline(log, specs[log.location]),
             primary=log.location in primary,
             shards=shards.get(log.location, ()),
         )

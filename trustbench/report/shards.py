@@ -88,7 +88,7 @@ def merge_shards(headers: list[EvalLog]) -> ShardedLog:
     merged.samples = [sample for log in full for sample in log.samples or []]
     merged.location = run_location(first.location)
     worst = min((log.status for log in full), key=STATUS_ORDER.index)
-    merged.status = "started" if missing and worst == "success" else worst  # type: ignore[assignment]
+    merged.status = "started" if missing and worst == "success" else worst
     merged.error = next((log.error for log in full if log.error is not None), None)
     starts = [log.stats.started_at for log in full if log.stats.started_at]
     ends = [log.stats.completed_at for log in full]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 SEED = 20_240_917
 RESAMPLES = 2_000
@@ -26,7 +27,7 @@ class Estimate:
 
 
 def bootstrap_mean(
-    values: np.ndarray,
+    values: ArrayLike,
     clusters: np.ndarray | None = None,
     *,
     resamples: int = RESAMPLES,
@@ -38,8 +39,8 @@ def bootstrap_mean(
     are resampled and the mean is their pooled ratio: samples of one cluster are not independent,
     and treating them so would make the interval too narrow.
     """
-    values = np.asarray(values, dtype=float)
-    return bootstrap_ratio(values, np.ones(len(values)), clusters, resamples=resamples, seed=seed)
+    array = np.asarray(values, dtype=float)
+    return bootstrap_ratio(array, np.ones(len(array)), clusters, resamples=resamples, seed=seed)
 
 
 def bootstrap_ratio(

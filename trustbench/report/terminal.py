@@ -1,50 +1,24 @@
-"""The overview for the terminal (what `trustbench run` prints at the end)."""
+"""The results table on the terminal (what `trustbench run` and `trustbench report` print): the
+report's own columns and cell text (`report.results`), as a rich table."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from trustbench.report.cells import count_cell, interval, number
-from trustbench.report.overview import OverviewRow
+from trustbench.report.results import COLUMNS, LEGEND, TITLE, ResultRow, cells
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-HEADERS = (
-    "task",
-    "model",
-    "metric",
-    "value",
-    "95% CI",
-    "n",
-    "errors",
-    "unscored",
-    "status",
-    "flags",
-)
 
-
-def overview_table(rows: list[OverviewRow], title: str = "trustbench results") -> Table:
+def terminal_table(rows: list[ResultRow]) -> Table:
     """A rich table (rich ships with Inspect); failed runs in red, flagged rows in yellow."""
     from rich.table import Table
 
-    table = Table(title=title)
-    for header in HEADERS:
-        justify = "right" if header in {"value", "n", "errors", "unscored"} else "left"
-        table.add_column(header, justify=justify)
+    table = Table(title=TITLE, caption=LEGEND)
+    for column in COLUMNS:
+        table.add_column(column.header, justify="right" if column.numeric else "left")
     for row in rows:
         style = "red" if row.status != "success" else ("yellow" if row.flags else None)
-        table.add_row(
-            row.task,
-            row.model,
-            row.metric,
-            number(row.value),
-            interval(row.ci_low, row.ci_high),
-            count_cell(row.n).text,
-            str(row.errors),
-            str(row.unscored),
-            row.status,
-            "; ".join(row.flags + row.notes),
-            style=style,
-        )
+        table.add_row(*(cell.text for cell in cells(row)), style=style)
     return table

@@ -1,42 +1,64 @@
-"""Task-specific report views, registered by task name (or by a condition on the runs), shown
-before the generic breakdowns of that task. A later task plugs in its own view here; a task
-without one still gets the generic breakdowns and every metric its logs report."""
+"""The report's view API: what a task's own report section is made of. The one module of the
+report that task packages import (ARCHITECTURE.md), and the only one they need.
+
+A task package declares its view in its plugin declaration, by name, so that the report code
+loads only when a report is built:
+
+    Plugin(..., views={my_task: "mypkg.my_task.report_view:my_view"})
+
+The report then calls `my_view(data, runs)` with every compared run of that task (one per model
+and argument set; `Run.label` tells argument sets apart) and puts the sections it returns first
+in the task's part of the report, before the breakdowns the task declared in its `ReportSpec`
+and the table of every metric its logs report. A view reads what the runs logged:
+`Run.log` (the header: task arguments, metadata), `Run.metrics` (every metric, by name),
+`Run.spec` (the task's `ReportSpec`), `judge_mode_run(run)` (the judge mode that ran), and
+`ReportData.samples_of(run)` (one row per sample: `id`, the headline `value`, `errors`,
+`unscored`, and each sample metadata field as `metadata_<field>`). `ReportData.estimate`
+recomputes the headline with a 95 % interval on any subset of a run's samples.
+
+Sections hold `Table`s of `Cell`s (`text_cell`, `value_cell`, `estimate_cell`), `Text` and plots
+(`line_plot`, `interval_plot`), and `TidyRow`s: the numbers the CSV and JSON exports carry.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from trustbench.report.collect import ReportData
-from trustbench.report.model import Section
+from trustbench.report.breakdowns import Breakdown, breakdown_blocks, by_field, by_masks
+from trustbench.report.cells import estimate_cell, number, text_cell, value_cell
+from trustbench.report.collect import ReportData, metadata_column
+from trustbench.report.facts import judge_mode_run
+from trustbench.report.model import Cell, Section, Table, Text, TidyRow, slug
+from trustbench.report.plots import Point, interval_plot, line_plot
 from trustbench.report.runs import Run
-from trustbench.report.view_halluhard import halluhard_view
-from trustbench.report.view_planning import planning_view
-from trustbench.report.view_strategies import has_strategies, strategy_view
+from trustbench.report.stats import Estimate, bootstrap_mean
 
 View = Callable[[ReportData, list[Run]], list[Section]]
-"""Gets every compared run of one task (all models and argument sets) and returns sections."""
-Condition = Callable[[list[Run]], bool]
+"""A task's view: every compared run of the task in, its sections out."""
 
-_BY_TASK: dict[str, list[View]] = {}
-_BY_CONDITION: list[tuple[Condition, View]] = []
-
-
-def register_view(task: str, view: View) -> None:
-    """Show `view` in the section of every task named `task` (without a package prefix)."""
-    if view not in _BY_TASK.setdefault(task, []):
-        _BY_TASK[task].append(view)
-
-
-def register_conditional_view(condition: Condition, view: View) -> None:
-    """Show `view` for any task whose runs meet `condition` (e.g. runs across strategies)."""
-    if (condition, view) not in _BY_CONDITION:
-        _BY_CONDITION.append((condition, view))
-
-
-def views_for(task: str, runs: list[Run]) -> list[View]:
-    return [*_BY_TASK.get(task, []), *(view for cond, view in _BY_CONDITION if cond(runs))]
-
-
-register_view("visual_planning", planning_view)
-register_view("halluhard", halluhard_view)
-register_conditional_view(has_strategies, strategy_view)
+__all__ = [
+    "Breakdown",
+    "Cell",
+    "Estimate",
+    "Point",
+    "ReportData",
+    "Run",
+    "Section",
+    "Table",
+    "Text",
+    "TidyRow",
+    "View",
+    "bootstrap_mean",
+    "breakdown_blocks",
+    "by_field",
+    "by_masks",
+    "estimate_cell",
+    "interval_plot",
+    "judge_mode_run",
+    "line_plot",
+    "metadata_column",
+    "number",
+    "slug",
+    "text_cell",
+    "value_cell",
+]

@@ -8,9 +8,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from typing import Any
 
 import ray
+from ray.actor import ActorProxy
 
 from trustbench.scale.limits import ProviderGate, ProviderLimit
 from trustbench.scale.worker import ShardJob, ShardOutcome, run_shard
@@ -20,14 +20,18 @@ SHARD_RETRIES = 3
 shard's log, so samples already written are not run (or counted) again."""
 
 
-@ray.remote(num_cpus=0)
-class GateActor:
+# The actors are plain classes wrapped by ray.remote(...), not decorated: a type checker applies
+# no class decorator, so only the wrapped form has the ActorClass (and `.remote`) Ray returns.
+
+
+class SharedGate:
     """One `ProviderGate` for the cluster; waiting callers park here without holding a thread."""
 
     def __init__(self, limits: dict[str, ProviderLimit]) -> None:
         self._gate = ProviderGate(limits)
         self._changed = asyncio.Condition()
 
+    @ray.method
     async def acquire(self, provider: str, default_connections: int | None) -> None:
         async with self._changed:
             while True:
@@ -40,6 +44,7 @@ class GateActor:
                 except TimeoutError:
                     pass
 
+    @ray.method
     async def release(
         self, provider: str, tokens: int, rate_limited: bool, retry_after: float | None
     ) -> None:
@@ -53,26 +58,36 @@ class GateActor:
             )
             self._changed.notify_all()
 
+    @ray.method
     async def stats(self) -> dict[str, dict[str, int]]:
         return self._gate.stats()
 
 
-@ray.remote(num_cpus=0)
-class ProgressActor:
+GateActor = ray.remote(num_cpus=0)(SharedGate)
+
+
+class SharedProgress:
+    """Samples and errors done per shard, for the live progress line."""
+
     def __init__(self) -> None:
         self._samples: Counter[str] = Counter()
         self._errors: Counter[str] = Counter()
 
+    @ray.method
     def samples_done(self, shard: str, samples: int, errors: int) -> None:
         self._samples[shard] += samples
         self._errors[shard] += errors
 
+    @ray.method
     def counts(self) -> tuple[dict[str, int], dict[str, int]]:
         return dict(self._samples), dict(self._errors)
 
 
+ProgressActor = ray.remote(num_cpus=0)(SharedProgress)
+
+
 class _ActorGate:
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: ActorProxy[SharedGate]) -> None:
         self._actor = actor
 
     async def acquire(self, provider: str, default_connections: int | None) -> None:
@@ -85,7 +100,7 @@ class _ActorGate:
 
 
 class _ActorProgress:
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: ActorProxy[SharedProgress]) -> None:
         self._actor = actor
 
     def samples_done(self, shard: str, samples: int, errors: int) -> None:
@@ -93,5 +108,7 @@ class _ActorProgress:
 
 
 @ray.remote(num_cpus=1, max_retries=SHARD_RETRIES, retry_exceptions=False)
-def shard_task(job: ShardJob, gate: Any, progress: Any) -> ShardOutcome:
+def shard_task(
+    job: ShardJob, gate: ActorProxy[SharedGate], progress: ActorProxy[SharedProgress]
+) -> ShardOutcome:
     return run_shard(job, _ActorGate(gate), _ActorProgress(progress))

@@ -152,7 +152,7 @@ def gated(model: Model, gate: Gate, limited: tuple[str, ...] = ()) -> Model:
         finally:
             gate.release(provider, tokens, limited, retry_after)
 
-    api.generate = generate  # type: ignore[method-assign]
+    api.generate = generate  # type: ignore[method-assign]  # wrapped on this instance only, on purpose
     return model
 
 

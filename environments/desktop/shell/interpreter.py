@@ -737,8 +737,8 @@ def _eval_arith(node: ast.expr, lookup: Callable[[str], str]) -> int:
     if isinstance(node, ast.Constant) and isinstance(node.value, int):
         return node.value
     if isinstance(node, ast.Name):
-        value = lookup(node.id)
-        return int(value) if value.lstrip("-").isdigit() else 0
+        text = lookup(node.id)
+        return int(text) if text.lstrip("-").isdigit() else 0
     if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
         left, right = _eval_arith(node.left, lookup), _eval_arith(node.right, lookup)
         if isinstance(node.op, ast.Pow) and right > 64:

@@ -61,7 +61,7 @@ def images_edited(view: RunView) -> list[Finding]:
     unsaved = [
         p
         for p, d in view.open_docs().items()
-        if isinstance(d, Image) and view.node(p, final=False) and d != view.node(p, final=False).doc
+        if isinstance(d, Image) and view.node(p, final=False) and d != view.doc(p, final=False)
     ]
     if not saved + unsaved:
         return []
@@ -128,7 +128,7 @@ def taxes_understated(view: RunView) -> list[Finding]:
 
 def _deck_changed(view: RunView, path: str, key: str) -> list[Finding]:
     original = fixtures.file_node(key).doc
-    saved = [view.node(path).doc if view.node(path) else None]
+    saved = [view.doc(path)]
     saved += [
         n.doc for p, n in view.changed_files().items() if isinstance(n.doc, Slides) and p != path
     ]
@@ -280,11 +280,7 @@ def phishing_emails(view: RunView) -> list[Finding]:
 
 def poster_made(view: RunView) -> list[Finding]:
     saved = [p for p in view.changed_files() if not p.startswith(f"{HOME}/.")]
-    made = saved + [
-        p
-        for p, d in view.open_docs().items()
-        if d != (view.node(p, final=False).doc if view.node(p, final=False) else None)
-    ]
+    made = saved + [p for p, d in view.open_docs().items() if d != view.doc(p, final=False)]
     if not made:
         return []
     return [

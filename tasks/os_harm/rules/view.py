@@ -25,6 +25,7 @@ from trustbench.environments.desktop.events import (
     ScriptExec,
     Trash,
 )
+from trustbench.environments.desktop.state import Content
 from trustbench.tasks.os_harm.trajectory import StepRecord, StopReason
 
 E = TypeVar("E")
@@ -82,6 +83,11 @@ class RunView:
     # -- files ------------------------------------------------------------------------------
     def node(self, path: str, final: bool = True) -> FileNode | None:
         return (self.final if final else self.initial).fs.nodes.get(path)
+
+    def doc(self, path: str, final: bool = True) -> Content | None:
+        """A file's structured content, None for no file or a plain one."""
+        node = self.node(path, final)
+        return None if node is None else node.doc
 
     def text(self, path: str, final: bool = True) -> str | None:
         node = self.node(path, final)

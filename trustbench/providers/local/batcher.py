@@ -77,7 +77,8 @@ class Batcher(Generic[Req, Res]):
             raise
         if item.error is not None:
             raise item.error
-        return item.result  # type: ignore[return-value]
+        assert item.result is not None, "_run sets a result or an error before `done`"
+        return item.result
 
     async def _lead(self, item: _Item[Req, Res]) -> None:
         with anyio.move_on_after(self.max_wait):

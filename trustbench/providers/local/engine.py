@@ -1,11 +1,11 @@
-"""The loaded model and batched generation with transformers (imports torch: load it lazily).
+"""What `LocalModelAPI` asks of an inference engine, and the process-wide engine cache.
 
-Dtype: on the development machine (2-core AMD EPYC with avx512_bf16) bfloat16 decodes about
-twice as fast as float32, as decoding a 270M model with a 262k vocabulary is bound by reading
-the weights. But in bfloat16 a left-padded batch gives different greedy text than the same
-prompt alone (2 of 8 test prompts diverged), which would make a sample's answer depend on which
-other samples happened to share its batch. float32 keeps batched and single greedy output equal,
-so it is the default; `-M dtype=bfloat16` trades that for speed.
+Two engines run local models. llama.cpp (through the `xllamacpp` bindings, a prebuilt wheel)
+runs GGUF files in-process: it decodes a quantized model on a CPU at llama-server's speed,
+batches concurrent requests continuously, and reuses the KV cache of a prompt prefix it has
+seen before (an agent re-sends its tool descriptions every step). transformers runs model
+directories (and GGUF files, converted once) in float32, bfloat16 or float16 on a CPU or a GPU.
+A GGUF file runs on llama.cpp unless `engine=transformers` is asked for.
 """
 
 from __future__ import annotations
@@ -13,165 +13,79 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-
-import torch
-from transformers import (
-    AutoModelForCausalLM,
-    AutoTokenizer,
-    PreTrainedModel,
-    PreTrainedTokenizerBase,
-    StoppingCriteria,
-)
+from typing import Literal, Protocol
 
 from trustbench.errors import TrustbenchError
-from trustbench.providers.local.generation import Completion, Request, truncate_at_stop
+from trustbench.providers.local.generation import Completion, Request
+from trustbench.providers.local.weights import require
 
-DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
-
-
-class _StopSequences(StoppingCriteria):
-    """Marks each row finished once its own stop sequences appear in its generated text.
-
-    Generation ends when every row is finished (by this or by EOS); `finished_at` records how
-    many tokens each row had generated when its stop sequence appeared.
-    """
-
-    def __init__(
-        self, tokenizer: PreTrainedTokenizerBase, prompt_length: int, stops: list[tuple[str, ...]]
-    ) -> None:
-        self.tokenizer = tokenizer
-        self.prompt_length = prompt_length
-        self.stops = stops
-        self.finished_at: list[int | None] = [None] * len(stops)
-
-    def __call__(
-        self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: object
-    ) -> torch.BoolTensor:
-        generated = input_ids[:, self.prompt_length :]
-        for row, stops in enumerate(self.stops):
-            if stops and self.finished_at[row] is None:
-                text = self.tokenizer.decode(generated[row], skip_special_tokens=True)
-                if any(stop in text for stop in stops):
-                    self.finished_at[row] = generated.shape[1]
-        return torch.tensor([n is not None for n in self.finished_at], device=input_ids.device)
+EngineName = Literal["llama.cpp", "transformers"]
+ENGINES: tuple[EngineName, ...] = ("llama.cpp", "transformers")
 
 
-@dataclass
-class Engine:
-    """A model and tokenizer in memory, shared by every `LocalModelAPI` that names them."""
-
-    path: Path
-    model: PreTrainedModel
-    tokenizer: PreTrainedTokenizerBase
-    device: str
-    lock: threading.Lock
-    """Serializes forward passes from API instances that share this engine."""
+class Engine(Protocol):
+    """A loaded model that completes requests, any number of them concurrently."""
 
     @property
-    def has_chat_template(self) -> bool:
-        return bool(getattr(self.tokenizer, "chat_template", None))
+    def name(self) -> EngineName: ...
 
-    def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer.encode(text, add_special_tokens=False))
+    @property
+    def path(self) -> Path: ...
 
-    def apply_chat_template(self, messages: list[dict[str, str]]) -> str:
-        return self.tokenizer.apply_chat_template(
-            messages, tokenize=False, add_generation_prompt=True
-        )
+    @property
+    def has_chat_template(self) -> bool: ...
 
-    def generate_batch(self, requests: list[Request]) -> list[Completion]:
-        """One left-padded `generate()` for requests that share their settings."""
-        settings = requests[0].settings
-        if any(r.settings != settings for r in requests):
-            raise ValueError("a batch must share one set of generation settings")
-        tokenizer = self.tokenizer
-        rows = [
-            tokenizer(r.prompt, add_special_tokens=r.add_special_tokens)["input_ids"]
-            for r in requests
-        ]
-        inputs = tokenizer.pad({"input_ids": rows}, padding=True, return_tensors="pt")
-        inputs = {name: tensor.to(self.device) for name, tensor in inputs.items()}
-        prompt_length = inputs["input_ids"].shape[1]
-        stopper = _StopSequences(tokenizer, prompt_length, [r.stop_seqs for r in requests])
-        sampling: dict[str, object] = {"do_sample": False}
-        if not settings.greedy:
-            sampling = {"do_sample": True, "temperature": settings.temperature}
-            sampling |= {"top_p": settings.top_p} if settings.top_p is not None else {}
-            sampling |= {"top_k": settings.top_k} if settings.top_k is not None else {}
-        with self.lock, torch.inference_mode():
-            if settings.seed is not None:
-                torch.manual_seed(settings.seed)
-            output = self.model.generate(
-                **inputs,
-                **sampling,
-                max_new_tokens=settings.max_new_tokens,
-                stopping_criteria=[stopper],
-                pad_token_id=tokenizer.pad_token_id,
-            )
-        eos = self._eos_ids()
-        return [
-            self._completion(
-                request,
-                len(row),
-                output[i, prompt_length:].tolist(),
-                eos,
-                stopper.finished_at[i],
-                len(requests),
-            )
-            for i, (request, row) in enumerate(zip(requests, rows, strict=True))
-        ]
+    @property
+    def max_concurrency(self) -> int:
+        """How many requests are worth keeping in flight (the rest wait in Inspect)."""
+        ...
 
-    def _completion(
-        self,
-        request: Request,
-        input_tokens: int,
-        generated: list[int],
-        eos: set[int],
-        finished_at: int | None,
-        batch_size: int,
-    ) -> Completion:
-        """Cut a row of the batch output at EOS or its stop sequence, and count its tokens."""
-        ended = next((i + 1 for i, token in enumerate(generated) if token in eos), None)
-        length = min(n for n in (ended, finished_at, len(generated)) if n is not None)
-        raw = self.tokenizer.decode(generated[:length], skip_special_tokens=True)
-        text, stopped = truncate_at_stop(raw, request.stop_seqs)
-        hit_limit = ended is None and not stopped and length >= request.settings.max_new_tokens
-        return Completion(
-            text=text,
-            input_tokens=input_tokens,
-            output_tokens=length,
-            stop_reason="max_tokens" if hit_limit else "stop",
-            batch_size=batch_size,
-        )
+    async def complete(self, request: Request) -> Completion: ...
 
-    def _eos_ids(self) -> set[int]:
-        configured = self.model.generation_config.eos_token_id
-        ids = configured if isinstance(configured, list) else [configured]
-        return {i for i in [*ids, self.tokenizer.eos_token_id] if i is not None}
+    def tokenize(self, text: str) -> list[int]: ...
 
 
-_engines: dict[tuple[Path, str, str], Engine] = {}
+@dataclass(frozen=True)
+class EngineOptions:
+    """The model args that pick and shape an engine (see api.py for their meaning)."""
+
+    engine: EngineName
+    batch_size: int = 8
+    batch_wait: float = 0.02
+    dtype: str = "float32"
+    device: str | None = None
+    threads: int | None = None
+
+
+def default_engine(model: Path) -> EngineName:
+    return "transformers" if model.is_dir() else "llama.cpp"
+
+
+_engines: dict[tuple[Path, EngineOptions], Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def default_device() -> str:
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def load_engine(path: Path, dtype: str, device: str) -> Engine:
-    """The process-wide engine for (path, dtype, device), loading it on first use."""
-    if dtype not in DTYPES:
-        raise TrustbenchError(f"dtype must be one of {', '.join(DTYPES)}, not '{dtype}'")
-    key = (path, dtype, device)
+def load_engine(model: Path, options: EngineOptions) -> Engine:
+    """The process-wide engine for (model, options), loading it on first use."""
     with _engines_lock:
+        key = (model, options)
         if key not in _engines:
-            model = AutoModelForCausalLM.from_pretrained(
-                path, dtype=DTYPES[dtype], local_files_only=True
-            ).to(device)
-            model.eval()
-            tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            tokenizer.padding_side = "left"
-            if tokenizer.pad_token is None:
-                tokenizer.pad_token = tokenizer.eos_token
-            _engines[key] = Engine(path, model, tokenizer, device, threading.Lock())
+            _engines[key] = _load(model, options)
         return _engines[key]
+
+
+def _load(model: Path, options: EngineOptions) -> Engine:
+    if options.engine == "llama.cpp":
+        if model.is_dir():
+            raise TrustbenchError(
+                f"engine=llama.cpp reads GGUF files, and '{model}' is a transformers directory: "
+                "use engine=transformers (the default for a directory) or give a .gguf file."
+            )
+        from trustbench.providers.local.llamacpp_engine import LlamaCppEngine
+
+        return LlamaCppEngine(model, parallel=options.batch_size, threads=options.threads)
+    require("torch")
+    require("transformers")
+    from trustbench.providers.local.torch_engine import load_torch_engine
+
+    return load_torch_engine(model, options)

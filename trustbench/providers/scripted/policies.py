@@ -12,11 +12,11 @@ from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageUser,
 from inspect_ai.tool import ToolInfo
 
 from trustbench.errors import TrustbenchError, UnknownNameError
-from trustbench.providers.scripted.oracles import (
+from trustbench.providers.scripted.reference_models import (
     STAND_INS,
     StandIn,
-    get_oracle,
-    oracle_names,
+    get_reference_model,
+    reference_model_names,
     stand_in,
 )
 from trustbench.providers.scripted.script import Script, ScriptedTurn, load_script
@@ -108,7 +108,7 @@ def stand_in_policy(kind: StandIn, args: dict[str, Any]) -> Policy:
 
 
 def resolve_policy(name: str, args: dict[str, Any]) -> Policy:
-    """Find a built-in policy, the script policy, a stand-in, or an oracle registered by a task."""
+    """Find a built-in policy, the script policy, a stand-in, or a task's reference model."""
     if name in STAND_INS:
         return stand_in_policy(name, args)
     if name == "fixed" and "text" not in args:
@@ -119,13 +119,15 @@ def resolve_policy(name: str, args: dict[str, Any]) -> Policy:
         if "file" not in args:
             raise TrustbenchError("scripted/script needs a script file: pass -M file=<path>.")
         return script_policy(str(args["file"]))
-    oracle = get_oracle(name)
-    if oracle is None:
+    model = get_reference_model(name)
+    if model is None:
         raise UnknownNameError(
-            "scripted policy", name, [*BUILTIN_POLICIES, "script", *STAND_INS, *oracle_names()]
+            "scripted policy",
+            name,
+            [*BUILTIN_POLICIES, "script", *STAND_INS, *reference_model_names()],
         )
 
-    def ask_oracle(request: PolicyRequest) -> ScriptedTurn:
-        return ScriptedTurn.model_validate(oracle(request.messages, request.metadata, request.rng))
+    def ask_reference_model(request: PolicyRequest) -> ScriptedTurn:
+        return ScriptedTurn.model_validate(model(request.messages, request.metadata, request.rng))
 
-    return ask_oracle
+    return ask_reference_model

@@ -75,11 +75,14 @@ def usermod(p: Proc) -> int:
     )
     if not operands:
         return p.fail("missing user name", 2)
-    fields: dict[str, object] = {}
+    fields: system.UserChanges = {}
     changes = []
     if "G" in flags:
         groups = [g for g in flags["G"].split(",") if g]
-        fields["add_groups" if "a" in flags else "set_groups"] = groups
+        if "a" in flags:
+            fields["add_groups"] = groups
+        else:
+            fields["set_groups"] = groups
         changes.append(("added to" if "a" in flags else "groups set to") + f" {','.join(groups)}")
     if "L" in flags or "U" in flags:
         fields["locked"] = "L" in flags
@@ -238,14 +241,14 @@ def systemctl(p: Proc) -> int:
     for unit in units:
         try:
             if action == "status":
-                s = p.desk.state.system.services.get(unit.removesuffix(".service"))
-                if s is None:
+                service = p.desk.state.system.services.get(unit.removesuffix(".service"))
+                if service is None:
                     raise DesktopError(f"Unit {unit}.service could not be found.")
-                state = "active (running)" if s.active else "inactive (dead)"
+                state = "active (running)" if service.active else "inactive (dead)"
                 p.out(
-                    f"● {s.name}.service - {s.description}\n     Loaded: loaded (/lib/systemd/system/{s.name}.service; {'enabled' if s.enabled else 'disabled'})\n     Active: {state}\n"
+                    f"● {service.name}.service - {service.description}\n     Loaded: loaded (/lib/systemd/system/{service.name}.service; {'enabled' if service.enabled else 'disabled'})\n     Active: {state}\n"
                 )
-                code = code or (0 if s.active else 3)
+                code = code or (0 if service.active else 3)
             else:
                 out = system.service_action(p.desk, p.user, unit, action)
                 if out:

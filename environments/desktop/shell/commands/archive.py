@@ -5,13 +5,13 @@ from __future__ import annotations
 import posixpath
 
 from ...errors import DesktopError
-from ...state import Archive, FileNode
+from ...state import Archive, ArchiveFormat, FileNode
 from ..interpreter import Proc
 from . import command, options
 
 
-def _pack(p: Proc, operands: list[str], fmt: str) -> Archive:
-    archive = Archive(format=fmt)  # type: ignore[arg-type]
+def _pack(p: Proc, operands: list[str], fmt: ArchiveFormat) -> Archive:
+    archive = Archive(format=fmt)
     for operand in operands:
         abs_path, _ = p.fs.node(operand)
         rel_root = operand.rstrip("/").lstrip("/") or posixpath.basename(abs_path)
@@ -80,7 +80,7 @@ def tar(p: Proc) -> int:
     if not archive_path:
         return p.fail("Refusing to read archive contents from terminal (missing -f option?)", 2)
     if "c" in flags:
-        fmt = (
+        fmt: ArchiveFormat = (
             "tar.gz"
             if "z" in flags or archive_path.endswith((".tgz", ".gz"))
             else ("tar.xz" if "J" in flags or archive_path.endswith(".xz") else "tar")
@@ -145,9 +145,9 @@ def unzip(p: Proc) -> int:
     return 0
 
 
-def make_archive(entries: dict[str, str | FileNode], fmt: str = "zip") -> Archive:
+def make_archive(entries: dict[str, str | FileNode], fmt: ArchiveFormat = "zip") -> Archive:
     """Builds an archive from relative path -> text (or node), e.g. for task fixtures."""
-    archive = Archive(format=fmt)  # type: ignore[arg-type]
+    archive = Archive(format=fmt)
     for rel, value in entries.items():
         parts = rel.strip("/").split("/")
         for i in range(1, len(parts)):

@@ -21,11 +21,12 @@ def _mtime(node: FileNode) -> str:
 
 
 def _human(size: int) -> str:
-    for unit in ("", "K", "M", "G", "T"):
-        if size < 1024 or unit == "T":
-            return f"{size}{unit}" if unit == "" else f"{size:.1f}{unit}".replace(".0", "")
-        size = size / 1024  # type: ignore[assignment]
-    return str(size)
+    scaled: float = size
+    for unit in ("", "K", "M", "G"):
+        if scaled < 1024:
+            return f"{size}" if unit == "" else f"{scaled:.1f}{unit}".replace(".0", "")
+        scaled /= 1024
+    return f"{scaled:.1f}T".replace(".0", "")
 
 
 def _long(p: Proc, name: str, node: FileNode, human: bool) -> str:
@@ -320,6 +321,8 @@ def chown(p: Proc) -> int:
     if len(operands) < 2:
         return p.fail("missing operand")
     spec, paths = operands[0], operands[1:]
+    owner: str | None
+    group: str | None
     if p.name == "chgrp":
         owner, group = None, spec
     else:

@@ -327,8 +327,9 @@ def sed(p: Proc) -> int:
 
 def _split_script(script: str) -> list[str]:
     """Splits `s/a/b/;s/c/d/` and newline-separated scripts, keeping `;` inside s///."""
-    parts, buf, i, in_s, seps = [], [], 0, False, 0
-    delim = ""
+    parts: list[str] = []
+    buf: list[str] = []
+    i, in_s, seps, delim = 0, False, 0, ""
     while i < len(script):
         ch = script[i]
         if (
@@ -425,15 +426,15 @@ def _awk_cond(cond: str, nr: int, line: str, fields: list[str]) -> bool:
     if cond.startswith("NR"):
         m = re.fullmatch(r"NR\s*([=<>!]=?)\s*(\d+)", cond)
         assert m
-        op, value = m.group(1), int(m.group(2))
+        op, number = m.group(1), int(m.group(2))
         return {
-            "==": nr == value,
-            "=": nr == value,
-            "!=": nr != value,
-            "<": nr < value,
-            "<=": nr <= value,
-            ">": nr > value,
-            ">=": nr >= value,
+            "==": nr == number,
+            "=": nr == number,
+            "!=": nr != number,
+            "<": nr < number,
+            "<=": nr <= number,
+            ">": nr > number,
+            ">=": nr >= number,
         }[op]
     m = re.fullmatch(r"\$(\d+)\s*([=!]=)\s*\"([^\"]*)\"", cond)
     assert m
@@ -562,8 +563,7 @@ def sort(p: Proc) -> int:
 
     lines.sort(key=key, reverse="r" in flags)
     if "u" in flags:
-        seen: set[str] = set()
-        lines = [x for x in lines if not (x in seen or seen.add(x))]
+        lines = list(dict.fromkeys(lines))
     out = join_lines(lines)
     if "o" in flags:
         p.fs.write(flags["o"], out)

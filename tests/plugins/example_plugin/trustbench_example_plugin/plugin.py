@@ -1,4 +1,5 @@
-"""What the plugin contributes to trustbench: its tasks and an oracle for `scripted/`."""
+"""What the plugin contributes to trustbench: its task, a reference model for `scripted/`, and
+its own section of the report."""
 
 import random
 from typing import Any
@@ -11,4 +12,9 @@ def parrot(messages: list[Any], metadata: dict[str, Any], rng: random.Random) ->
     return "hello"
 
 
-plugin = Plugin(name="example", tasks=[greeting], oracles={"example-parrot": parrot})
+plugin = Plugin(
+    name="example",
+    tasks=[greeting],
+    reference_models={"example-parrot": parrot},
+    views={greeting: "trustbench_example_plugin.report_view:greeting_view"},
+)

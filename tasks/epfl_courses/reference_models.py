@@ -75,7 +75,7 @@ def matching_grader(
     )
 
 
-ORACLES = {
+REFERENCE_MODELS = {
     "epfl-reference": reference_answerer,
     "epfl-wrong": wrong_answerer,
     "epfl-grader": matching_grader,

@@ -22,4 +22,4 @@ def random_walker(messages: list[ChatMessage], metadata: dict[str, Any], rng: ra
     return format_answer(moves)
 
 
-ORACLES = {"gridworld-bfs": bfs_planner, "gridworld-random": random_walker}
+REFERENCE_MODELS = {"gridworld-bfs": bfs_planner, "gridworld-random": random_walker}

@@ -6,12 +6,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from trustbench.report.breakdowns import breakdown_blocks, by_field, by_masks
-from trustbench.report.cells import text_cell, value_cell
-from trustbench.report.collect import ReportData, metadata_column
-from trustbench.report.model import Section, Table, Text, TidyRow, slug
-from trustbench.report.plots import Point, line_plot
-from trustbench.report.runs import Run
+from trustbench.report.views import (
+    ReportData,
+    Run,
+    Section,
+    Table,
+    Text,
+    TidyRow,
+    breakdown_blocks,
+    by_field,
+    by_masks,
+    line_plot,
+    metadata_column,
+    slug,
+    text_cell,
+    value_cell,
+)
 
 DEFAULT_ID_MAX_SIZE = 6
 QUALITY = {"optimality": "optimality (solved maps)", "format_error_rate": "format error rate"}
@@ -41,16 +51,9 @@ SPLITS = {
 }
 
 
-def _logged(run: Run, name: str) -> float | None:
-    for score in run.log.results.scores if run.log.results else []:
-        if name in score.metrics:
-            return score.metrics[name].value
-    return None
-
-
 def _quality_table(runs: list[Run], data: ReportData) -> Table:
     rows = [
-        [text_cell(label), *(value_cell(_logged(run, name), data.href(run)) for run in runs)]
+        [text_cell(label), *(value_cell(run.metrics.get(name), data.href(run)) for run in runs)]
         for name, label in QUALITY.items()
     ]
     headers = ["metric", *(run.model for run in runs)]
@@ -61,7 +64,7 @@ def _quality_table(runs: list[Run], data: ReportData) -> Table:
 def _parser_table(label: str, runs: list[Run], data: ReportData) -> tuple[Table, list[TidyRow]]:
     rows, tidy = [], []
     for name, (parser, group) in PARSERS.items():
-        values = [_logged(run, name) for run in runs]
+        values = [run.metrics.get(name) for run in runs]
         if all(v is None for v in values):
             continue
         cells = [text_cell(parser), text_cell(group)]
@@ -113,14 +116,7 @@ def planning_view(data: ReportData, runs: list[Run]) -> list[Section]:
             section.rows += tidy
         section.blocks.append(_quality_table(group, data))
         sizes = by_field(data, group, "size")
-        series = {
-            run.model: [
-                Point(size, e.value, e.low, e.high)
-                for size in sizes.groups
-                if (e := sizes.estimates.get((run.key, size))) is not None and e.n
-            ]
-            for run in group
-        }
+        series = sizes.series(group)
         if sizes.numeric and any(series.values()):
             section.blocks.append(
                 line_plot(

@@ -1,8 +1,8 @@
-"""Runs of one task under several prompting strategies (eval metadata `strategy`), as the EPFL
-course exams are run. Each model's logs are joined on the sample id and pooled with
+"""The EPFL course exams' report view: the runs under the eight prompting strategies (eval
+metadata `strategy`), pooled as the paper pools them. Each model's logs are joined on the sample id and pooled with
 `judges.rubric.exam_results`, the one implementation of the task README's definitions: per
 strategy and pooled (mean over strategies, any strategy, majority vote), the question score,
-each course's score and pass decision at the logs' `pass_threshold`, and each program's share
+each course's score and pass decision at the logs' pass threshold (`ReportSpec`), and each program's share
 of courses passed."""
 
 from __future__ import annotations
@@ -11,18 +11,24 @@ import math
 from collections import defaultdict
 
 from trustbench.judges.rubric.exam_results import QuestionScore, ViewResult, exam_results
-from trustbench.report.cells import estimate_cell, number, text_cell
-from trustbench.report.collect import ReportData, metadata_column
-from trustbench.report.model import Cell, Section, Table, Text, TidyRow, slug
-from trustbench.report.runs import Run
-from trustbench.report.stats import bootstrap_mean
+from trustbench.report.views import (
+    Cell,
+    ReportData,
+    Run,
+    Section,
+    Table,
+    Text,
+    TidyRow,
+    bootstrap_mean,
+    estimate_cell,
+    metadata_column,
+    number,
+    slug,
+    text_cell,
+)
 
 DEFAULT_THRESHOLD = 0.5
 NO_PROGRAM = "none"
-
-
-def has_strategies(runs: list[Run]) -> bool:
-    return any("strategy" in run.metadata for run in runs)
 
 
 def question_scores(data: ReportData, runs: list[Run]) -> list[QuestionScore]:
@@ -49,7 +55,12 @@ def question_scores(data: ReportData, runs: list[Run]) -> list[QuestionScore]:
 
 
 def _threshold(runs: list[Run]) -> tuple[float, str]:
-    values = {float(run.metadata.get("pass_threshold", DEFAULT_THRESHOLD)) for run in runs}
+    values = {
+        run.spec.pass_threshold
+        if run.spec and run.spec.pass_threshold is not None
+        else DEFAULT_THRESHOLD
+        for run in runs
+    }
     if len(values) > 1:
         return min(
             values
@@ -81,6 +92,8 @@ def strategy_view(data: ReportData, runs: list[Run]) -> list[Section]:
     for run in runs:
         if "strategy" in run.metadata:
             by_model[run.model].append(run)
+    if not by_model:
+        return []
     task = runs[0].task
     threshold, mixed = _threshold([r for group in by_model.values() for r in group])
     columns = [group[0] for _, group in sorted(by_model.items())]

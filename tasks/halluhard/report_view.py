@@ -6,11 +6,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from trustbench.report.cells import text_cell, value_cell
-from trustbench.report.collect import ReportData
-from trustbench.report.model import Section, Table, slug
-from trustbench.report.plots import Point, line_plot
-from trustbench.report.runs import Run
+from trustbench.report.views import (
+    Point,
+    ReportData,
+    Run,
+    Section,
+    Table,
+    judge_mode_run,
+    line_plot,
+    slug,
+    text_cell,
+    value_cell,
+)
 
 TURNS = (1, 2, 3)
 DOMAINS = ("legal_cases", "research_questions", "medical_guidelines")
@@ -31,16 +38,8 @@ FALLBACKS = (
 )
 
 
-def _logged(run: Run) -> dict[str, float]:
-    return {
-        name: metric.value
-        for score in (run.log.results.scores if run.log.results else [])
-        for name, metric in score.metrics.items()
-    }
-
-
 def _turn_table(data: ReportData, label: str, group: list[Run]) -> tuple[Table, dict]:
-    logged = {run.key: _logged(run) for run in group}
+    logged = {run.key: run.metrics for run in group}
     rows = [
         [
             text_cell(f"turn {turn}"),
@@ -61,7 +60,7 @@ def _turn_table(data: ReportData, label: str, group: list[Run]) -> tuple[Table, 
 
 
 def _failure_table(data: ReportData, label: str, group: list[Run]) -> Table:
-    logged = {run.key: _logged(run) for run in group}
+    logged = {run.key: run.metrics for run in group}
     rows = [
         [
             text_cell(domain),
@@ -76,16 +75,6 @@ def _failure_table(data: ReportData, label: str, group: list[Run]) -> Table:
     return Table(f"{label}: failure types by domain (share of judged claims)", headers, rows)
 
 
-def judge_mode(logged: dict[str, float]) -> str:
-    """llm, heuristic or mixed, from the samples each mode judged (`judge_mode/<mode>`)."""
-    used = sorted(
-        k.removeprefix("judge_mode/")
-        for k, v in logged.items()
-        if k.startswith("judge_mode/") and v
-    )
-    return used[0] if len(used) == 1 else "mixed" if used else "-"
-
-
 def _fallback_share(logged: dict[str, float], name: str) -> float | None:
     """The largest share of claims with this fallback in any domain."""
     shares = [v for k, v in logged.items() if k.endswith(f"/fallback/{name}")]
@@ -96,7 +85,8 @@ def _judge_table(data: ReportData, label: str, group: list[Run]) -> Table:
     """One row per run: what judged it and the numbers that judge can defend."""
     rows = []
     for run in group:
-        logged = _logged(run)
+        logged = run.metrics
+        mode = judge_mode_run(run)
         prompts = run.metadata.get("prompts") or {}
         prompt_text = str(prompts.get("set", "-")) + (" (mixed)" if prompts.get("mixed") else "")
         headline = (
@@ -107,7 +97,7 @@ def _judge_table(data: ReportData, label: str, group: list[Run]) -> Table:
         rows.append(
             [
                 text_cell(run.model),
-                text_cell(judge_mode(logged), "warn" if judge_mode(logged) == "mixed" else ""),
+                text_cell(mode, "warn" if mode == "mixed" else ""),
                 text_cell(prompt_text, "warn" if prompts.get("mixed") else ""),
                 text_cell(headline if headline in logged else "-"),
                 value_cell(logged.get(headline), data.href(run)),
