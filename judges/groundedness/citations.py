@@ -177,14 +177,16 @@ def scan(text: str) -> Scan:
             found += made
             unparsed += bad
     for match in BRACKETED.finditer(body):
-        if free(*match.span()) and (made := _bracketed(match, references)):
-            found.append(made)
+        if free(*match.span()) and (bracketed := _bracketed(match, references)):
+            found.append(bracketed)
     for match in NARRATIVE.finditer(body):
-        if free(match.start("authors"), match.end()) and (made := _narrative(match, references)):
-            found.append(made)
+        if free(match.start("authors"), match.end()) and (
+            narrative := _narrative(match, references)
+        ):
+            found.append(narrative)
     for match in GUIDELINE.finditer(body, overlapped=True):
-        if (made := _guideline(match)) is not None and free(made.start, made.end):
-            found.append(made)
+        if (guideline := _guideline(match)) is not None and free(guideline.start, guideline.end):
+            found.append(guideline)
     for kind, pattern in IDENTIFIERS:
         for match in pattern.finditer(body):
             raw = strip_trailing(match.group(0))
@@ -194,9 +196,9 @@ def scan(text: str) -> Scan:
                 )
     for match in NUMBERED.finditer(body):
         if free(*match.span()):
-            made, bad = _numbered(match, references)
-            found += made
-            unparsed += [(match.start(), match.end(), item) for item in bad]
+            members, unread = _numbered(match, references)
+            found += members
+            unparsed += [(match.start(), match.end(), item) for item in unread]
     found = _attach_identifiers(body, sorted(found, key=lambda c: c.start))
     back, unresolved = _back_references(body, found)
     taken = [(c.start, c.end) for c in back] + [(a, b) for a, b, _ in unresolved]
@@ -351,7 +353,8 @@ def _parenthetical(
         if reading is None and found and (link := _only_identifier(part)):
             found[-1].url = found[-1].url or link  # "(Smith, 2020; doi:…)": the same work's
             found[-1].read.append(part)
-            found[-1].extent = (found[-1].extent[0], at + len(part))
+            begin = found[-1].extent[0] if found[-1].extent else found[-1].start
+            found[-1].extent = (begin, at + len(part))
             continue
         if reading is None:
             if looks_cited(part):

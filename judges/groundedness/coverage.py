@@ -116,7 +116,7 @@ def _grow_right(text: str, end: int) -> int:
     at = end
     while True:
         gap = _GAP.match(text, at)
-        i = gap.end()
+        i = gap.end() if gap else at
         if i >= len(text) or any(is_boundary(text, k) for k in range(at, i)):
             return at
         if "," in text[at:i] and not (_SUFFIX.match(text, i) or _numbered_piece(text, i)):
@@ -142,7 +142,7 @@ def _grow_right(text: str, end: int) -> int:
 def _numbered_piece(text: str, i: int) -> bool:
     """Whether the comma-separated piece starting at `text[i]` holds a number ("512 F.3d 840",
     "F.3d 840"), as the pieces of a citation do and a following clause does not."""
-    piece = re.match(r"[^,;:\n]*", text[i:]).group(0)
+    piece = re.split(r"[,;:\n]", text[i:], maxsplit=1)[0]
     end = next((k for k in range(len(piece)) if is_boundary(text, i + k)), len(piece))
     return bool(re.search(r"\d", piece[:end]))
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from trustbench.judges.groundedness.sentences import is_boundary
 
@@ -203,7 +203,7 @@ def parse_reference(reference: str) -> dict[str, str]:
     return dict(citations[0].ident)
 
 
-def _eyecite(text: str) -> list:  # eyecite's citation objects
+def _eyecite(text: str) -> list[Any]:  # eyecite's citation objects
     from eyecite import get_citations
 
     logging.getLogger("eyecite").setLevel(logging.ERROR)
@@ -219,7 +219,7 @@ def _overlaps(found: list[LegalCitation], start: int, end: int) -> bool:
 
 def _full_case(
     text: str,
-    item,  # noqa: ANN001 (eyecite's FullCaseCitation)
+    item: Any,  # eyecite's FullCaseCitation
     found: list[LegalCitation],
     reporters: dict[int, str],
 ) -> LegalCitation:
@@ -376,7 +376,7 @@ def _first_party(before: str) -> str | None:
     return name
 
 
-def _short_case(text: str, item, found: list[LegalCitation]) -> LegalCitation:  # noqa: ANN001
+def _short_case(text: str, item: Any, found: list[LegalCitation]) -> LegalCitation:
     """ "Harrow, 512 F.3d at 851": the full citation with the same volume and reporter, else what
     the short form says."""
     start, end = item.span()
@@ -401,13 +401,13 @@ def _short_case(text: str, item, found: list[LegalCitation]) -> LegalCitation:  
     return LegalCitation("case", begin, end, _with_reference(ident, reference), read)
 
 
-def _pin_of(item) -> str:  # noqa: ANN001 (an eyecite citation)
+def _pin_of(item: Any) -> str:  # an eyecite citation
     """The pinpoint eyecite read with a short form or "Id." ("at 851")."""
     metadata = getattr(item, "metadata", None)
     return getattr(metadata, "pin_cite", None) or ""
 
 
-def _antecedent(item, found: list[LegalCitation], start: int) -> LegalCitation | None:  # noqa: ANN001
+def _antecedent(item: Any, found: list[LegalCitation], start: int) -> LegalCitation | None:
     before = [c for c in found if c.end <= start]
     if type(item).__name__ == "IdCitation":
         return before[-1] if before else None
@@ -468,7 +468,7 @@ def _bare_case(text: str, match: re.Match[str]) -> LegalCitation | None:
 # --- statutes and rules ---------------------------------------------------------------------------
 
 
-def _law(text: str, item) -> LegalCitation:  # noqa: ANN001
+def _law(text: str, item: Any) -> LegalCitation:
     start, end = item.span()
     groups = item.groups
     read = [text[end : _statute_end(text, end)]]

@@ -12,6 +12,7 @@ bare URLs and code spans are left as written."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex as re
@@ -130,7 +131,9 @@ def plain_text(source: str) -> Plain:
     return _apply(source, edits, emphasis)
 
 
-def _take_emphasis(source: str, edit, emphasis: list[tuple[int, int]]) -> None:  # noqa: ANN001
+def _take_emphasis(
+    source: str, edit: Callable[[int, int, str], bool], emphasis: list[tuple[int, int]]
+) -> None:
     """Paired emphasis marks, outermost first; nested pairs (`**_x_**`) in later passes, each
     pass seeing the marks already taken as spaces. A bullet's `*` is no mark."""
     working = _BULLET.sub(lambda m: " " * len(m.group(0)), source)

@@ -196,10 +196,9 @@ class _Pieces:
         elif _UNDATED.fullmatch(chunk):
             self.undated = True
             read.append(chunk)
-        elif (guideline := _GUIDELINE_CODE.fullmatch(chunk)) or (
-            (joined := _JOINED_CODE.fullmatch(chunk)) and (final or self.year)
+        elif found := _GUIDELINE_CODE.fullmatch(chunk) or (
+            _JOINED_CODE.fullmatch(chunk) if final or self.year else None
         ):
-            found = guideline or joined
             self.body, self.code = found["body"], found["code"].lstrip("/-")
         elif self.authors and re.fullmatch(rf"(?:and|&)\s+{NAME}(?:\s+et\s+al\.?)?", chunk):
             self.authors = f"{self.authors}, {chunk}"
@@ -418,8 +417,9 @@ def _label(text: str, read: list[str]) -> Reading | None:
         bare = " ".join(LABEL.sub(" ", segment).split()).strip(" ,.")
         if not bare:
             continue
-        if re.fullmatch(YEAR, bare) or (date := _DATE.fullmatch(bare)) and date["year"]:
-            ident["year"] = bare if bare.isdigit() else _DATE.fullmatch(bare)["year"]
+        date = _DATE.fullmatch(bare)
+        if year := bare if re.fullmatch(YEAR, bare) else date["year"] if date else None:
+            ident["year"] = year
         elif _COMPANY_END.search(bare) or re.search(rf",\s*{_SUFFIX_CHUNK.pattern}$", bare):
             ident["body"] = bare
         elif not product:

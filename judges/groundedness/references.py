@@ -349,11 +349,7 @@ def parse_entry(entry: str) -> CitedWork:
     """A reference-list entry in APA, Vancouver, IEEE/MLA (quoted title), legal or guideline
     layout: its authors, year, title, venue, identifiers and link."""
     text = " ".join(entry.split())
-    ids = {
-        "doi": _first(_DOI, text),
-        "arxiv": _first(_ARXIV, text),
-        "pmid": _first(_PMID, text),
-    }
+    doi, arxiv, pmid = _first(_DOI, text), _first(_ARXIV, text), _first(_PMID, text)
     url = next((w.strip(".,;()<>") for w in text.split() if w.startswith("http")), "")
     year = _first_year(text)
     if legal := parse_reference(text):
@@ -413,7 +409,9 @@ def parse_entry(entry: str) -> CitedWork:
         code=_guideline_code(text),
         pmcid=_first(_PMCID, text).upper(),
         isbn=_isbn(text) if _ISBN.search(text) else "",
-        **ids,
+        doi=doi,
+        arxiv=arxiv,
+        pmid=pmid,
     )
 
 
