@@ -27,8 +27,12 @@ AUTHORS = rf"{NAME}(?:,\s+{NAME})*(?:,?\s+et\s+al\.?|,?\s+(?:and|&)\s+{NAME}(?:,
 YEAR = r"(?:1[89]|20)\d{2}"
 BODY = r"\p{Lu}[\p{Lu}&]{1,9}(?:/\p{Lu}[\p{Lu}&]{1,9})?"
 """An issuing body's acronym: NICE, WHO, ESC/ESH, ACAEM."""
-CODE = r"(?:\p{Lu}{1,6}[-‐–]?\d{1,5}(?:[-./]\d{1,5})*[a-z]?|\d{2,5}(?:[-./]\d{1,5})*)"
-"""A guideline's number: NG136, GL-17, CP-2020-04, 388."""
+CODE = (
+    r"(?:\p{Lu}{1,6}(?:/\p{Lu}{1,8})*(?:[-‐–]|(?<=\p{Lu})/)?\d{1,6}(?:[-./]\d{1,6})*[a-z]?"
+    r"|\d{2,5}(?:[-./]\d{1,5})*)"
+)
+"""A guideline's number: NG136, GL-17, CP-2020-04, 388, and document codes whose first parts
+name committees: EMA/CHMP/778312/2018, WHO/RH/19.3."""
 GUIDE = (
     r"(?:(?:[Pp]ractice|[Cc]linical|[Tt]echnical|[Cc]onsensus|[Pp]osition|[Ee]vidence)\s+)?"
     r"(?:[Gg]uidelines?|[Gg]uidance|[Pp]olicy|[Ss]tatement|[Rr]ecommendations?|[Bb]ulletin|"

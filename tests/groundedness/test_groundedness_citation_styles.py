@@ -264,6 +264,9 @@ def test_numbers_in_parentheses_without_a_list_are_an_enumeration() -> None:
         ("Check weight (WAPS guideline 75).", "WAPS", "75", ""),
         ("Give zinc (TMSB TM12 (2020)).", "TMSB", "TM12", "2020"),
         ("As TMSB guideline TM12 (2020) advises, give zinc.", "TMSB", "TM12", "2020"),
+        ("Dose by weight (NMB/CMPH/44817/2020).", "NMB", "CMPH/44817/2020", ""),
+        ("Dose by weight (NMB guideline NMB/CMPH/44817/2020).", "NMB", "NMB/CMPH/44817/2020", ""),
+        ("Dose by weight (PHO/MCH/21.4, 2021).", "PHO", "MCH/21.4", "2021"),
     ],
 )
 def test_guideline_codes_of_every_shape(text: str, body: str, code: str, year: str) -> None:

@@ -390,3 +390,26 @@ def test_an_eu_court_named_before_its_case_number(text: str, ok: bool) -> None:
     [claim] = heuristic_claims(text, "legal")
     result = compare(cited_work(claim), record_of(SEAFARERS), set())
     assert (result.mismatches == []) is ok, result.mismatches
+
+
+DOSING = page(
+    "https://www.nmb.example.org/documents/dosing-in-children.pdf",
+    "Guideline on weight-based dosing in children",
+    "Nordic Medicines Board\nCommittee for Medicinal Products (CMPH)\nNMB/CMPH/44817/2020\n"
+    "Guideline on weight-based dosing in children. Adopted 2020.",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Dose by weight (NMB guideline NMB/CMPH/44817/2020).", True),
+        ("Dose by weight (NMB/CMPH/44817/2020).", True),
+        ("Dose by weight (NMB/CMPH/44871/2020).", False),
+        ("Dose by weight (NMB/PRAC/44817/2020).", False),
+    ],
+)
+def test_a_document_code_whose_parts_name_committees(text: str, ok: bool) -> None:
+    [claim] = heuristic_claims(text, "medical")
+    result = compare(cited_work(claim), record_of(DOSING), set())
+    assert (result.mismatches == []) is ok, result.mismatches
