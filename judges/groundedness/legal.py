@@ -105,6 +105,19 @@ ACT = re.compile(
 """A statute by its short title, parentheses and all: "section 13 of the Equality Act 2010", "the
 Clean Harbours Act of 1987", "Data Protection Act 2018, s. 45", "the Consumer Rights (Refurbished
 Goods) Act 2019"."""
+_INSTRUMENT_WORD = r"(?:Constitution|Convention|Charter|Treaty|Covenant|Declaration|Protocol)"
+_CAPITALISED_RUN = r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|on|for|and|the|to|in)\s+)*[A-Z][\w'’.-]*)*"
+INSTRUMENT = re.compile(
+    r"\b(?P<unit>[Ss]ections?|[Aa]rticles?|[Aa]rts?\.|ss?\.|§§?)\s*(?P<number>\d+[A-Za-z]?)"
+    r"(?:\(\w+\))*"
+    r"\s+of\s+(?:the\s+)?(?P<name>(?:[A-Z][\w'’.-]*\s+(?:(?:of|on|for|and|the|to|in)\s+)*){0,8}"
+    rf"{_INSTRUMENT_WORD}(?:\s+(?:of|on|for)\s+(?:the\s+)?{_CAPITALISED_RUN})?)"
+    r"|\b(?P<unit2>[Aa]rt(?:icle)?s?\.?)\s*(?P<number2>\d+[A-Za-z]?)(?:\(\w+\))*\s+(?:of\s+the\s+)?"
+    r"(?P<acronym>[A-Z]{3,7})\b"
+)
+"""A provision of a constitution, convention, charter or treaty: "Section 11 of the Wisconsin
+Constitution", "Article 8 of the European Convention on Human Rights", "art. 21 of the
+Constitution of India", and by its initials, "Article 8 ECHR", "Art. 101 TFEU"."""
 CODE_SECTION = re.compile(
     r"\b(?P<title>\d{1,3})\s+(?P<code>U\.?\s?S\.?\s?C\.?(?:A\.?)?|C\.?\s?F\.?\s?R\.?)\s+"
     r"(?:(?:§§?|[Ss]ec(?:tion|\.)?|[Pp]art)\s*)?(?P<section>\d[\w.\-–]*\w|\d)(?P<sub>(?:\(\w{1,4}\))*)"
@@ -179,6 +192,7 @@ def legal_citations(text: str) -> tuple[list[LegalCitation], list[tuple[int, str
         (CODE_SECTION, _statute),
         (RULES, _rule),
         (ACT, _act),
+        (INSTRUMENT, _instrument),
     )
     for pattern, reader in readers:
         for match in pattern.finditer(text):
@@ -519,6 +533,7 @@ def _eu(text: str, match: re.Match[str], _: list[LegalCitation]) -> LegalCitatio
         kind: LegalKind = "statute"
     else:
         numbers = [n for n in (groups["case"], groups["ecli"], groups["ecli_only"]) if n]
+        read.append("Case")  # "Case C-412/19": the word before the number
         ident = {"reporter": "; ".join(numbers)}
         if groups["name"]:
             ident["parties"] = re.sub(r"\s+v\.?\s+", " v. ", groups["name"].strip(" ,"))
@@ -555,6 +570,18 @@ def _act(text: str, match: re.Match[str], _: list[LegalCitation]) -> LegalCitati
     return LegalCitation(
         "statute", start, match.end(), _with_reference(ident, text[start : match.end()])
     )
+
+
+def _instrument(text: str, match: re.Match[str], _: list[LegalCitation]) -> LegalCitation:
+    name = (match.group("name") or match.group("acronym")).rstrip(".")
+    end = match.start("name" if match.group("name") else "acronym") + len(name)
+    ident = {
+        "act": " ".join(name.split()),
+        "section": match.group("number") or match.group("number2"),
+    }
+    read = [match.group("unit") or match.group("unit2")]
+    reference = text[match.start() : end]
+    return LegalCitation("statute", match.start(), end, _with_reference(ident, reference), read)
 
 
 def _statute_end(text: str, end: int) -> int:

@@ -827,9 +827,12 @@ def _venue_ok(venue: str, record: Record) -> bool:
 
 
 def _act_ok(act: str, record: Record) -> bool:
-    """A statute's short title and year in the page's title or first lines."""
+    """A statute's or an instrument's short title (and year) in the page's title or first
+    lines; a title cited by its initials ("ECHR") where a run of words there spells them."""
     wanted = [w for w in fold(act).split() if w not in _STOP]
     lines = [*record.titles, *record.lead.splitlines()[:5]]
+    if (letters := initialism(act)) and any(_spells(letters, line) for line in lines):
+        return True
     return any(_covers(wanted, [w for w in fold(line).split() if w not in _STOP]) for line in lines)
 
 

@@ -73,7 +73,8 @@ def _text_match(judged: str, gold: str) -> float:
 
 def _marker_match(claim: Claim, marker: str) -> float:
     wanted = fold(marker)
-    described = fold(" ".join([claim.marker, claim.cited_url or "", *claim.fields.values()]))
+    details = [v for k, v in claim.fields.items() if k != "holding"]  # not the sentence itself
+    described = fold(" ".join([claim.marker, claim.cited_url or "", *details]))
     if wanted and wanted in described:
         return 1.0
     return 0.5 if wanted and wanted in fold(claim.text) else 0.0

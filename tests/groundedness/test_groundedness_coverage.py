@@ -106,6 +106,16 @@ CASES = [
     ),
     (
         "legal",
+        "Masters must help (Article 9 of the Northern Convention on Maritime Rescue).",
+        "Article 9 of the Northern Convention on Maritime Rescue",
+        page(
+            "https://treaties.example.org/ncmr",
+            "Northern Convention on Maritime Rescue",
+            "Northern Convention on Maritime Rescue\nArticle 9. Duty to render assistance.",
+        ),
+    ),
+    (
+        "legal",
         "Silence is no consent (Case C-208/21 *Holmqvist Reederei*, paras 41-43).",
         "Case C-208/21 *Holmqvist Reederei*, paras 41-43",
         page(

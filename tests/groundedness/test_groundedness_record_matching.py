@@ -413,3 +413,31 @@ def test_a_document_code_whose_parts_name_committees(text: str, ok: bool) -> Non
     [claim] = heuristic_claims(text, "medical")
     result = compare(cited_work(claim), record_of(DOSING), set())
     assert (result.mismatches == []) is ok, result.mismatches
+
+
+CONVENTION = page(
+    "https://treaties.example.org/ncmr",
+    "Northern Convention on Maritime Rescue",
+    "Northern Convention on Maritime Rescue\nArticle 9. Duty to render assistance.\nArticle 14. "
+    "Ports of refuge.",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Masters must help (Article 9 of the Northern Convention on Maritime Rescue).", True),
+        ("Masters must help (Article 9 NCMR).", True),
+        ("Masters must help (art. 9 of the Northern Convention on Maritime Rescue).", True),
+        ("Masters must help (Article 19 of the Northern Convention on Maritime Rescue).", False),
+        ("Masters must help (Article 9 of the Southern Convention on Maritime Rescue).", False),
+        ("Masters must help (Article 9 SCMR).", False),
+    ],
+)
+def test_a_provision_of_a_convention_or_constitution(text: str, ok: bool) -> None:
+    """ "Section 11 of the X Constitution", "Article 9 of the Y Convention", "Article 9 NCMR":
+    the instrument (by name or initials) and the provision's number are both checked."""
+    claims, unparsed = claims_and_unparsed(text, "legal")
+    assert unparsed == [] and len(claims) == 1
+    result = compare(cited_work(claims[0]), record_of(CONVENTION), set())
+    assert (result.mismatches == []) is ok, result.mismatches

@@ -319,3 +319,20 @@ def test_shown_as_unparsed_means_an_unparsed_entry_where_the_citation_is():
     here = [(answer.rindex("(Quill"), len(answer) - 1)]
     assert not compare(metadata, [], here, "heuristic")["rows"][0]["silently_dropped"]
     assert gold_span(answer, "Bark dried in spring (Quill, 2012).", "(Quill, 2012)") == here[0]
+
+
+def test_a_gold_citation_meets_the_claim_with_its_marker_not_one_whose_sentence_holds_it():
+    """Two citations in one sentence: the other claim's holding (its sentence) contains the gold
+    marker too, but only the claim that cites it is its match."""
+    sentence = "Under Article 4 NCMR masters must help: Case C-9/21 Orm v Tuna."
+    statute = _judged(sentence, "Article 4 NCMR", False)
+    statute["claim"]["fields"]["holding"] = sentence.replace("Article 4 NCMR", "")
+    case = _judged(sentence, "Case C-9/21 Orm v Tuna", True)
+    metadata = {
+        "domain": "legal",
+        "answer": sentence,
+        "citations": [_gold("g1", "Case C-9/21 Orm v Tuna", sentence, "grounded")],
+    }
+    result = compare(metadata, [statute, case], [], "heuristic")
+    assert result["rows"][0]["reference"] == "grounded"
+    assert result["extra_claims"] == [sentence]
