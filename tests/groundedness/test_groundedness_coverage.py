@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 import regex as re
+from documents import page
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -22,19 +23,7 @@ from trustbench.judges.groundedness.references import (
     fold,
     record_of,
 )
-from trustbench.retrieval.types import CitationMetadata, Document
-
-
-def page(url: str, heading: str, text: str, **metadata: object) -> Document:
-    return Document(
-        url=url,
-        title=heading,
-        text=text,
-        metadata=CitationMetadata(**metadata),
-        extractor="test",
-        extractor_version="0",
-    )
-
+from trustbench.retrieval.types import Document
 
 CASES = [
     (

@@ -8,6 +8,7 @@ work. Every work and page here is invented for these tests."""
 from __future__ import annotations
 
 import pytest
+from documents import page
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -20,19 +21,7 @@ from trustbench.judges.groundedness.references import (
     fold,
     record_of,
 )
-from trustbench.retrieval.types import CitationMetadata, Document
-
-
-def page(url: str, heading: str, text: str, **metadata: object) -> Document:
-    return Document(
-        url=url,
-        title=heading,
-        text=text,
-        metadata=CitationMetadata(**metadata),
-        extractor="test",
-        extractor_version="0",
-    )
-
+from trustbench.retrieval.types import Document
 
 LABEL = page(
     "https://labels.example.org/setid/91ab",

@@ -7,22 +7,21 @@ tests."""
 from __future__ import annotations
 
 import pytest
+from documents import page
 
 from trustbench.judges.groundedness.citations import claims_and_unparsed, heuristic_claims
 from trustbench.judges.groundedness.claims import make_claim
 from trustbench.judges.groundedness.references import cited_work, compare, record_of
-from trustbench.retrieval.types import CitationMetadata, Document
+from trustbench.judges.groundedness.types import Domain
+from trustbench.retrieval.types import Document
 
 
-def page(url: str, heading: str, text: str, **metadata: object) -> Document:
-    return Document(
-        url=url,
-        title=heading,
-        text=text,
-        metadata=CitationMetadata(**metadata),
-        extractor="test",
-        extractor_version="0",
-    )
+def mismatches(text: str, document: Document, domain: Domain) -> list[str]:
+    """The details of the one citation in `text` (read whole, nothing unparsed) that the
+    document contradicts."""
+    claims, unparsed = claims_and_unparsed(text, domain)
+    assert unparsed == [] and len(claims) == 1, (claims, unparsed)
+    return compare(cited_work(claims[0]), record_of(document), set()).mismatches
 
 
 def problems(document: Document, **fields: str) -> list[str]:
@@ -162,9 +161,8 @@ EPCA = page(
     ],
 )
 def test_guidelines_by_body_and_code_or_topic(document: Document, text: str, ok: bool) -> None:
-    [claim] = heuristic_claims(text, "medical")
-    result = compare(cited_work(claim), record_of(document), set())
-    assert (result.mismatches == []) is ok, result.mismatches
+    found = mismatches(text, document, "medical")
+    assert (found == []) is ok, found
 
 
 HYDROLOGY = page(
@@ -223,9 +221,8 @@ BULLETIN = page(
     ],
 )
 def test_venues_in_full_abbreviated_or_by_initials(document: Document, text: str, ok: bool) -> None:
-    [claim] = heuristic_claims(text, "research")
-    result = compare(cited_work(claim), record_of(document), set())
-    assert (result.mismatches == []) is ok, result.mismatches
+    found = mismatches(text, document, "research")
+    assert (found == []) is ok, found
 
 
 ROUTING = page(
@@ -308,9 +305,8 @@ WHARVES = page(
     ],
 )
 def test_statutes_by_short_title_and_section(text: str, ok: bool) -> None:
-    [claim] = heuristic_claims(text, "legal")
-    result = compare(cited_work(claim), record_of(WHARVES), set())
-    assert (result.mismatches == []) is ok, result.mismatches
+    found = mismatches(text, WHARVES, "legal")
+    assert (found == []) is ok, found
 
 
 RAFTS = page(
@@ -334,9 +330,8 @@ RAFTS = page(
 def test_an_eu_act_is_the_kind_of_act_cited(text: str, ok: bool) -> None:
     """A regulation and a directive can share a number: the kind of act is part of what is
     cited, checked where the record gives the number."""
-    [claim] = heuristic_claims(text, "legal")
-    result = compare(cited_work(claim), record_of(RAFTS), set())
-    assert (result.mismatches == []) is ok, result.mismatches
+    found = mismatches(text, RAFTS, "legal")
+    assert (found == []) is ok, found
 
 
 SURVEYS = page(
@@ -361,10 +356,8 @@ def test_an_agency_with_its_country_written_before_it(text: str, ok: bool) -> No
     """ "U.S. Bureau of …" is read as one body; pages often name the country apart from the
     agency ("U.S. Department of the Interior, Bureau of …"), so the name is also looked for
     without the country, where the page names that country."""
-    claims, unparsed = claims_and_unparsed(text, "medical")
-    assert unparsed == [] and len(claims) == 1
-    result = compare(cited_work(claims[0]), record_of(SURVEYS), set())
-    assert (result.mismatches == []) is ok, result.mismatches
+    found = mismatches(text, SURVEYS, "medical")
+    assert (found == []) is ok, found
 
 
 SEAFARERS = page(
@@ -387,9 +380,8 @@ SEAFARERS = page(
     ],
 )
 def test_an_eu_court_named_before_its_case_number(text: str, ok: bool) -> None:
-    [claim] = heuristic_claims(text, "legal")
-    result = compare(cited_work(claim), record_of(SEAFARERS), set())
-    assert (result.mismatches == []) is ok, result.mismatches
+    found = mismatches(text, SEAFARERS, "legal")
+    assert (found == []) is ok, found
 
 
 DOSING = page(
@@ -410,9 +402,8 @@ DOSING = page(
     ],
 )
 def test_a_document_code_whose_parts_name_committees(text: str, ok: bool) -> None:
-    [claim] = heuristic_claims(text, "medical")
-    result = compare(cited_work(claim), record_of(DOSING), set())
-    assert (result.mismatches == []) is ok, result.mismatches
+    found = mismatches(text, DOSING, "medical")
+    assert (found == []) is ok, found
 
 
 CONVENTION = page(
@@ -437,7 +428,5 @@ CONVENTION = page(
 def test_a_provision_of_a_convention_or_constitution(text: str, ok: bool) -> None:
     """ "Section 11 of the X Constitution", "Article 9 of the Y Convention", "Article 9 NCMR":
     the instrument (by name or initials) and the provision's number are both checked."""
-    claims, unparsed = claims_and_unparsed(text, "legal")
-    assert unparsed == [] and len(claims) == 1
-    result = compare(cited_work(claims[0]), record_of(CONVENTION), set())
-    assert (result.mismatches == []) is ok, result.mismatches
+    found = mismatches(text, CONVENTION, "legal")
+    assert (found == []) is ok, found
