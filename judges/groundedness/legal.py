@@ -43,16 +43,17 @@ _CONNECTORS = {"of", "the", "and", "for", "de", "ex", "rel.", "&", "on", "re", "
 _SUFFIX = re.compile(r"^(?:Inc|Co|Corp|Ltd|LLC|LLP|L\.L\.C|L\.P|N\.A|P\.C|P\.A|PLC|plc|S\.A)\.?$")
 
 NEUTRAL = re.compile(
-    rf"\[(?P<year>{_YEAR})\]\s+(?P<court>[A-Z][A-Za-z]{{1,7}}(?:\s+(?:Civ|Crim|Admin|Fam|Ch|QB|"
+    rf"[\[(](?P<year>{_YEAR})[\])]\s+(?P<court>[A-Z][A-Za-z]{{1,7}}(?:\s+(?:Civ|Crim|Admin|Fam|Ch|QB|"
     rf"KB|Comm|Pat|TCC|IPEC|Costs|AC|Cr|IAC))?)\s+(?P<number>\d{{1,5}})"
     rf"(?:\s*\((?P<division>[A-Z][A-Za-z]{{1,10}})\))?"
     rf"|\[(?P<ryear>{_YEAR})\]\s+(?:(?P<volume>\d{{1,2}})\s+)?(?P<series>[A-Z][A-Za-z.]{{0,7}}"
     rf"(?:\s+[A-Z][A-Za-z.]{{0,5}})?)\s+(?P<page>\d{{1,5}})"
     rf"|\b(?P<uyear>{_YEAR})\s+(?P<ucourt>[A-Z]{{2,8}})\s+(?P<unumber>\d{{1,5}})\b(?![./-]\d)"
 )
-"""UK and Commonwealth citations: neutral ("[2017] EWCA Civ 1402", "[2020] UKSC 5", and without
-brackets as Canada and Australia write them, "2018 SCC 33") and law reports ("[2004] 2 AC 123",
-"[1932] AC 562"), whose bracketed year names the volume, not the judgment's date."""
+"""UK and Commonwealth citations: neutral ("[2017] EWCA Civ 1402", "[2020] UKSC 5"; in round
+brackets as some answers write them; without brackets as Canada and Australia write them, "2018
+SCC 33") and law reports ("[2004] 2 AC 123", "[1932] AC 562"), whose bracketed year names the
+volume, not the judgment's date."""
 STATUTE = re.compile(
     r"\b(?:(?P<title>\d{1,3})\s+)?(?P<code>(?:(?:[A-Z][\w'’&]*\.?|[A-Z](?:\.[A-Z])+\.?|ch\.\s*\w+,?"
     r"|tit\.\s*\w+,?|art\.\s*[IVXLC\d]+,?)\s+){1,7})§§?\s*(?P<section>\d[\w.:\-–]*\w|\d)"
@@ -112,7 +113,7 @@ INSTRUMENT = re.compile(
     r"(?:\(\w+\))*"
     r"\s+of\s+(?:the\s+)?(?P<name>(?:[A-Z][\w'’.-]*\s+(?:(?:of|on|for|and|the|to|in)\s+)*){0,8}"
     rf"{_INSTRUMENT_WORD}(?:\s+(?:of|on|for)\s+(?:the\s+)?{_CAPITALISED_RUN})?)"
-    r"|\b(?P<unit2>[Aa]rt(?:icle)?s?\.?)\s*(?P<number2>\d+[A-Za-z]?)(?:\(\w+\))*\s+(?:of\s+the\s+)?"
+    r"|\b(?P<unit2>[Aa]rt(?:icle)?s?\.?|[Rr]ecitals?)\s*(?P<number2>\d+[A-Za-z]?)(?:\(\w+\))*\s+(?:of\s+the\s+)?"
     r"(?P<acronym>[A-Z]{3,7})\b"
 )
 """A provision of a constitution, convention, charter or treaty: "Section 11 of the Wisconsin

@@ -423,10 +423,35 @@ CONVENTION = page(
         ("Masters must help (Article 19 of the Northern Convention on Maritime Rescue).", False),
         ("Masters must help (Article 9 of the Southern Convention on Maritime Rescue).", False),
         ("Masters must help (Article 9 SCMR).", False),
+        ("Masters must help (Recital 9 NCMR).", True),
     ],
 )
 def test_a_provision_of_a_convention_or_constitution(text: str, ok: bool) -> None:
     """ "Section 11 of the X Constitution", "Article 9 of the Y Convention", "Article 9 NCMR":
     the instrument (by name or initials) and the provision's number are both checked."""
     found = mismatches(text, CONVENTION, "legal")
+    assert (found == []) is ok, found
+
+
+QUAY = page(
+    "https://caselaw.example.org/ewca/civ/2018/2210",
+    "Aldous v Brinkhall Marine Ltd [2018] EWCA Civ 2210",
+    "Neutral Citation Number: [2018] EWCA Civ 2210\nIN THE COURT OF APPEAL (CIVIL DIVISION)\n"
+    "Between Aldous and Brinkhall Marine Ltd. Date: 4 October 2018.",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("The quay owner was liable: Aldous v Brinkhall Marine Ltd [2018] EWCA Civ 2210.", True),
+        ("The quay owner was liable: Aldous v Brinkhall Marine Ltd (2018) EWCA Civ 2210.", True),
+        ("The quay owner was liable: Aldous v Brinkhall Marine Ltd (2018) EWCA Civ 2201.", False),
+        ("The quay owner was liable: Aldous v Brinkhall Marine Ltd (2018) EWHC 2210.", False),
+    ],
+)
+def test_a_neutral_citation_in_round_brackets_is_read_whole(text: str, ok: bool) -> None:
+    """Written with round brackets, a neutral citation is still read whole: its court and number
+    are checked, never left outside the citation."""
+    found = mismatches(text, QUAY, "legal")
     assert (found == []) is ok, found
