@@ -21,6 +21,7 @@ from trustbench.judges.groundedness.references import (
     fold,
     record_of,
 )
+from trustbench.judges.groundedness.types import Domain
 from trustbench.retrieval.types import Document
 
 LABEL = page(
@@ -45,8 +46,8 @@ GUIDANCE = page(
 )
 
 
-def judged(text: str, document: Document, domain: str = "research") -> bool:
-    [claim] = heuristic_claims(text, domain)  # type: ignore[arg-type]
+def judged(text: str, document: Document, domain: Domain = "research") -> bool:
+    [claim] = heuristic_claims(text, domain)
     return compare(cited_work(claim), record_of(document), set()).mismatches == []
 
 
@@ -169,7 +170,7 @@ invented = st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=2, max_size=4).map(
 
 
 @pytest.mark.parametrize(("domain", "entry", "document"), ENTRIES)
-def test_each_entry_is_grounded_as_written(domain: str, entry: str, document: Document) -> None:
+def test_each_entry_is_grounded_as_written(domain: Domain, entry: str, document: Document) -> None:
     assert judged(listed(entry), document, domain)
 
 
@@ -181,7 +182,7 @@ def test_each_entry_is_grounded_as_written(domain: str, entry: str, document: Do
     place=st.floats(0, 1, exclude_max=True),
 )
 def test_an_invented_word_in_a_grounded_entry_never_stays_grounded(
-    case: tuple[str, str, Document], word: str, capital: bool, place: float
+    case: tuple[Domain, str, Document], word: str, capital: bool, place: float
 ) -> None:
     """Inserted anywhere after the author names of an entry, a capitalised invented word is
     read into a detail the record contradicts, or stays unread and must be on the record."""
@@ -194,7 +195,7 @@ def test_an_invented_word_in_a_grounded_entry_never_stays_grounded(
     gaps = [i for i, ch in enumerate(entry) if ch == " " and i >= after - 1]
     gap = gaps[int(place * len(gaps))]
     mutated = f"{entry[: gap + 1]}{word} {entry[gap + 1 :]}"
-    claims = heuristic_claims(listed(mutated), domain)  # type: ignore[arg-type]
+    claims = heuristic_claims(listed(mutated), domain)
     grounded = [compare(cited_work(c), record_of(document), set()).ok for c in claims]
     if capital:
         assert not any(grounded), mutated
