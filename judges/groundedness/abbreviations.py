@@ -167,9 +167,21 @@ def venue_matches(cited: str, shown: str) -> bool:
         return False
     if len(short) == 1 and (letters := initialism(cited.strip())) and len(letters) >= 3:
         return letters == initials(full)
-    if len(short) != len(full):
-        return False
-    return all(
-        a == b or (len(a) >= 1 and b.startswith(a)) or abbreviates(a, b)
-        for a, b in zip(short, full, strict=True)
-    )
+    capitals = {_plain(w) for w in _TOKEN.findall(cited) if re.fullmatch(r"[A-Z]{2,6}", w)}
+    return _aligned([(w, w in capitals) for w in short], full)
+
+
+def _aligned(short: list[tuple[str, bool]], full: list[str]) -> bool:
+    """Whether each cited word stands for the next full word (the same, a prefix, or an
+    abbreviation), or, written in capitals, for as many next words as it has letters ("WER
+    Recomm Rep" for "Weekly Epidemiological Record, Recommendations and Reports")."""
+    if not short or not full:
+        return not short and not full
+    (word, capitals), rest = short[0], short[1:]
+    head = full[0]
+    if (word == head or head.startswith(word) or abbreviates(word, head)) and _aligned(
+        rest, full[1:]
+    ):
+        return True
+    n = len(word)
+    return capitals and initials(full[:n]) == word and _aligned(rest, full[n:])

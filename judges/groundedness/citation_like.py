@@ -24,7 +24,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "bracket",
         re.compile(rf"\[[^\[\]\n]{{0,120}}\b{_YEAR}[a-z]?\]|\[\p{{Lu}}\p{{L}}+{_YEAR}[a-z]?\]"),
     ),
-    ("act", re.compile(rf"\b\p{{Lu}}\p{{L}}+\s+Act(?:\s+of)?\s+{_YEAR}\b")),
+    (
+        "act",
+        re.compile(
+            rf"\b\p{{Lu}}\p{{L}}+\)?\s+Act\b(?:\s+(?:of\s+)?(?:\p{{Lu}}\p{{L}}*\s+){{0,2}}{_YEAR}\b"
+            r"|,?\s+(?:ss?\.|[Ss]ections?|§)\s*\d)"
+        ),
+    ),
     (
         "eu_law",
         re.compile(
@@ -35,8 +41,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("colleagues", re.compile(rf"\b(?:colleagues|co-?workers)\s+\({_YEAR}")),
     ("versus", re.compile(r"\p{Lu}[\p{L}.'’&-]*\s+v\.?\s+\p{Lu}")),
     ("section", re.compile(r"§")),
+    (
+        "provision",
+        re.compile(
+            r"\b(?:[Ss]ections?|ss?\.|[Aa]rticles?|[Aa]rt\.|[Rr]ule|[Rr]egulation|[Pp]aragraph)\s*"
+            r"\d+[\w()]*\s+of\s+(?:the\s+)?\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)*"
+        ),
+    ),
     ("id", re.compile(r"(?<![\p{L}.])Id\.(?:\s+at\s+[*¶]?\s*\d+)?")),
     ("supra", re.compile(r"\bsupra\b")),
+    ("ibid", re.compile(r"\b(?:[Ii]bid|[Ii]b)\.|\b(?:op|loc)\.\s*cit\b")),
     (
         "reporter",
         re.compile(r"\b\d{1,4}\s+(?:\p{Lu}[\p{L}]*\.\s?){1,5}(?:\d[a-z]{1,2}\.?\s+)?\d{1,6}\b"),
@@ -60,10 +74,21 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "guideline",
-        re.compile(rf"\b(?:\p{{Lu}}{{2,}}|{_ORG})\s+(?:\p{{L}}+\s+){{0,3}}?{_GUIDE}\b", re.I),
+        re.compile(rf"\b(?:\p{{Lu}}{{2,}}|{_ORG})\s+(?:\p{{L}}+\s+){{0,3}}?(?i:{_GUIDE})\b"),
     ),
-    ("identifier", re.compile(r"https?://\S+|\b10\.\d{4,9}/\S+|\barxiv:\s*\d{4}\.\d{4,5}", re.I)),
+    (
+        "identifier",
+        re.compile(
+            r"(?:https?://|\b10\.\d{4,9}/)[^\s\"<>]*[^\s\"<>.,;:)\]]|\barxiv:\s*\d{4}\.\d{4,5}",
+            re.I,
+        ),
+    ),
 ]
+_INSTRUMENT = (
+    r"\b(?:Regulation|Directive|Decision|Act|Case|Code|Statute|Ordinance|Treaty|Convention|"
+    r"Rules?|Order)\b"
+)
+"""The kinds of legal instrument a parenthesis with a number cites."""
 _WINDOW = 160
 
 
@@ -94,6 +119,8 @@ def _cited_parenthesis(inner: str) -> bool:
     if re.search(r"\bet\s+al\b|§|\bdoi\b|https?://|\b10\.\d{4,9}/|\bv\.\s", inner, re.I):
         return True
     if re.search(rf"\b{_YEAR}\b", inner) and re.search(_CAP, inner):
+        return True
+    if re.search(r"\d", inner) and re.search(_INSTRUMENT, inner):
         return True
     return bool(
         re.search(r"\b\p{Lu}{2,}\s+(?:\p{L}+\s+){0,3}?(?:No\.\s*)?\p{Lu}{0,6}[-–]?\d{2,5}\b", inner)

@@ -20,87 +20,72 @@ counted and shown."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 import regex as re
 
 from trustbench.judges.groundedness.citation_like import citation_like_spans, parentheses
 from trustbench.judges.groundedness.claims import link_for, make_claim, strip_trailing
+from trustbench.judges.groundedness.coverage import HARMLESS, citation_run, unread_words
 from trustbench.judges.groundedness.legal import legal_citations
-from trustbench.judges.groundedness.sentences import claim_sentence, sentence_start
+from trustbench.judges.groundedness.markup import Plain, plain_text
+from trustbench.judges.groundedness.parenthetical import (
+    LABEL,
+    Kind,
+    Reading,
+    is_authors,
+    listed_work,
+    looks_cited,
+    read_part,
+)
+from trustbench.judges.groundedness.patterns import (
+    AUTHORS,
+    BODY,
+    CODE,
+    GUIDE,
+    IDENT,
+    NOT_AUTHORS,
+    ORG_NAME,
+    ORG_WORDS,
+    SIGNAL,
+    TITLE,
+    WORD,
+    YEAR,
+)
+from trustbench.judges.groundedness.reference_list import (
+    ReferenceList,
+    inside_entry,
+    reference_list,
+)
+from trustbench.judges.groundedness.references import split_authors
+from trustbench.judges.groundedness.sentences import (
+    sentence_bounds,
+    sentence_start,
+    strip_sentence,
+)
 from trustbench.judges.groundedness.types import Claim, Domain
 
-Kind = Literal[
-    "url",
-    "link",
-    "doi",
-    "arxiv",
-    "pmid",
-    "case",
-    "statute",
-    "guideline",
-    "author_year",
-    "numbered",
-]
-
-_WORD = r"\p{Lu}[\p{L}\p{M}'’\-]*\p{L}"
-"""A capitalised word in any script: "Öberg", "O'Neil", "Mensah-Bonsu"."""
-_PARTICLE = r"(?:van|von|de|der|den|del|da|di|la|le|du|dos|das|ten|ter|bin|al|el|St\.)"
-_NAME = (
-    rf"(?:{_PARTICLE}\s+)*{_WORD}(?:/{_WORD})?"
-    rf"(?:\s+(?:(?:of|for|on|and|the|in)\s+)?{_WORD}){{0,6}}"
-)
-"""A surname ("van der Berg", "Öberg") or a body's name ("World Health Organization")."""
-_AUTHORS = (
-    rf"{_NAME}(?:,\s+{_NAME})*(?:,?\s+et\s+al\.?|,?\s+(?:and|&)\s+{_NAME}(?:,?\s+et\s+al\.?)?)?"
-)
-_YEAR = r"(?:1[89]|20)\d{2}"
-_BODY = r"\p{Lu}[\p{Lu}&]{1,9}(?:/\p{Lu}[\p{Lu}&]{1,9})?"
-"""An issuing body's acronym: NICE, WHO, ESC/ESH, ACAEM."""
-_CODE = r"(?:\p{Lu}{1,6}[-‐–]?\d{1,5}(?:[-./]\d{1,5})*[a-z]?|\d{2,5}(?:[-./]\d{1,5})*)"
-"""A guideline's number: NG136, GL-17, CP-2020-04, 388."""
-_GUIDE = (
-    r"(?:(?:[Pp]ractice|[Cc]linical|[Tt]echnical|[Cc]onsensus|[Pp]osition|[Ee]vidence)\s+)?"
-    r"(?:[Gg]uidelines?|[Gg]uidance|[Pp]olicy|[Ss]tatement|[Rr]ecommendations?|[Bb]ulletin|"
-    r"[Ss]tandards?|[Pp]rotocol|[Aa]dvisory|[Oo]pinion|[Nn]ote|[Rr]eport)"
-)
-_TITLE = r"[\"“](?P<title>[^\"”]{4,300})[\"”]"
-_IDENT = (
-    r"(?:https?://[^\s<>\"']+|(?:doi:\s*)?\b10\.\d{4,9}/[^\s\"<>,;]+|arxiv:\s*\d{4}\.\d{4,5}"
-    r"(?:v\d+)?|PMID:?\s*\d{5,9})"
-)
-_ORG_WORDS = (
-    "Organization", "Organisation", "Association", "Institute", "Society", "College", "Council",
-    "Agency", "Department", "Committee", "Group", "Centre", "Center", "Board", "Foundation",
-    "Federation", "Network", "Academy", "Collaboration", "Service", "Commission", "Authority",
-    "Office", "Ministry", "Alliance", "Panel", "Consortium", "Taskforce", "Force", "Coalition",
-)  # fmt: skip
-_ORG_NAME = rf"(?:{_WORD}|of|for|and|on|the|in|&)(?:\s+(?:{_WORD}|of|for|and|on|the|in|&)){{1,9}}"
-_SIGNAL = re.compile(
-    r"^(?:(?:see|see also|see e\.g\.,?|cf\.|e\.g\.,?|i\.e\.,?|for example,?|as reviewed in|"
-    r"reviewed in|adapted from|cited in|data from|from|according to|per|also|and|but see)\s+)+",
-    re.I,
-)
-_PAGES = re.compile(r",?\s*(?:p|pp|para|paras|ch|fig)\.\s*[\d\-–, ]+\b|,?\s*at\s+\d+(?:[-–]\d+)?$")
-_NOT_AUTHORS = {"The", "This", "In", "See", "Table", "Figure", "Fig", "Section", "Chapter"}
-
 GUIDELINE = re.compile(
-    rf"\b(?P<body>{_BODY})(?:['’]s)?\s+(?:(?P<year1>{_YEAR})\s+)?(?:{_GUIDE}\s+)?"
-    rf"(?:\[|[Nn]o\.\s*|[Nn]umber\s+)?(?P<code>(?!{_YEAR}\b){_CODE})\]?"
-    rf"(?:\s*\((?P<year>{_YEAR})\))?"
-    rf"|\b(?:the\s+)?(?P<year2>{_YEAR})\s+(?P<body2>{_BODY})\s+{_GUIDE}"
-    rf"|\b(?P<body3>{_BODY})\s+(?P<year3>{_YEAR})\s+{_GUIDE}"
-    rf"|\b(?:the\s+)?(?P<name>{_ORG_NAME})(?:\s+\((?P<acronym>{_BODY})\))?(?:['’]s?)?\s+"
-    rf"(?:(?P<year4>{_YEAR})\s+)?(?P<kind>{_GUIDE})"
-    rf"(?:\s+(?:[Nn]o\.\s*)?(?P<code4>(?!{_YEAR}\b){_CODE})\b"
-    rf"|(?P<topic>\s+(?:on|for|about|in|of)\s+[^()\n;]{{3,120}}?)?\s*\((?P<year5>{_YEAR})\))?",
+    rf"\b(?P<body>{BODY})(?:['’]s)?\s+(?:(?P<year1>{YEAR})\s+)?(?:{GUIDE}\s+)?"
+    rf"(?:\[|[Nn]o\.\s*|[Nn]umber\s+)?(?P<code>(?!{YEAR}\b){CODE})\]?"
+    rf"(?:\s*\((?P<year>{YEAR})\))?"
+    rf"|\b(?:the\s+)?(?P<year2>{YEAR})\s+(?P<body2>{BODY})\s+{GUIDE}"
+    rf"|\b(?P<body3>{BODY})\s+(?P<year3>{YEAR})\s+{GUIDE}"
+    rf"|\b(?:the\s+)?(?P<name>{ORG_NAME})(?:\s+\((?P<acronym>{BODY})\))?(?:['’]s?)?\s+"
+    rf"(?:(?P<year4>{YEAR})\s+)?(?P<kind>{GUIDE})"
+    rf"(?:\s+(?:[Nn]o\.\s*)?(?P<code4>(?!{YEAR}\b){CODE})\b"
+    rf"|(?P<topic>\s+(?:on|for|about|in|of)\s+[^()\n;]{{3,120}}?)?\s*\((?P<year5>{YEAR})\))?",
 )
 """Guidelines named in prose: body and code ("NICE NG136 (2019)", "SPGN guideline 162"), year
 and body ("the 2019 ESC guidelines"), or a body's full name with a topic or code and a year."""
+ORG_PHRASE = re.compile(
+    rf"(?:{WORD}\s+){{0,5}}(?:{'|'.join(ORG_WORDS)})s?\b"
+    rf"(?:\s+(?:of|for|on|and|the|in)(?:\s+(?:the\s+)?{WORD})+)*"
+)
+"""An organisation's name: "Federal Reserve Board", "Centers for Regional Disease Prevention"."""
 NARRATIVE = re.compile(
-    rf"(?P<authors>{_AUTHORS})(?P<colleagues>\s+(?:and|&)\s+(?:colleagues|co-?workers|others))?"
-    rf"(?:['’]s)?\s+\((?P<inner>{_YEAR}[a-z]?(?:[,:][^()]*)?)\)"
-    rf"(?P<after>,?\s*{_TITLE})?(?P<ident>,?\s*\(?(?i:{_IDENT})\)?)?"
+    rf"(?P<authors>{AUTHORS})(?P<colleagues>\s+(?:and|&)\s+(?:colleagues|co-?workers|others))?"
+    rf"(?:['’]s)?\s+\((?P<inner>{YEAR}[a-z]?(?:[,:][^()]*)?)\)"
+    rf"(?P<after>,?\s*{TITLE})?(?P<ident>,?\s*\(?(?i:{IDENT})\)?)?"
 )
 """A narrative author-year citation, with a quoted title and an identifier after it."""
 LINK = re.compile(r"\[(?P<text>[^\[\]\n]{2,300})\]\((?P<url>https?://[^\s()]+(?:\([^\s()]*\))?)\)")
@@ -109,24 +94,11 @@ IDENTIFIERS: list[tuple[Kind, re.Pattern[str]]] = [
     ("doi", re.compile(r"(?:\bdoi:\s*)?\b10\.\d{4,9}/[^\s\"<>,;]+", re.I)),
     ("arxiv", re.compile(r"\barxiv:\s*(?:[a-z\-]+/\d{7}|\d{4}\.\d{4,5})(?:v\d+)?", re.I)),
     ("pmid", re.compile(r"\bPMID:?\s*\d{5,9}\b")),
+    ("pmid", re.compile(r"\b(?:PMCID:?\s*)?PMC\d{5,9}\b")),
 ]
 BRACKETED = re.compile(r"\[(?P<inner>(?!\^?\d)[^\[\]\n]{3,200}?)\](?!\()")
 """An author-year in brackets: "[Vaswani et al., 2017]", "[Vaswani2017]"."""
 NUMBERED = re.compile(r"\[\^?(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\](?!\()")
-SUPERSCRIPT = re.compile(r"(?<=\w[.,;:)]?)([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)")
-_SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
-
-_REF_HEADING = re.compile(
-    r"^\s*(?:#+\s*|\*\*)?(?:references|sources|bibliography|works cited|citations|notes|"
-    r"literature cited)\s*:?\s*(?:\*\*)?\s*:?\s*$",
-    re.I | re.M,
-)
-_BRACKET_ENTRY = re.compile(r"^\s*[-*]?\s*\[\^?(\d{1,3})\]:?\s+(.+)$", re.M)
-_NUMBER_ENTRY = re.compile(r"^\s*(?:(\d{1,3})[.)]|\((\d{1,3})\))\s+(.+)$", re.M)
-_VANCOUVER_AUTHORS = re.compile(
-    rf"^(?:{_PARTICLE}\s+)*{_WORD}(?:\s+{_WORD})?\s+\p{{Lu}}{{1,3}}"
-    rf"(?:,\s+(?:{_PARTICLE}\s+)*{_WORD}(?:\s+{_WORD})?\s+\p{{Lu}}{{1,3}})*(?:,?\s+et\s+al)?\.\s"
-)
 
 
 @dataclass
@@ -139,43 +111,82 @@ class Citation:
     ident: dict[str, str] = field(default_factory=dict)
     """What names the work: reference, title, authors, year, venue, body, code, parties,
     reporter, court, section, citation (a reference-list entry)."""
+    read: list[str] = field(default_factory=list)
+    """Text the reader understood and deliberately does not check (pinpoints, pages, an
+    explanatory parenthetical, a signal): accounted for, so never `unread`."""
+    extent: tuple[int, int] | None = None
+    """The text the citation occupies when it is one part of a larger parenthesis; else its
+    extent is its span grown over the citation-like words around it (`coverage`)."""
 
 
-def scan_citations(text: str) -> tuple[list[Citation], list[str]]:
-    """The citations in the body of `text` (not in its reference list), in reading order, and
-    the citation-like text that could not be read."""
-    body_end, entries = _reference_list(text)
-    body = text[:body_end]
+@dataclass(frozen=True)
+class Unparsed:
+    """Citation-like text no reader could read: where it is in the answer, and what to show."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Scan:
+    plain: Plain
+    """The answer without its marks; citation spans are in its coordinates."""
+    citations: list[Citation]
+    unparsed: list[Unparsed]
+    """In the answer's own coordinates, merged where they overlap."""
+
+
+_NOT_READ_KEYS = ("reference", "citation", "refers_to", "unread")
+"""Details that restate the citation rather than read a part of it."""
+
+
+def scan(text: str) -> Scan:
+    """The citations in the body of `text` (not in its reference list), in reading order, each
+    with the substantive words no reader accounted for (`unread`), and the citation-like text
+    that could not be read. Marks (emphasis, superscripts, entities) are taken out first
+    (`markup`); spans are in the plain text's coordinates."""
+    plain = plain_text(text)
+    references = reference_list(plain.text)
+    body = plain.text[: references.body_end]
     found: list[Citation] = []
-    unparsed: list[tuple[int, str]] = []
+    unparsed: list[tuple[int, int, str]] = []
 
     def free(start: int, end: int) -> bool:
-        return not _inside_entry(body, start) and not any(
+        return not inside_entry(body, start) and not any(
             c.start < end and start < c.end for c in found
         )
 
     legal, not_read = legal_citations(body)
-    unparsed += not_read
+    unparsed += [
+        (at, at + len(item.split(" (")[0]), item)
+        for at, item in not_read
+        if not inside_entry(body, at)  # an entry's "Ibid." is that entry's own text
+    ]
     for item in legal:
         if free(item.start, item.end):
-            found.append(Citation(item.kind, item.start, item.end, item.marker, None, item.ident))
+            found.append(
+                Citation(item.kind, item.start, item.end, item.marker, None, item.ident, item.read)
+            )
     for match in LINK.finditer(body):
         if free(*match.span()):
             found.append(_link(match))
     for start, end in parentheses(body):
         if free(start, end):
-            made, bad = _parenthetical(body, start, end, entries)
+            made, bad = _parenthetical(body, start, end, references, plain)
             found += made
-            unparsed += [(start, item) for item in bad]
+            unparsed += bad
     for match in BRACKETED.finditer(body):
-        if free(*match.span()) and (made := _bracketed(match, entries)):
-            found.append(made)
+        if free(*match.span()) and (bracketed := _bracketed(match, references)):
+            found.append(bracketed)
     for match in NARRATIVE.finditer(body):
-        if free(match.start("authors"), match.end()) and (made := _narrative(match, entries)):
-            found.append(made)
+        if free(match.start("authors"), match.end()) and (
+            narrative := _narrative(match, references)
+        ):
+            found.append(narrative)
     for match in GUIDELINE.finditer(body, overlapped=True):
-        if (made := _guideline(match)) is not None and free(made.start, made.end):
-            found.append(made)
+        if (guideline := _guideline(match)) is not None and free(guideline.start, guideline.end):
+            found.append(guideline)
     for kind, pattern in IDENTIFIERS:
         for match in pattern.finditer(body):
             raw = strip_trailing(match.group(0))
@@ -183,25 +194,106 @@ def scan_citations(text: str) -> tuple[list[Citation], list[str]]:
                 found.append(
                     Citation(kind, match.start(), match.start() + len(raw), raw, link_for(raw))
                 )
-    for pattern in (NUMBERED, SUPERSCRIPT):
-        for match in pattern.finditer(body):
-            if free(*match.span()):
-                made, bad = _numbered(match, entries)
-                found += made
-                unparsed += [(match.start(), item) for item in bad]
-    found = _attach_identifiers(body, sorted(found, key=lambda c: (c.start, c.marker)))
-    covered = [(c.start, c.end) for c in found] + [(at, at + 1) for at, _ in unparsed]
-    for start, end, shown in citation_like_spans(body, has_list=bool(entries)):
-        if _inside_entry(body, start):
+    for match in NUMBERED.finditer(body):
+        if free(*match.span()):
+            members, unread = _numbered(match, references)
+            found += members
+            unparsed += [(match.start(), match.end(), item) for item in unread]
+    found = _attach_identifiers(body, sorted(found, key=lambda c: c.start))
+    back, unresolved = _back_references(body, found)
+    taken = [(c.start, c.end) for c in back] + [(a, b) for a, b, _ in unresolved]
+    unparsed = [u for u in unparsed if not any(u[0] < b and a < u[1] for a, b in taken)]
+    found = sorted(found + back, key=lambda c: c.start)
+    unparsed += unresolved
+    parens = parentheses(body)
+    for citation in found:
+        _account(body, citation, plain, parens)
+    covered = [_extent(body, c, parens) for c in found] + [(a, b) for a, b, _ in unparsed]
+    for start, end, _shown in citation_like_spans(body, has_list=bool(references)):
+        if inside_entry(body, start):
             continue  # a reference-list line is read through its markers
         if not any(a < end and start < b for a, b in covered):
-            unparsed.append((start, shown))
+            unparsed.append((start, end, ""))
             covered.append((start, end))
-    return found, [item for _, item in sorted(unparsed)]
+    return Scan(plain, found, _shown_unparsed(body, plain, unparsed))
+
+
+def _extent(body: str, citation: Citation, parens: list[tuple[int, int]]) -> tuple[int, int]:
+    """The text the citation occupies (see `coverage`): its part of a parenthesis when it is
+    one, its marker when it is numbered, else its span grown over the citation-like words
+    around it; a citation inside a parenthesis occupies at least its `;`-part of it."""
+    if citation.extent is not None:
+        return citation.extent
+    if citation.kind == "numbered":
+        return citation.start, citation.end
+    start, end = citation_run(body, citation.start, citation.end)
+    for a, b in parens:
+        if a < citation.start and citation.end <= b:
+            for offset, part in _split_parts(body[a + 1 : b - 1]):
+                lo = a + 1 + offset
+                if lo <= citation.start < lo + len(part) + 1:
+                    return min(start, lo), max(end, min(lo + len(part), b - 1))
+    return start, end
+
+
+def _account(body: str, citation: Citation, plain: Plain, parens: list[tuple[int, int]]) -> None:
+    """Records in `ident["unread"]` the substantive words of the citation's extent that no
+    reader took (see `coverage`)."""
+    read = [v for k, v in citation.ident.items() if k not in _NOT_READ_KEYS + ("authors",)]
+    if authors := citation.ident.get("authors"):  # only surnames are checked
+        read += [*split_authors(authors)[0], "et al"]
+    read += [*citation.read, citation.url or ""]
+    if citation.kind in ("url", "doi", "arxiv", "pmid", "numbered"):
+        read.append(citation.marker)
+    extent = _extent(body, citation, parens)
+    citation.extent = extent
+    left = unread_words(body, extent, read, plain.emphasis)
+    named = not any(k in citation.ident for k in ("body", "authors", "issuer"))
+    for found in ORG_PHRASE.finditer(body, *extent):
+        words = [w.lower() for w in re.findall(r"[\p{L}\p{N}]+", found.group(0))]
+        if named and all(w in left or w in HARMLESS for w in words):
+            citation.ident["body"] = found.group(0)  # an issuing agency named beside the cite
+            left = [w for w in left if w not in words]
+            named = False
+    if left:
+        citation.ident["unread"] = " ".join(left)
+
+
+def _shown_unparsed(body: str, plain: Plain, items: list[tuple[int, int, str]]) -> list[Unparsed]:
+    """Unparsed spans in the answer's coordinates. A span found by the detector is grown to the
+    whole citation-like text around it and merged with those it overlaps (one entry per
+    citation, never a fragment of one); a reader's own item ("[3] (no entry in the reference
+    list)") is shown as the reader wrote it."""
+    labelled = [(a, b, label) for a, b, label in items if label]
+    grown = sorted(
+        (min(a, run[0]), max(b, run[1]))
+        for a, b, label in items
+        if not label
+        for run in [citation_run(body, a, b)]
+    )
+    merged: list[list[int]] = []
+    for a, b in grown:
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out = [(a, b, " ".join(plain.quote(a, b).split())) for a, b in merged]
+    out += [(a, b, label) for a, b, label in labelled]
+    shown: list[Unparsed] = []
+    for a, b, text in sorted(set(out)):
+        start, end = plain.span(a, b)
+        shown.append(Unparsed(start, end, text))
+    return shown
+
+
+def scan_citations(text: str) -> tuple[list[Citation], list[str]]:
+    """`scan`'s citations and what its unparsed entries show."""
+    result = scan(text)
+    return result.citations, [u.text for u in result.unparsed]
 
 
 def find_citations(text: str) -> list[Citation]:
-    return scan_citations(text)[0]
+    return scan(text).citations
 
 
 def heuristic_claims(text: str, domain: Domain) -> list[Claim]:
@@ -209,227 +301,161 @@ def heuristic_claims(text: str, domain: Domain) -> list[Claim]:
     return claims_and_unparsed(text, domain)[0]
 
 
-def claims_and_unparsed(text: str, domain: Domain) -> tuple[list[Claim], list[str]]:
-    citations, unparsed = scan_citations(text)
+def claims_and_unparsed(text: str, domain: Domain) -> tuple[list[Claim], list[Unparsed]]:
+    """One claim per citation, its text and marker quoted from the answer as written."""
+    result = scan(text)
     claims: list[Claim] = []
     seen: set[str] = set()
-    for citation in citations:
-        sentence = claim_sentence(text, citation.start, citation.end)
-        fields = _fields(domain, citation, sentence)
-        claim = make_claim(sentence, citation.url, fields).model_copy(
-            update={"kind": citation.kind, "marker": citation.marker}
-        )
+    for citation in result.citations:
+        claim = claim_of(result, citation, domain)
         if claim.id not in seen:
             seen.add(claim.id)
             claims.append(claim)
-    return claims, unparsed
+    return claims, result.unparsed
+
+
+def claim_of(result: Scan, citation: Citation, domain: Domain) -> Claim:
+    """The claim a citation of `result` makes: the sentence that carries it, as written."""
+    plain = result.plain
+    a, b = sentence_bounds(plain.text, citation.start, citation.end)
+    sentence = strip_sentence(plain.quote(a, b))
+    fields = _fields(domain, citation, strip_sentence(plain.text[a:b]))
+    marker = citation.marker
+    if citation.kind != "numbered":
+        marker = " ".join(plain.quote(citation.start, citation.end).split())
+    return make_claim(sentence, citation.url, fields).model_copy(
+        update={"kind": citation.kind, "marker": marker}
+    )
 
 
 # --- parentheses ----------------------------------------------------------------------------------
 
 
 def _parenthetical(
-    text: str, start: int, end: int, entries: dict[str, str]
-) -> tuple[list[Citation], list[str]]:
+    text: str, start: int, end: int, references: ReferenceList, plain: Plain
+) -> tuple[list[Citation], list[tuple[int, int, str]]]:
     """The citations of one parenthesis, each `;`-separated part read on its own; the parts that
-    look cited but fit no layout are returned as unparsed."""
+    look cited but fit no layout are returned as unparsed spans."""
     inner = text[start + 1 : end - 1]
     raw = text[start:end]
     if re.fullmatch(r"\s*\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\s*", inner):
-        if not entries:
+        if not references:
             return [], []  # "(1)" with no reference list is an enumeration, not a citation
-        return _numbered_parts(inner, start, end, raw, entries)
+        return _numbered_parts(inner, start, end, raw, references)
     before = _title_before(text, start)
     found: list[Citation] = []
-    unparsed: list[str] = []
-    for part in _split_parts(inner):
-        read = read_part(part, entries)
-        if read is None:
-            if _looks_cited(part):
-                unparsed.append(f"({part.strip()})" if part.strip() != inner.strip() else raw)
+    unparsed: list[tuple[int, int, str]] = []
+    final = bool(re.match(r"\s*(?:[.;!?]|$|\n)", text[end:]))
+    for offset, part in _split_parts(inner):
+        at = start + 1 + offset
+        italic = _emphasised_chunks(plain, at, at + len(part))
+        reading = read_part(part, references, italic, final)
+        if reading is None and found and (link := _only_identifier(part)):
+            found[-1].url = found[-1].url or link  # "(Smith, 2020; doi:…)": the same work's
+            found[-1].read.append(part)
+            begin = found[-1].extent[0] if found[-1].extent else found[-1].start
+            found[-1].extent = (begin, at + len(part))
             continue
-        kind, url, ident = read
-        if before and "title" not in ident:
-            ident["title"] = before[1]
-        found.append(Citation(kind, before[0] if before else start, end, raw, url, ident))
+        if reading is None:
+            if looks_cited(part):
+                whole = part.strip() == inner.strip()
+                unparsed.append((start, end, raw) if whole else (at, at + len(part), ""))
+            continue
+        if before and "title" not in reading.ident:
+            reading.ident["title"] = before[1]
+        extent = (before[0] if before else at, at + len(part))
+        found.append(
+            Citation(
+                reading.kind,
+                before[0] if before else start,
+                end,
+                raw,
+                reading.url,
+                reading.ident,
+                reading.read,
+                extent,
+            )
+        )
     return found, unparsed
 
 
-def _split_parts(inner: str) -> list[str]:
-    """`inner` split at top-level semicolons (not inside quotes or nested parentheses)."""
-    parts, depth, quoted, current = [], 0, False, []
-    for char in inner:
+def _only_identifier(part: str) -> str | None:
+    """The link of a parenthesis part that is nothing but an identifier."""
+    bare = part.strip(" ,;.")
+    link = link_for(bare)
+    return link if link and " " not in bare.replace(": ", ":") else None
+
+
+def _emphasised_chunks(plain: Plain, start: int, end: int) -> set[str]:
+    """The emphasised texts inside `[start, end)`, as the answer emphasised them."""
+    return {
+        " ".join(plain.text[a:b].split()).strip(" ,.;:")
+        for a, b in plain.emphasis
+        if start <= a and b <= end
+    }
+
+
+def _split_parts(inner: str) -> list[tuple[int, str]]:
+    """`inner` split at top-level semicolons (not inside quotes or nested parentheses, and not
+    the one of a journal's "2023;72(4)"), each with its offset."""
+    parts: list[tuple[int, str]] = []
+    depth, quoted, begin = 0, False, 0
+    for i, char in enumerate(inner):
         if char in '"“”':
             quoted = not quoted if char == '"' else char == "“"
         elif char in "([":
             depth += 1
         elif char in ")]":
             depth -= 1
-        if char == ";" and depth == 0 and not quoted:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return [p for p in parts if p.strip()]
+        elif char == ";" and depth == 0 and not quoted:
+            if re.search(rf"\b{YEAR}\s*$", inner[:i]) and re.match(r"\s*\d", inner[i + 1 :]):
+                continue  # "2023;72(4)": volume and issue
+            if re.match(rf"\s*{YEAR}[a-z]?\s*(?:[;:(]|$)", inner[i + 1 :]):
+                continue  # "Publisher; 2020": the year of this part
+            parts.append((begin, inner[begin:i]))
+            begin = i + 1
+    parts.append((begin, inner[begin:]))
+    out = []
+    for offset, part in parts:
+        stripped = part.strip()
+        if stripped:
+            out.append((offset + part.find(stripped), stripped))
+    return out
 
 
 def _title_before(text: str, start: int) -> tuple[int, str] | None:
     """A quoted title right before a parenthesis (`"Title" (Smith, 2020)`): where it starts."""
-    found = re.search(rf"{_TITLE},?\s*$", text[max(0, start - 320) : start])
+    found = re.search(rf"{TITLE},?\s*$", text[max(0, start - 320) : start])
     if not found:
         return None
     return max(0, start - 320) + found.start(), found.group("title").strip(" ,.")
 
 
-def read_part(part: str, entries: dict[str, str]) -> tuple[Kind, str | None, dict[str, str]] | None:
-    """One citation's worth of a parenthesis, its pieces in any order: authors or an issuing
-    body, year, quoted title, venue, guideline code, identifier, pages. None when the part is
-    no citation in a layout we can read."""
-    text = " ".join(part.split())
-    text = _SIGNAL.sub("", text).strip(" ,")
-    text = re.sub(rf"\s*\(({_YEAR}[a-z]?)\)", r", \1", text)  # "NCSC NG58 (2022)"
-    ident: dict[str, str] = {}
-    if title := re.search(_TITLE, text):
-        ident["title"] = title.group("title").strip(" ,.")
-        text = (text[: title.start()] + text[title.end() :]).strip(" ,")
-    url = None
-    if identifier := re.search(_IDENT, text, re.I):
-        url = link_for(identifier.group(0))
-        text = (text[: identifier.start()] + text[identifier.end() :]).strip(" ,")
-    text = _PAGES.sub("", text).strip(" ,")
-    text = re.sub(rf"\b({_YEAR}[a-z]?)\s*:\s*\d+(?:\s*[-–]\s*\d+)?", r"\1", text)  # "2016: 45"
-    if acronym := re.search(
-        r"\s*\[(\p{Lu}[\p{Lu}&]{1,9})\]", text
-    ):  # "World Health Organization [WHO]"
-        ident["acronym"] = acronym.group(1)
-        text = text[: acronym.start()] + text[acronym.end() :]
-    if _VANCOUVER_AUTHORS.match(text + " "):
-        return _inline_entry(text, ident, url)
-    authors, year, venue, body, code = "", "", "", "", ""
-    undated = False
-    for chunk in [c.strip() for c in re.split(r",\s*", text) if c.strip()]:
-        if re.fullmatch(rf"{_YEAR}[a-z]?|n\.d\.|in press|forthcoming|under review", chunk):
-            year = year or (chunk[:4] if chunk[0].isdigit() else "")
-            undated = not chunk[0].isdigit()
-        elif guideline := re.fullmatch(
-            rf"(?P<body>{_BODY})\s+(?:{_GUIDE}\s+)?(?:[Nn]o\.\s*)?"
-            rf"(?P<code>(?!{_YEAR}\b){_CODE}|\p{{Lu}}{{1,6}}\s\d{{1,5}})",
-            chunk,
-        ):
-            body, code = guideline["body"], guideline["code"]
-        elif authors and re.fullmatch(rf"(?:and|&)\s+{_NAME}(?:\s+et\s+al\.?)?", chunk):
-            authors = f"{authors}, {chunk}"
-        elif (
-            dated := re.fullmatch(rf"(?P<rest>.+?)\s+(?P<year>{_YEAR})[a-z]?", chunk)
-        ) and not year:
-            year = dated["year"]
-            if _is_authors(dated["rest"]) and not authors and not venue:
-                authors = dated["rest"]
-            else:
-                venue = venue or dated["rest"]
-        elif _is_authors(chunk) and not authors and not year and not venue:
-            authors = chunk
-        elif authors and not year and _is_authors(chunk) and re.fullmatch(_NAME, chunk):
-            authors = f"{authors}, {chunk}"
-        elif (
-            re.fullmatch(
-                rf"(?:{_WORD}|\p{{Lu}}{{2,}})(?:\s+(?:{_WORD}|of|in|and|&|\p{{Lu}}+))*", chunk
-            )
-            and not venue
-        ):
-            venue = chunk
-        else:
-            return None
-    if body and code:
-        ident |= {"body": body, "code": code, "authority": f"{body} {code}"}
-        ident |= {"year": year} if year else {}
-        ident["reference"] = text
-        return "guideline", url, ident
-    if authors and (year or undated or "title" in ident):
-        words = authors.split()
-        if words[0] in _NOT_AUTHORS:
-            return None
-        ident |= {"authors": authors}
-        ident |= {"year": year} if year else {}
-        ident |= {"venue": venue} if venue else {}
-        ident["reference"] = ", ".join(p for p in (authors, year) if p)
-        if entry := _entry_for(authors, year, entries):
-            fields = _entry_fields(entry)
-            url = url or fields.pop("url", None)
-            ident |= {k: v for k, v in fields.items() if k not in ident and k != "url"}
-        return "author_year", url, ident
-    if url and ("title" in ident or venue):
-        ident |= {"venue": venue} if venue else {}
-        ident |= {"year": year} if year else {}
-        return _identifier_kind(url), url, ident
-    return None
-
-
-def _is_authors(text: str) -> bool:
-    return (
-        bool(re.fullmatch(_AUTHORS, text))
-        and text.split()[0] not in _NOT_AUTHORS
-        and (
-            len(text.split()) == 1
-            or bool(re.search(r"\b(?:and|et al)\b|&|,", text))
-            or bool(re.fullmatch(rf"(?:{_PARTICLE}\s+)+{_WORD}", text))
-            or any(w in text for w in _ORG_WORDS)
-        )
-    )
-
-
-def _inline_entry(
-    text: str, ident: dict[str, str], url: str | None
-) -> tuple[Kind, str | None, dict[str, str]]:
-    """An inline Vancouver reference: "Diaz A, Holm K. Title. Journal. 2020;9(1):44-58"."""
-    from trustbench.judges.groundedness.references import parse_entry
-
-    parsed = parse_entry(text)
-    fields = {"citation": text, "authors": ", ".join(parsed.authors), "year": parsed.year}
-    fields |= {"title": parsed.title} if parsed.title else {}
-    fields |= {"venue": parsed.venue} if parsed.venue else {}
-    fields |= {"reference": text}
-    ident = {k: v for k, v in fields.items() if v} | ident
-    return "author_year", url or (parsed.url or None), ident
-
-
-def _identifier_kind(url: str) -> Kind:
-    return "doi" if "doi.org/" in url else "arxiv" if "arxiv.org" in url else "url"
-
-
-def _looks_cited(part: str) -> bool:
-    """A parenthesis part that names someone and a year but in no layout we can read."""
-    return bool(
-        re.search(rf"\b{_YEAR}\b", part)
-        and re.search(r"\p{Lu}\p{L}{2,}", part)
-        and " v. " not in part
-    )
-
-
 def _numbered_parts(
-    inner: str, start: int, end: int, raw: str, entries: dict[str, str]
-) -> tuple[list[Citation], list[str]]:
+    inner: str, start: int, end: int, raw: str, references: ReferenceList
+) -> tuple[list[Citation], list[tuple[int, int, str]]]:
     found, unparsed = [], []
     for number in _expand(inner):
-        if number not in entries:
-            unparsed.append(f"({number}) (no entry in the reference list)")
+        if number not in references.numbered:
+            why = references.unresolved.get(number, "no entry in the reference list")
+            unparsed.append((start, end, f"({number}) ({why})"))
             continue
-        ident = _entry_fields(entries[number])
+        ident = listed_work(references.numbered[number])
         url = ident.pop("url", None)
-        found.append(Citation("numbered", start, end, f"({number})", url, ident))
+        # the group's other numbers are markers too, read with this member
+        found.append(Citation("numbered", start, end, f"({number})", url, ident, [raw]))
     return found, unparsed
 
 
 # --- narrative, links, guidelines -----------------------------------------------------------------
 
 
-def _narrative(match: re.Match[str], entries: dict[str, str]) -> Citation | None:
+def _narrative(match: re.Match[str], references: ReferenceList) -> Citation | None:
     words = match.group("authors").split()
-    while len(words) > 1 and (words[0] in _NOT_AUTHORS or _SIGNAL.match(words[0] + " ")):
+    while len(words) > 1 and (words[0] in NOT_AUTHORS or SIGNAL.match(words[0] + " ")):
         words.pop(0)
     authors = re.sub(r"['’]s$", "", " ".join(words))
-    if words[0] in _NOT_AUTHORS or not _is_authors(authors):
+    if words[0] in NOT_AUTHORS or not is_authors(authors):
         return None
     if match.group("colleagues"):
         authors += " et al."
@@ -438,42 +464,64 @@ def _narrative(match: re.Match[str], entries: dict[str, str]) -> Citation | None
         inner += ", " + match.group("after").strip(" ,")
     if match.group("ident"):
         inner += ", " + match.group("ident").strip(" ,()")
-    read = read_part(inner, entries)
-    if read is None:
+    reading = read_part(inner, references)
+    if reading is None:
         return None
-    kind, url, ident = read
     start = match.start("authors") + match.group("authors").find(words[0])
-    return Citation(kind, start, match.end(), match.group(0)[start - match.start() :], url, ident)
+    marker = match.group(0)[start - match.start() :]
+    return Citation(
+        reading.kind, start, match.end(), marker, reading.url, reading.ident, reading.read
+    )
 
 
-def _bracketed(match: re.Match[str], entries: dict[str, str]) -> Citation | None:
+def _bracketed(match: re.Match[str], references: ReferenceList) -> Citation | None:
     inner = match.group("inner")
-    if key := re.fullmatch(rf"(?P<name>{_WORD})(?P<year>{_YEAR})[a-z]?", inner):
+    if key := re.fullmatch(rf"(?P<name>{WORD})(?P<year>{YEAR})[a-z]?", inner):
         inner = f"{key['name']}, {key['year']}"
-    read = read_part(inner, entries) if re.search(_YEAR, inner) else None
-    if read is None or read[0] != "author_year":
+    reading = read_part(inner, references) if re.search(YEAR, inner) else None
+    if reading is None:
+        reading = _bracketed_code(inner)
+    if reading is None or reading.kind not in ("author_year", "guideline"):
         return None
-    kind, url, ident = read
-    return Citation(kind, match.start(), match.end(), match.group(0), url, ident)
+    return Citation(
+        reading.kind,
+        match.start(),
+        match.end(),
+        match.group(0),
+        reading.url,
+        reading.ident,
+        reading.read,
+    )
+
+
+def _bracketed_code(inner: str) -> Reading | None:
+    """A guideline by body and code in brackets: "[RCPP CG54]"."""
+    reading = read_part(inner, ReferenceList(0))
+    return reading if reading is not None and reading.kind == "guideline" else None
 
 
 def _link(match: re.Match[str]) -> Citation:
     url = match.group("url")
     text = match.group("text").strip()
     ident: dict[str, str] = {}
-    read = read_part(text, {}) if re.search(rf"\b{_YEAR}\b", text) else None
-    if read is not None and read[0] == "author_year":
-        ident = read[2]
+    reading = read_part(text, ReferenceList(0)) if re.search(rf"\b{YEAR}\b", text) else None
+    if reading is not None and reading.kind == "author_year":
+        ident = reading.ident
+    elif LABEL.search(text):
+        product = " ".join(LABEL.sub(" ", text).split())
+        ident = {"product": product} if product else {}
     elif not link_for(text):
         ident = {"title": text}
-    return Citation("link", match.start(), match.end(), match.group(0), link_for(url), ident)
+    return Citation(
+        "link", match.start(), match.end(), match.group(0), link_for(url), ident, [text]
+    )
 
 
 def _guideline(match: re.Match[str]) -> Citation | None:
     groups = match.groupdict()
     if groups["name"] is not None:
         name = re.sub(r"^(?:[Tt]he|[Ii]n|[Uu]nder|[Pp]er|[Ss]ee)\s+", "", groups["name"])
-        if not any(word in name.split() for word in _ORG_WORDS):
+        if not any(word in name.split() for word in ORG_WORDS):
             return None
         year = groups["year4"] or groups["year5"] or ""
         code = groups["code4"] or ""
@@ -493,7 +541,7 @@ def _guideline(match: re.Match[str]) -> Citation | None:
         start = match.start()
         if match.group(0).lower().startswith("the "):
             start += 4
-        if code.isdigit() and not re.search(rf"{_GUIDE}|[Nn]o\.|[Nn]umber|\[", match.group(0)):
+        if code.isdigit() and not re.search(rf"{GUIDE}|[Nn]o\.|[Nn]umber|\[", match.group(0)):
             return None  # a bare number after an acronym ("HIV 12") names no guideline in prose
         ident = {"body": body, "authority": " ".join(p for p in (body, code) if p)}
     ident |= {"code": code} if code else {}
@@ -506,21 +554,20 @@ def _guideline(match: re.Match[str]) -> Citation | None:
 # --- numbered markers and the reference list ------------------------------------------------------
 
 
-def _numbered(match: re.Match[str], entries: dict[str, str]) -> tuple[list[Citation], list[str]]:
-    superscript = match.re is SUPERSCRIPT
-    markers = match.group(1).translate(_SUPERSCRIPT_DIGITS)
-    if superscript and not entries:
-        return [], []
+def _numbered(match: re.Match[str], references: ReferenceList) -> tuple[list[Citation], list[str]]:
+    markers = match.group(1)
     citations, unparsed = [], []
     for number in _expand(markers):
-        entry = entries.get(number)
+        entry = references.numbered.get(number)
         if entry is None:  # a marker with no list entry cannot be identified: counted, not guessed
-            unparsed.append(f"[{number}] (no entry in the reference list)")
+            why = references.unresolved.get(number, "no entry in the reference list")
+            unparsed.append(f"[{number}] ({why})")
             continue
-        ident = _entry_fields(entry)
+        ident = listed_work(entry)
         url = ident.pop("url", None)
+        group = [match.group(0)]  # the group's other numbers are markers too, read with this one
         citations.append(
-            Citation("numbered", match.start(), match.end(), f"[{number}]", url, ident)
+            Citation("numbered", match.start(), match.end(), f"[{number}]", url, ident, group)
         )
     return citations, unparsed
 
@@ -537,51 +584,73 @@ def _expand(markers: str) -> list[str]:
     return numbers
 
 
-def _reference_list(text: str) -> tuple[int, dict[str, str]]:
-    """Where the body ends (at a References-like heading, else the end) and the numbered
-    entries: `[n] …` lines anywhere, `n. …`, `n) …` and `(n) …` lines only under the heading."""
-    headings = list(_REF_HEADING.finditer(text))
-    heading = headings[-1] if headings else None
-    body_end = heading.start() if heading else len(text)
-    entries = {m.group(1): m.group(2).strip() for m in _BRACKET_ENTRY.finditer(text)}
-    if heading:
-        for m in _NUMBER_ENTRY.finditer(text[heading.end() :]):
-            entries.setdefault(m.group(1) or m.group(2), m.group(3).strip())
-    return body_end, entries
+# --- back-references ------------------------------------------------------------------------------
+
+BACK_REFERENCE = re.compile(
+    r"(?P<name>\p{Lu}[\p{L}'’-]+(?:\s+(?:and|&)\s+\p{Lu}[\p{L}'’-]+)?(?:\s+et\s+al\.?)?,?\s+)?"
+    r"(?P<what>(?i:ibid|ib)\.|(?i:ibid)\b|op\.\s*cit\.?|loc\.\s*cit\.?|supra(?:\s+note\s+\d+)?)"
+    r"(?P<pin>,?\s*(?:(?:p|pp|para)\.?\s*|at\s+)?\d[\d–-]*)?"
+)
+"""A citation that points back: "ibid.", "Ibid., 152", "Kamau, op. cit., p. 160", "(loc. cit.)",
+"Okafor, supra, at 12" (the legal "Id." is eyecite's)."""
+SAME_WORK = re.compile(
+    r"\b[Tt]he\s+same\s+(?:guidelines?|guidance|study|trial|paper|report|review|article|SmPC|"
+    r"label|judgment|decision|ruling|regulation|directive|source|document|authors?|survey|"
+    r"analysis|meta-analysis|book|chapter|statute|provision)\b"
+)
+"""A sentence that attributes to the work just cited without citing it again."""
 
 
-def _inside_entry(text: str, position: int) -> bool:
-    """True inside a `[n] …` reference-list line (its markers and links are not claims)."""
-    line_start = text.rfind("\n", 0, position) + 1
-    return _BRACKET_ENTRY.match(text, line_start) is not None
+def _back_references(
+    body: str, found: list[Citation]
+) -> tuple[list[Citation], list[tuple[int, int, str]]]:
+    """The citations that point back to an earlier one, each taking that one's work (as
+    eyecite does for legal short forms); one that points at nothing is unparsed, with why."""
+    made: list[Citation] = []
+    unresolved: list[tuple[int, int, str]] = []
+    for match in BACK_REFERENCE.finditer(body):
+        start, end = match.span()
+        if inside_entry(body, start) or any(c.start <= start < c.end for c in found):
+            continue
+        earlier = [c for c in found if c.end <= start]
+        name = (match.group("name") or "").strip(" ,")
+        if name:
+            surname = name.split()[0].lower()
+            earlier = [c for c in earlier if surname in _names_of(c)]
+        what = match.group("what")
+        if not earlier:
+            why = f"{what} with no citation before it" + (f" by {name}" if name else "")
+            unresolved.append((start, end, f"{match.group(0).strip()} ({why})"))
+            continue
+        made.append(
+            _pointing_back(earlier[-1], start, end, match.group(0), [what, match["pin"] or ""])
+        )
+    for match in SAME_WORK.finditer(body):
+        start, end = match.span()
+        if inside_entry(body, start):
+            continue
+        sentence = sentence_bounds(body, start, end)
+        if any(sentence[0] <= c.start < sentence[1] for c in [*found, *made]):
+            continue  # the sentence cites its source itself
+        earlier = [c for c in found if c.end <= start]
+        if earlier:
+            made.append(_pointing_back(earlier[-1], start, end, match.group(0), [match.group(0)]))
+    return made, unresolved
 
 
-def _entry_for(authors: str, year: str, entries: dict[str, str]) -> str | None:
-    surname = authors.split()[0].lower()
-    for entry in entries.values():
-        if entry.lower().startswith(surname) or surname in entry.lower()[:60]:
-            if year in entry:
-                return entry
-    return None
+def _names_of(citation: Citation) -> str:
+    ident = citation.ident
+    return " ".join(ident.get(k, "") for k in ("authors", "parties", "body", "citation")).lower()
 
 
-def _entry_fields(entry: str) -> dict[str, str]:
-    """Title, authors, year, venue and link of a reference-list entry, where its layout shows
-    them."""
-    from trustbench.judges.groundedness.references import parse_entry
-
-    parsed = parse_entry(entry)
-    fields = {
-        "citation": entry,
-        "year": parsed.year,
-        "title": parsed.title,
-        "authors": ", ".join(parsed.authors) + (" et al." if parsed.et_al else ""),
-        "venue": parsed.venue,
-        "url": parsed.url,
-    }
-    if not fields["url"]:
-        fields["url"] = next((u for w in entry.split() if (u := link_for(w))), "")
-    return {k: v for k, v in fields.items() if v}
+def _pointing_back(
+    earlier: Citation, start: int, end: int, written: str, read: list[str]
+) -> Citation:
+    ident = {k: v for k, v in earlier.ident.items() if k not in ("unread", "reference")}
+    ident |= {"refers_to": earlier.marker, "reference": written.strip()}
+    return Citation(
+        earlier.kind, start, end, written.strip(), earlier.url, ident, read, (start, end)
+    )
 
 
 # --- identifiers travel with the citation beside them ---------------------------------------------
@@ -620,7 +689,8 @@ def _attach_identifiers(text: str, found: list[Citation]) -> list[Citation]:
 
 _DESCRIBED = (
     "title", "authors", "year", "venue", "body", "acronym", "code", "topic", "parties",
-    "reporter", "court", "section", "refers_to", "act", "instrument", "article",
+    "reporter", "court", "section", "refers_to", "act", "instrument", "article", "product",
+    "edition", "work", "issuer", "isbn", "unread",
 )  # fmt: skip
 
 

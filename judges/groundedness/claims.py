@@ -19,6 +19,7 @@ _ARXIV = re.compile(
     r"arxiv(?:\.org/(?:abs|pdf)/|:\s*|\s+)([a-z\-]+/\d{7}|\d{4}\.\d{4,5})(v\d+)?", re.I
 )
 _PMID = re.compile(r"PMID:?\s*(\d{5,9})", re.I)
+_PMCID = re.compile(r"\b(PMC\d{5,9})\b", re.I)
 
 
 def normalise(text: str) -> str:
@@ -47,6 +48,8 @@ def link_for(raw: str) -> str | None:
         return raw
     if arxiv := _ARXIV.search(raw):
         return f"https://arxiv.org/abs/{arxiv.group(1)}{arxiv.group(2) or ''}"
+    if pmcid := _PMCID.search(raw):
+        return f"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmcid.group(1).upper()}/"
     if pmid := _PMID.search(raw):
         return f"https://pubmed.ncbi.nlm.nih.gov/{pmid.group(1)}/"
     if re.match(r"www\.[\w-]+\.\w+\S*$", raw, re.I):

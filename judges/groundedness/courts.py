@@ -60,6 +60,29 @@ def page_court_ids(texts: list[str]) -> frozenset[str]:
     return frozenset(ids)
 
 
+_EU_COURTS = {
+    "C": re.compile(
+        r"^(?:(?:the\s+)?(?:European\s+)?Court\s+of\s+Justice(?:\s+of\s+the\s+European\s+Union)?|CJEU|ECJ)$",
+        re.I,
+    ),
+    "T": re.compile(r"^(?:(?:the\s+)?General\s+Court|Court\s+of\s+First\s+Instance|CFI)$", re.I),
+    "F": re.compile(r"^(?:(?:the\s+)?Civil\s+Service\s+Tribunal)$", re.I),
+}
+"""The EU courts by the letter of their case numbers and ECLIs (C-…, T-…, EU:C:…, EU:T:…)."""
+
+
+def eu_court_shown(court: str, reporters: tuple[str, ...], texts: list[str]) -> bool | None:
+    """Whether an EU court named by a citation decided the case: the court its case number or
+    ECLI belongs to, and the one the page's ECLI names. None when `court` is no EU court."""
+    cited = next((letter for letter, name in _EU_COURTS.items() if name.match(court.strip())), None)
+    if cited is None:
+        return None
+    numbered = {m for r in reporters for m in re.findall(r"^([CTF])-\d|EU:([CTF]):", r)}
+    letters = {x for pair in numbered for x in pair if x}
+    page = set(re.findall(r"ECLI:EU:([CTF]):\d{4}", " ".join(texts)))
+    return (not letters or letters == {cited}) and (not page or cited in page)
+
+
 def court_shown(court: str, texts: list[str]) -> bool:
     """Whether the page (its title and top, `texts`) names the cited court."""
     cited = court_ids(court)

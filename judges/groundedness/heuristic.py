@@ -90,8 +90,9 @@ async def heuristic_judgement(
 
 def _cited_page_decides(work: CitedWork, bundle: Bundle) -> bool:
     """A plain link with nothing else to go on is checked at the link alone (an identifier such
-    as a DOI or PMID may be shown by a record elsewhere, so it is searched for)."""
-    given = (work.title, work.authors, work.parties, work.code, work.doi, work.arxiv, work.pmid)
+    as a DOI, PMID, PMCID or ISBN may be shown by a record elsewhere, so it is searched for)."""
+    identifiers = (work.doi, work.arxiv, work.pmid, work.pmcid, work.isbn)
+    given = (work.title, work.authors, work.parties, work.code, *identifiers)
     only_link = work.url and not any(given)
     return bool(only_link and (bundle.cited is not None or bundle.cited_gone))
 

@@ -13,7 +13,7 @@ import asyncio
 
 from inspect_ai.model import Model
 
-from trustbench.judges.groundedness.citations import claims_and_unparsed
+from trustbench.judges.groundedness.citations import Unparsed, claims_and_unparsed
 from trustbench.judges.groundedness.claims import sample_claims, statement
 from trustbench.judges.groundedness.evidence_plan import (
     Bundle,
@@ -67,7 +67,7 @@ async def judge_turn(
     )
     if len(response.strip()) < MIN_TURN_CHARS:
         return result
-    unparsed: list[str] = []
+    unparsed: list[Unparsed] = []
     turn_fallbacks: list[str] = []
     raw = None
     if graders is None:
@@ -95,7 +95,8 @@ async def judge_turn(
     return result.model_copy(
         update={
             "claims_found": len(claims),
-            "unparsed_citations": unparsed,
+            "unparsed_citations": [u.text for u in unparsed],
+            "unparsed_spans": [(u.start, u.end) for u in unparsed],
             "fallbacks": turn_fallbacks,
             "verdicts": verdicts,
             "grader_calls": graders.total_calls if graders else 0,

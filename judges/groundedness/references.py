@@ -25,7 +25,7 @@ from trustbench.judges.groundedness.abbreviations import (
     tokens,
     venue_matches,
 )
-from trustbench.judges.groundedness.courts import court_shown
+from trustbench.judges.groundedness.courts import court_shown, eu_court_shown
 from trustbench.judges.groundedness.legal import parse_reference
 from trustbench.judges.groundedness.types import Claim
 from trustbench.retrieval.types import Document, SearchResult
@@ -36,6 +36,8 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>,;]+)", re.I)
 _ARXIV = re.compile(r"arxiv(?:\.org/(?:abs|pdf)/|:\s*|\s+)(\d{4}\.\d{4,5}|[a-z\-]+/\d{7})", re.I)
 _PMID = re.compile(r"(?:PMID:?\s*|pubmed\.ncbi\.nlm\.nih\.gov/)(\d{5,9})", re.I)
+_PMCID = re.compile(r"\b(PMC\d{5,9})\b", re.I)
+_ISBN = re.compile(r"\bISBN(?:-1[03])?:?\s*((?:\d[\s-]?){9,12}[\dX])\b")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?[\s-]?){1,3}$|^[A-Z]{1,3}$")
 _STOP = {
     "a", "an", "the", "of", "in", "on", "for", "and", "to", "with", "by", "from", "at", "as",
@@ -46,7 +48,15 @@ _ORG_WORDS = {
     "council", "agency", "department", "committee", "group", "centre", "center", "board",
     "foundation", "federation", "network", "academy", "collaboration", "service",
     "observatory", "laboratory", "university", "ministry", "commission", "authority", "office",
+    "bureau", "administration", "secretariat", "directorate", "program", "programme", "unit",
+    "consortium", "alliance", "panel", "coalition", "taskforce", "force",
 }  # fmt: skip
+_COMPANY_WORDS = {
+    "inc", "ltd", "llc", "plc", "ab", "ag", "gmbh", "corp", "pharma", "pharmaceutical",
+    "pharmaceuticals", "therapeutics", "laboratories", "labs", "biosciences", "biotech",
+    "biologics", "healthcare", "biopharma",
+}  # fmt: skip
+"""A labeller or publisher named as the author of a drug label or a report."""
 
 
 def fold(text: str) -> str:
@@ -102,12 +112,41 @@ class CitedWork:
     """What a guideline cited by its body's name is about ("community-acquired pneumonia")."""
     act: str = ""
     """A statute by its short title and year ("Equality Act 2010")."""
+    pmcid: str = ""
+    isbn: str = ""
+    """Digits only."""
+    product: str = ""
+    """A drug label's product as cited ("Fenlastin 20 mg film-coated tablets")."""
+    edition: str = ""
+    """The edition number cited ("7" for "7th ed.")."""
+    work: str = ""
+    """An emphasised title or venue the citation does not say which ("*The Quiet Ledger*")."""
+    issuer: str = ""
+    """The institution a law or rule is cited as made by ("Commission", "Federal Reserve
+    Board")."""
+    instrument: str = ""
+    """What kind of EU act its number is cited as ("Regulation", "Directive", "Decision"): one
+    number may be a regulation and a directive of the same year."""
+    unread: tuple[str, ...] = ()
+    """Substantive words of the citation no reader took: each must be on the record."""
 
     @property
     def identifying(self) -> bool:
-        return any(
-            (self.title, self.authors, self.doi, self.arxiv, self.pmid, self.url, self.parties)
-        ) or any((self.reporters, self.section, self.code, self.body, self.act))
+        return (
+            any((self.title, self.authors, self.doi, self.arxiv, self.pmid, self.url, self.parties))
+            or any(
+                (
+                    self.reporters,
+                    self.section,
+                    self.code,
+                    self.body,
+                    self.act,
+                    self.pmcid,
+                    self.isbn,
+                )
+            )
+            or bool(self.product or self.work)
+        )
 
 
 def cited_work(claim: Claim) -> CitedWork:
@@ -115,7 +154,9 @@ def cited_work(claim: Claim) -> CitedWork:
     cited work. A legal reference the fields do not take apart (the grader's extraction gives
     only `reference`) is read with the same citation parser as the answer."""
     f = dict(claim.fields)
-    entry = parse_entry(f["citation"]) if f.get("citation") else CitedWork()
+    # a drug label's entry has no title or authors: its reader gave the product and labeller
+    listed = f.get("citation") and not f.get("product")
+    entry = parse_entry(f["citation"]) if listed else CitedWork()
     reference = f.get("reference", "")
     legal_keys = ("parties", "reporter", "section", "statute_code", "court")
     if reference and not any(f.get(k) for k in legal_keys):
@@ -157,7 +198,21 @@ def cited_work(claim: Claim) -> CitedWork:
         code=code,
         topic=f.get("topic", ""),
         act=f.get("act", ""),
+        pmcid=_first(_PMCID, urls).upper() or entry.pmcid,
+        isbn=_isbn(f.get("isbn", "")) or entry.isbn,
+        product=f.get("product", ""),
+        edition=f.get("edition", ""),
+        work=f.get("work", ""),
+        issuer=f.get("issuer", ""),
+        instrument=f.get("instrument", ""),
+        unread=tuple(f.get("unread", "").split()),
     )
+
+
+def _isbn(text: str) -> str:
+    found = _ISBN.search(text) if "isbn" in text.lower() else None
+    raw = found.group(1) if found else text
+    return re.sub(r"[^\dX]", "", raw)
 
 
 def _names_no_body(authority: str) -> bool:
@@ -208,6 +263,7 @@ def split_authors(text: str) -> tuple[tuple[str, ...], bool]:
         return (text[: acronym.start()].strip(" ,.") or acronym.group(1),), et_al
     if _is_body(text):
         return (text.strip(" ,."),), et_al
+    text = _DEGREES.sub(" ", text)
     names: list[str] = []
     for piece in re.split(r"\s*(?:;|,|&|\band\b)\s*", text):
         piece = piece.strip(" .")
@@ -220,6 +276,24 @@ def split_authors(text: str) -> tuple[tuple[str, ...], bool]:
     return tuple(names), et_al
 
 
+_DEGREES = re.compile(
+    r"(?<![\w.])(?:M\.?D|Ph\.?D|M\.?P\.?H|M\.?Sc|B\.?Sc|D\.?Phil|M\.?Phil|MBBS|MBChB|MBBCh|"
+    r"Dr\.?P\.?H|Pharm\.?D|D\.?O|D\.?N\.?P|R\.?N|B\.?S\.?N|M\.?S\.?N|M\.?B\.?A|J\.?D|LL\.?M|"
+    r"D\.?D\.?S|D\.?M\.?D|M\.?S|M\.?A|B\.?A|FRC\w{0,4}|FAC\w{0,3}|FRACP|FRCPC|MRCP|MRCS|"
+    r"Prof|Professor|Dr)\.?(?![\w.])"
+)
+"""Degrees, fellowships and titles in a byline ("Ferraz L, MD; Engqvist T, PhD"): no names."""
+_FULL_NAME = r"[^\W\d_][\w'’.-]+(?:\s+[^\W\d_][\w'’.-]+)+"
+_MLA_AUTHORS = re.compile(
+    r"(?P<last>[^\W\d_][\w'’-]+(?:\s[^\W\d_][\w'’-]+)?),\s+(?P<first>[^\W\d_][\w'’-]+"
+    rf"(?:\s+[A-Z]\.)?)(?:(?:,?\s+(?:and|&)\s+|,\s+)(?P<others>{_FULL_NAME}"
+    rf"(?:,\s+(?:(?:and|&)\s+)?{_FULL_NAME})*(?:,?\s+(?:and|&)\s+{_FULL_NAME})?))?"
+)
+"""An entry's authors in MLA and Chicago bibliography style: "Delacroix, Hélène, and Sipho
+Mbeki", "Kamau, Wanjiru", "Aho, Pekka, Tove Brenn, and Ilse Maar" (the first author inverted,
+given name spelled out; the others in natural order)."""
+
+
 def _particle(words: list[str]) -> bool:
     return words[0].lower() in ("van", "von", "de", "der", "den", "del", "da", "di", "la", "le")
 
@@ -227,7 +301,8 @@ def _particle(words: list[str]) -> bool:
 def _is_body(text: str) -> bool:
     words = fold(text).split()
     return bool(words) and (
-        bool(_ORG_WORDS & set(words))
+        bool(_ORG_WORDS & {w.removesuffix("s") for w in words} | _ORG_WORDS & set(words))
+        or bool(_COMPANY_WORDS & set(words))
         or (len(words) == 1 and text.strip(" ,.").isupper() and len(text.strip(" ,.")) >= 2)
     )
 
@@ -238,13 +313,35 @@ _VANCOUVER = re.compile(
     r"(?P<title>.+?[^A-Z\s])\.(?:\s|$)"
 )
 """Vancouver: "Lund A, Chowdhury F, Grey M. Title. Journal. 2019;34:501." """
-_SENTENCE_END = re.compile(r"(?<=[\w\)])\.\s+(?=[A-Z0-9])")
-_QUOTED = re.compile(r"[\"“]([^\"”]{4,300}?)[,.]?[\"”]")
+_SENTENCE_END = re.compile(r"(?<=[\w\)\]])\.\s+(?=[A-Z0-9])")
+_QUOTED = re.compile(
+    r"[\"“]([^\"”]{4,300}?)[,.]?[\"”]|(?<![\w])['‘]([^'’]{4,300}?)[,.]?['’](?![\w])"
+)
 _APA = re.compile(r"\(((?:19|20)\d{2})[a-z]?(?:,[^)]*)?\)\.?\s+(.+?[.?!])(?=\s|$)")
 _VENUE = re.compile(
     r"\s*(?:[Ii]n:?\s+)?(?:(?:Proc\.|Proceedings)(?:\s+of)?(?:\s+the)?\s+)?"
     r"(?P<venue>[A-Z](?:[^.,;:\d()]|\([A-Za-z]+\))*?)\s*(?:[.,;:]|\d|$)"
 )
+_DESCRIPTION = re.compile(r"\s*\[(?P<what>[^\[\]]{2,100})\]\s*$")
+"""APA's description in square brackets after a title: "[Doctoral dissertation, University of
+Tartu]", "[Preprint]", "[Data set]"."""
+_THESIS = re.compile(
+    r"(?:(?:Doctoral|PhD|Ph\.D\.|Master['’]?s|Bachelor['’]?s|Honours)\s+)?"
+    r"(?:dissertation|thesis)\s*,\s*(?P<institution>.+)",
+    re.I,
+)
+
+
+def _without_description(title: str) -> tuple[str, str]:
+    """A title without its bracketed description, and the institution a thesis description
+    names (checked like a venue)."""
+    found = _DESCRIPTION.search(title)
+    if found is None:
+        return title, ""
+    thesis = _THESIS.fullmatch(found.group("what").strip())
+    return title[: found.start()], thesis.group("institution").strip() if thesis else ""
+
+
 _JOURNAL_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){0,7}")
 
 
@@ -252,11 +349,7 @@ def parse_entry(entry: str) -> CitedWork:
     """A reference-list entry in APA, Vancouver, IEEE/MLA (quoted title), legal or guideline
     layout: its authors, year, title, venue, identifiers and link."""
     text = " ".join(entry.split())
-    ids = {
-        "doi": _first(_DOI, text),
-        "arxiv": _first(_ARXIV, text),
-        "pmid": _first(_PMID, text),
-    }
+    doi, arxiv, pmid = _first(_DOI, text), _first(_ARXIV, text), _first(_PMID, text)
     url = next((w.strip(".,;()<>") for w in text.split() if w.startswith("http")), "")
     year = _first_year(text)
     if legal := parse_reference(text):
@@ -272,7 +365,9 @@ def parse_entry(entry: str) -> CitedWork:
         )
     title, authors_text, rest = "", "", ""
     if quoted := _QUOTED.search(text):
-        title, authors_text, rest = quoted.group(1), text[: quoted.start()], text[quoted.end() :]
+        title = quoted.group(1) or quoted.group(2)
+        authors_text, rest = text[: quoted.start()], text[quoted.end() :]
+        authors_text = re.sub(r"\(\s*(?:19|20)\d{2}[a-z]?\s*\)\.?\s*$", "", authors_text.strip())
     elif apa := _APA.search(text):
         title, authors_text, rest = apa.group(2), text[: apa.start()], text[apa.end() :]
     elif vancouver := _VANCOUVER.match(text):
@@ -285,14 +380,23 @@ def parse_entry(entry: str) -> CitedWork:
         if len(parts) >= 2:
             authors_text, title = parts[0], parts[1]
     authors, et_al = split_authors(authors_text) if authors_text.strip() else ((), False)
+    if mla := _MLA_AUTHORS.fullmatch(re.sub(r",?\s+et\s+al\.?$", "", authors_text.strip(" .,"))):
+        others = re.split(r"\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+", mla["others"] or "")
+        authors = (mla["last"], *(o.split()[-1] for o in others if o.strip()))
     title = re.sub(rf"\s*\((?:{_CODE})\)\s*$", "", title.strip(" .,"))
+    title, institution = _without_description(title)
+    if not title.strip() and (follows := re.match(r"\s*\[[^\]]{2,100}\]", rest)):
+        rest = rest[follows.end() :]  # '"Title" [Preprint]. arXiv.'
+        institution = institution or _without_description(follows.group(0))[1]
     venue = ""
+    rest = rest.lstrip(" ,.;:'’”\"")
     if rest and not _is_body(" ".join(authors)) and (found := _VENUE.match(rest)):
         candidate = found.group("venue").strip()
         if not re.match(
             r"(?:https?|doi|Retrieved|Available|Accessed|Published)\b", candidate, re.I
         ):
             venue = candidate
+    venue = venue or institution
     body = authors if len(authors) == 1 and _is_body(authors[0]) else ()
     return CitedWork(
         title=title,
@@ -303,7 +407,11 @@ def parse_entry(entry: str) -> CitedWork:
         venue=venue,
         body=body,
         code=_guideline_code(text),
-        **ids,
+        pmcid=_first(_PMCID, text).upper(),
+        isbn=_isbn(text) if _ISBN.search(text) else "",
+        doi=doi,
+        arxiv=arxiv,
+        pmid=pmid,
     )
 
 
@@ -343,7 +451,7 @@ def record_of(document: Document, aliases: set[str] | None = None) -> Record:
     front = fold(" ".join([*titles, " ".join(meta.authors), byline, meta.journal or "", head]))
     years = _dated_years(meta.date or "", title, head)
     raw = f"{document.url} {meta.doi or ''} {head}"
-    ids = {found.lower() for pattern in (_DOI, _ARXIV, _PMID) for found in pattern.findall(raw)}
+    ids = _ids(raw)
     return Record(
         url=document.url,
         titles=tuple(titles),
@@ -373,9 +481,16 @@ def _dated_years(date: str, title: str, head: str) -> set[str]:
     return set(_YEAR.findall(head[:1500]))
 
 
+def _ids(text: str) -> set[str]:
+    """The identifiers a text shows: DOIs, arXiv ids, PMIDs, PMCIDs (lower case) and ISBNs
+    (digits only)."""
+    ids = {f.lower() for p in (_DOI, _ARXIV, _PMID, _PMCID) for f in p.findall(text)}
+    return ids | {re.sub(r"[^\dX]", "", f) for f in _ISBN.findall(text)}
+
+
 def record_of_result(result: SearchResult) -> Record:
     text = f"{result.title} {result.snippet}"
-    ids = {f.lower() for p in (_DOI, _ARXIV, _PMID) for f in p.findall(f"{result.url} {text}")}
+    ids = _ids(f"{result.url} {text}")
     return Record(
         url=result.url,
         titles=tuple(_title_variants([result.title])),
@@ -429,9 +544,16 @@ def compare(work: CitedWork, record: Record, cited_urls: set[str]) -> Match:
     def seen(shown: bool) -> bool | None:
         return True if shown else None
 
-    if work.url and not (work.doi or work.arxiv or work.pmid):
+    if work.url and not (work.doi or work.arxiv or work.pmid or work.pmcid):
         check(f"link {work.url}", bool(record.aliases & cited_urls))
-    for kind, value in (("DOI", work.doi), ("arXiv id", work.arxiv), ("PMID", work.pmid)):
+    identifiers = (
+        ("DOI", work.doi),
+        ("arXiv id", work.arxiv),
+        ("PMID", work.pmid),
+        ("PMCID", work.pmcid.lower()),
+        ("ISBN", work.isbn),
+    )
+    for kind, value in identifiers:
         if value:
             check(f"{kind} {value}", seen(value in record.ids))
     if work.title:
@@ -444,11 +566,14 @@ def compare(work: CitedWork, record: Record, cited_urls: set[str]) -> Match:
         check(f"venue {work.venue}", seen(_venue_ok(work.venue, record)))
     if work.parties:
         check(f"parties {' v. '.join(work.parties)}", _parties_ok(work.parties, record))
-    if work.reporters:
-        shown = any(fold(r) in record.front for r in work.reporters)
+    if work.reporters:  # parallel citations too: each one is a detail the citation gives
+        shown = all(fold(r) in record.front for r in work.reporters)
         check(f"reporter {'; '.join(work.reporters)}", seen(shown))
     if work.court:
-        check(f"court {work.court}", seen(court_shown(work.court, [*record.titles, record.lead])))
+        texts = [*record.titles, record.lead]
+        eu = eu_court_shown(work.court, work.reporters, texts)
+        shown = eu if eu is not None else court_shown(work.court, texts)
+        check(f"court {work.court}", seen(shown))
     if work.section:
         check(f"section {work.statute_code} § {work.section}", seen(_statute_ok(work, record)))
     if work.body:
@@ -460,7 +585,78 @@ def compare(work: CitedWork, record: Record, cited_urls: set[str]) -> Match:
     if work.topic:
         topic = [w for w in fold(work.topic).split() if w not in _STOP]
         check(f"topic {work.topic!r}", seen(_covers(topic, record.front.split())))
+    if work.product:
+        check(f"product {work.product!r}", seen(_product_ok(work.product, record)))
+    if work.edition:
+        check(f"edition {work.edition}", seen(_edition_ok(work.edition, record)))
+    if work.work:
+        shown = _title_ok(work.work, record) or _venue_ok(work.work, record)
+        check(f"title or venue {work.work!r}", seen(shown))
+    if work.issuer:
+        check(f"issuer {work.issuer}", seen(_issuer_ok(work, record)))
+    if work.instrument:
+        check(f"{work.instrument} {'; '.join(work.reporters)}", seen(_instrument_ok(work, record)))
+    if work.unread:
+        words = record.front.split()
+        missing = [w for w in work.unread if not any(_unread_shown(w, x) for x in words)]
+        check(f"unread words {' '.join(missing)!r}", None if missing else True)
     return Match(record, bad, unseen)
+
+
+def _unread_shown(word: str, shown: str) -> bool:
+    """An unread word of a citation on the record: the same word (the typo rule allowed), or,
+    written with a period, the start of a record word ("Proc." for "Proceedings")."""
+    if word.endswith("."):
+        stem = word[:-1]
+        return _same_word(stem, shown) or (len(stem) >= 3 and shown.startswith(stem))
+    return _same_word(word, shown)
+
+
+def _product_ok(product: str, record: Record) -> bool:
+    """A drug label's product as cited (name, strength, form): every word in the record's
+    title or first lines, numbers exactly."""
+    wanted = [w for w in fold(product).split() if w not in _STOP]
+    lines = [*record.titles, *record.lead.splitlines()[:5]]
+    return any(_covers(wanted, fold(line).split()) for line in lines)
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth", "tenth")  # fmt: skip
+
+
+def _edition_ok(edition: str, record: Record) -> bool:
+    """The cited edition is the one the record names ("7th edition", "Seventh Edition",
+    "Edition 7", "7th ed.")."""
+    number = int(edition)
+    word = _ORDINALS[number - 1] if 0 < number <= len(_ORDINALS) else "-"
+    pattern = (
+        rf"\b(?:{number}(?:st|nd|rd|th)?|{word})\s+(?:ed|edn|edition)\b|\bedition\s+{number}\b"
+    )
+    return bool(re.search(pattern, record.front))
+
+
+def _issuer_ok(work: CitedWork, record: Record) -> bool:
+    """The institution a law or rule is cited as made by, named where the record names the
+    instrument: in its title, or on the line of its first lines that gives its number."""
+    wanted = [w for w in fold(work.issuer).split() if w not in _STOP]
+    numbers = [fold(r) for r in work.reporters] + ([fold(work.section)] if work.section else [])
+    lines = [fold(t) for t in (*record.titles, *record.lead.splitlines()[:12])]
+    naming = [line for line in lines if any(n and n in line for n in numbers)] or lines[:2]
+    return any(_covers(wanted, line.split()) for line in naming)
+
+
+def _instrument_ok(work: CitedWork, record: Record) -> bool:
+    """The record names the act by the kind cited, right before its number ("Directive (EU)
+    2019/770", "Regulation No 1187/2020"): the number alone may belong to another kind of act."""
+    texts = [*record.titles, record.lead]
+    for number in work.reporters:
+        pattern = (
+            rf"\b{re.escape(work.instrument)}\s+(?:\((?:EU|EC|EEC|Euratom)\)\s+)?"
+            rf"(?:No\.?\s+)?{re.escape(number)}(?![\d/])"
+        )
+        if any(re.search(pattern, text, re.I) for text in texts):
+            return True
+    return False
 
 
 def _title_ok(title: str, record: Record) -> bool:
@@ -545,15 +741,40 @@ def _body_ok(body: tuple[str, ...], record: Record) -> bool | None:
     """An issuing body, by any of the names cited (its name, its acronym), among the authors or
     in the front matter; an acronym also where a run of capitalised words spells it."""
     texts = [fold(a) for a in record.authors] + [record.front]
-    for name in body:
+    written = " ".join([*record.authors, *record.titles, record.lead])
+    for name in [*body, *_without_country(body, record)]:
         folded = fold(name)
-        if any(folded and (folded in t.split() or f" {folded} " in f" {t} ") for t in texts):
+        if initialism(name.strip(" .")) and name.strip(" .").isupper():
+            acronym = re.escape(name.strip(" ."))  # "WHO" as written, not the word "who"
+            if re.search(rf"(?<![\w/-]){acronym}(?![\w-])", written):
+                return True
+        elif any(folded and (folded in t.split() or f" {folded} " in f" {t} ") for t in texts):
             return True
         if letters := initialism(name.strip(" .").replace("/", "").replace("&", "")):
             spelled = [*record.authors, *record.titles, record.lead]
             if any(_spells(letters.split("/")[0], text) for text in spelled):
                 return True
     return None if not record.complete else False
+
+
+_COUNTRY = re.compile(r"^(?P<country>U\.?S\.?|U\.?K\.?|E\.?U\.?)\s+(?P<rest>\S.*)$")
+_COUNTRY_NAMES = {"us": "united states", "uk": "united kingdom", "eu": "european union"}
+
+
+def _without_country(body: tuple[str, ...], record: Record) -> list[str]:
+    """A body's name without the country written before it ("U.S. Food and Drug
+    Administration"), where the record names that country itself: pages often give the agency's
+    name with the country elsewhere ("U.S. Department of Health and Human Services, Food and
+    Drug Administration")."""
+    out = []
+    for name in body:
+        if found := _COUNTRY.match(name.strip()):
+            letters = re.sub(r"\W", "", found["country"]).lower()
+            names = (" ".join(letters), _COUNTRY_NAMES[letters], *([letters] * (letters != "us")))
+            shown = any(f" {n} " in f" {record.front} " for n in names)  # not the word "us"
+            if shown and _is_body(found["rest"]):
+                out.append(found["rest"])
+    return out
 
 
 _NAME_RUN = re.compile(
@@ -580,7 +801,11 @@ def _code_shown(code: str, record: Record) -> bool:
         pattern = rf"(?:\bno|\bnumber|guidelines?|guidance|policy|statement|bulletin|[A-Z]{{2,}})\W{{0,3}}{code}\b"
         return any(re.search(pattern, t, re.I) for t in (*record.titles, record.lead))
     pieces = [piece for part in parts for piece in re.findall(r"[A-Za-z]+|\d+", part)]
-    pattern = r"(?<![A-Za-z0-9])" + r"[\s\-‐–]?".join(map(re.escape, pieces)) + r"(?![0-9])"
+    pattern = r"(?<![A-Za-z0-9])" + r"[\s\-‐–/.]?".join(map(re.escape, pieces)) + r"(?![0-9])"
+    if spelled := re.fullmatch(r"([A-Za-z]{2,3})[\s\-‐–]?(\d{1,5})", code):
+        letters, number = spelled.groups()  # "CG54": "Clinical Guideline No. 54"
+        words = r"\w*\s+".join(letters) + r"\w*\s+(?:No\.?\s*|Number\s+|#\s*)?"
+        pattern = rf"{pattern}|\b{words}{number}(?![0-9])"
     return any(re.search(pattern, t, re.I) for t in (*record.titles, record.lead))
 
 
@@ -602,9 +827,12 @@ def _venue_ok(venue: str, record: Record) -> bool:
 
 
 def _act_ok(act: str, record: Record) -> bool:
-    """A statute's short title and year in the page's title or first lines."""
+    """A statute's or an instrument's short title (and year) in the page's title or first
+    lines; a title cited by its initials ("ECHR") where a run of words there spells them."""
     wanted = [w for w in fold(act).split() if w not in _STOP]
     lines = [*record.titles, *record.lead.splitlines()[:5]]
+    if (letters := initialism(act)) and any(_spells(letters, line) for line in lines):
+        return True
     return any(_covers(wanted, [w for w in fold(line).split() if w not in _STOP]) for line in lines)
 
 
@@ -639,11 +867,13 @@ def _code_letters(code: str) -> str:
 
 
 def _parties_ok(parties: tuple[str, ...], record: Record) -> bool | None:
-    """Each party's first words on its own side of the "v." of the record's case name (in its
-    title, else its front matter), so reversed parties do not match; abbreviations as in
-    The Bluebook's T6 ("Auth." for Authority) are the words they stand for. A case named by one
-    party ("In re Marriage of Castellanos") by that name's words."""
-    wanted = [[w for w in tokens(p) if w[0] not in _STOP][:3] for p in parties]
+    """Each party's words (but a corporate suffix) on its own side of the "v." of the record's
+    case name (in its title, else its front matter), so reversed parties do not match;
+    abbreviations as in The Bluebook's T6 ("Auth." for Authority) are the words they stand for.
+    A case named by one party ("In re Marriage of Castellanos") by that name's words."""
+    wanted = [
+        [w for w in tokens(p) if w[0] not in _STOP and w[0] not in _CORPORATE] for p in parties
+    ]
     texts = [*record.titles, record.lead[:2000]]
     if len(wanted) == 1:
         shown = any(_shows_words(wanted[0], tokens(t)) for t in texts)
@@ -659,7 +889,38 @@ def _parties_ok(parties: tuple[str, ...], record: Record) -> bool | None:
     return None if not record.complete else False
 
 
+_CORPORATE = {
+    "inc",
+    "co",
+    "corp",
+    "llc",
+    "llp",
+    "ltd",
+    "plc",
+    "lp",
+    "l.p",
+    "n.a",
+    "p.c",
+    "p.a",
+    "s.a",
+}
+
+
 def _shows_words(words: list[tuple[str, bool]], shown: list[tuple[str, bool]]) -> bool:
-    return all(
-        any(_same_word(w[0], x[0]) or same_or_abbreviated(w, x) for x in shown) for w in words
-    )
+    """Each word among `shown`, spelled alike or abbreviated, each on a word of its own (exact
+    matches first)."""
+    free = list(shown)
+    for exact in (True, False):
+        for word in [w for w in words if any(w[0] == x[0] for x in shown) is exact]:
+            hit = next(
+                (
+                    i
+                    for i, x in enumerate(free)
+                    if _same_word(word[0], x[0]) or same_or_abbreviated(word, x)
+                ),
+                None,
+            )
+            if hit is None:
+                return False
+            free.pop(hit)
+    return True

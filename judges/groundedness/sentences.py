@@ -19,40 +19,64 @@ ABBREVIATIONS = {
 """Words that end with a period without ending a sentence (Bluebook T6/T10 forms among them)."""
 
 
+_MIXED_CASE = re.compile(r"[a-z]+[A-Z][\w-]*")
+_MARKER_BEFORE = re.compile(r"[.!?]\[\^?\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]$")
+"""A sentence's end with its note marker after the full stop: "… weeks.[1]"."""
+
+
+def _starts_sentence(text: str, j: int) -> bool:
+    """Whether white space and then a word that may start a sentence follow `text[j:]`."""
+    if j < len(text) and not text[j].isspace():
+        return False
+    while j < len(text) and text[j].isspace():
+        j += 1
+    return j >= len(text) or not text[j].islower() or bool(_MIXED_CASE.match(text, j))
+
+
 def claim_sentence(text: str, start: int, end: int) -> str:
     """The sentence (or bullet line) around `text[start:end]`; when the citation stands alone
     after the sentence it supports (". (Smith, 2020)"), the sentence before it too."""
+    return strip_sentence(text[slice(*sentence_bounds(text, start, end))])
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where `claim_sentence` starts and ends."""
     a = sentence_start(text, start)
     b = sentence_end(text, end)
-    if len(_strip(text[a:b]).replace(text[start:end], "").strip(" .,;:()[]")) < 20:
+    if len(strip_sentence(text[a:b]).replace(text[start:end], "").strip(" .,;:()[]")) < 20:
         previous = a
         while previous > 0 and text[previous - 1].isspace():
             previous -= 1
         if previous > 0:
             a = sentence_start(text, previous - 1)
-    return _strip(text[a:b])
+    return a, b
 
 
-def _strip(sentence: str) -> str:
+def strip_sentence(sentence: str) -> str:
+    """A sentence on one line, without list bullets or heading marks."""
     lines = [re.sub(r"^\s*(?:[-*•]|\d+[.)]|#+)\s+", "", ln) for ln in sentence.splitlines()]
     return " ".join(" ".join(lines).split())
 
 
 def is_boundary(text: str, i: int) -> bool:
     """True when the character at `i` ends a sentence: a line break, or . ! ? before white
-    space and a word that does not start in lower case, and for "." not after an abbreviation,
-    an initial or a dotted token ("U.S.", "F.3d")."""
+    space and a word that does not start in lower case (a mixed-case word such as "eGFR" may),
+    and for "." not after an abbreviation, an initial or a dotted token ("U.S.", "F.3d"); a
+    note marker right after the full stop ("… weeks.[1] Next") ends the sentence with it."""
     char = text[i]
     if char == "\n":
         return True
-    if char not in ".!?" or (i + 1 < len(text) and not text[i + 1].isspace()):
+    if char == "]" and (marker := _MARKER_BEFORE.search(text, 0, i + 1)):
+        return _starts_sentence(text, i + 1) and _full_stop(text, marker.start())
+    if char not in ".!?" or not _starts_sentence(text, i + 1):
         return False
-    j = i + 1
-    while j < len(text) and text[j].isspace():
-        j += 1
-    if j < len(text) and text[j].islower():
-        return False
-    if char != ".":
+    return _full_stop(text, i)
+
+
+def _full_stop(text: str, i: int) -> bool:
+    """Whether the . ! ? at `i` can end a sentence: "." not after an abbreviation, an initial
+    or a dotted token."""
+    if text[i] != ".":
         return True
     k = i
     while k > 0 and (text[k - 1].isalnum() or text[k - 1] in "_.'’"):
@@ -70,6 +94,8 @@ def sentence_start(text: str, position: int) -> int:
 
 def sentence_end(text: str, position: int) -> int:
     i = position
+    if 0 < position <= len(text) and text[position - 1] == "]" and is_boundary(text, position - 1):
+        return position  # the span ends with the note marker that ends its sentence
     while i < len(text) and not is_boundary(text, i):
         i += 1
     return min(i + 1, len(text))

@@ -37,11 +37,11 @@ class GroundednessConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    max_claims_per_turn: int = Field(5, ge=1)
-    search_steps: int = Field(3, ge=0)
-    max_pages: int = Field(2, ge=0)
-    max_pdfs: int = Field(1, ge=0)
-    word_budget: int = Field(1500, ge=1)
+    max_claims_per_turn: int = Field(default=5, ge=1)
+    search_steps: int = Field(default=3, ge=0)
+    max_pages: int = Field(default=2, ge=0)
+    max_pdfs: int = Field(default=1, ge=0)
+    word_budget: int = Field(default=1500, ge=1)
     seed: int = 0
     passage_method: Literal["auto", "bm25", "embedding", "hybrid"] = "bm25"
     fallback_search: bool = True
@@ -110,6 +110,8 @@ class TurnJudgement(BaseModel):
     unparsed_citations: list[str] = Field(default_factory=list)
     """Citation-like text the rule-based finder could not read (e.g. a `[7]` with no entry in
     the reference list): counted and shown, never silently dropped."""
+    unparsed_spans: list[tuple[int, int]] = Field(default_factory=list)
+    """Where each of `unparsed_citations` is in the answer (start, end), in the same order."""
     fallbacks: list[str] = Field(default_factory=list)
     """Turn-level fallbacks (`extraction_unreadable`)."""
     verdicts: list[ClaimVerdict]

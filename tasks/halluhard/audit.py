@@ -73,7 +73,8 @@ def _text_match(judged: str, gold: str) -> float:
 
 def _marker_match(claim: Claim, marker: str) -> float:
     wanted = fold(marker)
-    described = fold(" ".join([claim.marker, claim.cited_url or "", *claim.fields.values()]))
+    details = [v for k, v in claim.fields.items() if k != "holding"]  # not the sentence itself
+    described = fold(" ".join([claim.marker, claim.cited_url or "", *details]))
     if wanted and wanted in described:
         return 1.0
     return 0.5 if wanted and wanted in fold(claim.text) else 0.0
@@ -83,17 +84,19 @@ def match_claims(
     claims: list[dict[str, Any]], gold: list[dict[str, Any]]
 ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
     """Gold citation id → the judged claim record for it (one each, best first), and the judged
-    claims left over."""
+    claims left over. Equally good pairs go in reading order, so the members of one marker
+    ("[1, 2]": two gold citations with the same marker and claim) meet the judged claims of
+    its members in turn."""
     pairs = []
     for i, record in enumerate(claims):
         claim = Claim.model_validate(record["claim"])
-        for g in gold:
+        for k, g in enumerate(gold):
             text = _text_match(claim.text, g["claim"])
             if text >= MIN_TEXT_MATCH:
-                pairs.append((_marker_match(claim, g["marker"]) + text, i, g["id"]))
+                pairs.append((_marker_match(claim, g["marker"]) + text, i, k, g["id"]))
     matched: dict[str, dict[str, Any]] = {}
     used: set[int] = set()
-    for _, i, gold_id in sorted(pairs, key=lambda p: -p[0]):
+    for _, i, _, gold_id in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
         if i not in used and gold_id not in matched:
             matched[gold_id] = claims[i]
             used.add(i)
@@ -117,23 +120,30 @@ def _content(record: dict[str, Any] | None, mode: str) -> str | None:
     return {"yes": "supported", "no": "not_supported", "not_assessed": "not_assessed"}.get(value)
 
 
-def shown_unparsed(marker: str, unparsed: list[str]) -> bool:
-    """Whether the judge showed `marker` among the citations it could not read."""
-    wanted = fold(marker)
-    return bool(wanted) and any(
-        wanted in fold(item) or (len(fold(item)) > 3 and fold(item) in wanted) for item in unparsed
-    )
+def gold_span(answer: str, claim: str, marker: str) -> tuple[int, int] | None:
+    """Where a gold citation's marker is in the answer: inside its claim (the set is checked to
+    have each claim in its answer and each marker in its claim)."""
+    at = answer.find(claim)
+    if at < 0 or (offset := claim.find(marker)) < 0:
+        return None
+    return at + offset, at + offset + len(marker)
+
+
+def shown_unparsed(span: tuple[int, int] | None, unparsed: list[tuple[int, int]]) -> bool:
+    """Whether the judge showed the citation at `span` of the answer among those it could not
+    read: an unparsed entry overlaps it."""
+    return span is not None and any(a < span[1] and span[0] < b for a, b in unparsed)
 
 
 def compare(
     metadata: dict[str, Any],
     claims: list[dict[str, Any]],
-    unparsed: list[str] | None = None,
+    unparsed: list[tuple[int, int]] | None = None,
     mode: str = "llm",
 ) -> dict[str, Any]:
     """One row per gold citation (gold and judged labels), plus the extra claims. A gold
-    citation with no claim is `missing`; it is `silently_dropped` unless the judge showed it
-    among its unparsed citations."""
+    citation with no claim is `missing`; it is `silently_dropped` unless one of the judge's
+    unparsed entries (their spans in the answer) overlaps it."""
     gold = metadata["citations"]
     matched, extra = match_claims(claims, gold)
     rows = []
@@ -151,7 +161,10 @@ def compare(
                 "content": _content(record, mode),
                 "marker": g["marker"],
                 "missing": missing,
-                "silently_dropped": missing and not shown_unparsed(g["marker"], unparsed or []),
+                "silently_dropped": missing
+                and not shown_unparsed(
+                    gold_span(metadata["answer"], g["claim"], g["marker"]), unparsed or []
+                ),
                 "verification_error": record.get("verification_error") if record else None,
                 "mode": record.get("mode") if record else None,
                 "explanation": record.get("explanation", "") if record else "",
@@ -256,7 +269,7 @@ def audit_judge(
                 config=config,
             )
         claims = [v.model_dump(mode="json") for v in judged.verdicts]
-        compared = compare(state.metadata, claims, judged.unparsed_citations, judged.mode)
+        compared = compare(state.metadata, claims, judged.unparsed_spans, judged.mode)
         agreed = sum(r["reference"] == r["gold_reference"] for r in compared["rows"])
         return Score(
             value=agreed,

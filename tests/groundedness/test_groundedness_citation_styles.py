@@ -93,6 +93,55 @@ def test_uk_neutral_citations_with_paragraph_pinpoints() -> None:
     assert third.ident["reporter"] == "[2009] UKHL 12"
 
 
+@pytest.mark.parametrize(
+    ("text", "reporters"),
+    [
+        (
+            "Delay past 30 months is unreasonable: R. v. Okonjo-Hale, 2019 SCC 41, [2019] 3 "
+            "S.C.R. 512.",
+            "2019 SCC 41; [2019] 3 S.C.R. 512",
+        ),
+        (
+            "The council owed a duty: Ferrante v Tallow Shire Council [2013] HCA 12; (2013) 247 "
+            "CLR 118.",
+            "[2013] HCA 12; (2013) 247 CLR 118",
+        ),
+        (
+            "A landlord must repair the stair: Quayle v Northmoor Estates Ltd [2016] EWCA Civ "
+            "311, [2017] QB 90.",
+            "[2016] EWCA Civ 311; [2017] QB 90",
+        ),
+    ],
+)
+def test_a_neutral_citation_and_its_parallel_law_report_are_one_citation(
+    text: str, reporters: str
+) -> None:
+    """A neutral citation with the law report of the same judgment after it (by a comma or a
+    semicolon) is one citation of one case: the case name is read before the neutral citation,
+    never as "A v. B, 2019 SCC 41"."""
+    [citation] = found(text)
+    assert citation.ident["reporter"] == reporters
+    assert " v. " in citation.ident["parties"] and not any(
+        ch.isdigit() for ch in citation.ident["parties"]
+    )
+    assert "unread" not in citation.ident
+
+
+def test_two_cases_in_a_string_citation_stay_two() -> None:
+    text = "It failed. Ulloa v. Brandt, 2016 SCC 29; Marsh v. Kittle, [2016] 1 S.C.R. 730."
+    first, second = found(text)
+    assert (first.ident["parties"], second.ident["parties"]) == (
+        "Ulloa v. Brandt",
+        "Marsh v. Kittle",
+    )
+
+
+def test_a_marker_keeps_the_emphasis_its_case_name_is_written_in() -> None:
+    text = "Delay is unreasonable: *R. v. Okonjo-Hale*, 2019 SCC 41, [2019] 3 S.C.R. 512."
+    [claim] = heuristic_claims(text, "legal")
+    assert claim.marker == "*R. v. Okonjo-Hale*, 2019 SCC 41, [2019] 3 S.C.R. 512"
+
+
 def test_a_case_sentence_after_a_sentence_ending_in_a_capitalised_word() -> None:
     text = (
         "The rule derives from the state Constitution. State v. Marchetti, 198 Vt. 41, 112 "
@@ -151,6 +200,52 @@ def test_numbers_in_parentheses_read_through_the_reference_list() -> None:
     assert unparsed == ["(3) (no entry in the reference list)"]
 
 
+def test_a_marker_after_the_full_stop_ends_its_own_sentence() -> None:
+    """ "… weeks.[1] Next …": the marker belongs to the sentence before it, and the next
+    sentence's claim does not start inside the previous one."""
+    text = (
+        "Lichen cover doubled within eleven years.[1] Moss cover did not change.[2]\n\n"
+        "References\n1. Aho P, Brenn T. Lichen succession on moraines. Boreal Veg Notes. "
+        "2015;3:1-9.\n2. Aho P. Moss on young moraines. Boreal Veg Notes. 2017;5:2-8.\n"
+    )
+    claims = heuristic_claims(text, "research")
+    assert [(c.marker, c.text) for c in claims] == [
+        ("[1]", "Lichen cover doubled within eleven years.[1]"),
+        ("[2]", "Moss cover did not change.[2]"),
+    ]
+
+
+def test_a_back_reference_inside_a_list_entry_is_part_of_that_entry() -> None:
+    """ "Ibid." written inside a reference-list entry is that entry's text, not one more
+    citation in the answer."""
+    text = (
+        "Lichen cover doubled within eleven years [1]. Moss cover did not change [2].\n\n"
+        "[1] Aho P, Brenn T. Lichen succession on moraines. Boreal Veg Notes. 2015;3:1-9.\n"
+        "[2] Aho P. Moss on young moraines. Ibid. 2017;5:2-8.\n"
+    )
+    citations, unparsed = scan_citations(text)
+    assert [c.marker for c in citations] == ["[1]", "[2]"] and unparsed == []
+
+
+@pytest.mark.parametrize("group", ["[1–3]", "[1-3]", "[1, 2, 3]", "(1-3)", "(1, 2, 3)"])
+def test_each_member_of_a_marker_group_reads_the_whole_group(group: str) -> None:
+    """ "[1–3]" cites entries 1, 2 and 3; the other numbers of the group are markers, not
+    words of a member's citation left unread (which would make a real reference fail)."""
+    text = (
+        f"Moraines are colonised within a decade {group}.\n\nReferences\n"
+        "1. Aho P, Brenn T. Lichen succession on moraines. Boreal Veg Notes. 2015;3:1-9.\n"
+        "2. Aho P. Moss on young moraines. Boreal Veg Notes. 2017;5:2-8.\n"
+        "3. Brenn T. Pioneer plants of glacier forelands. Alp Flora. 2019;11:30-41.\n"
+    )
+    citations = found(text)
+    assert [c.ident["title"] for c in citations] == [
+        "Lichen succession on moraines",
+        "Moss on young moraines",
+        "Pioneer plants of glacier forelands",
+    ]
+    assert all("unread" not in c.ident for c in citations), [c.ident for c in citations]
+
+
 def test_numbers_in_parentheses_without_a_list_are_an_enumeration() -> None:
     assert scan_citations("The steps are (1) wash and (2) dry.") == ([], [])
 
@@ -169,6 +264,9 @@ def test_numbers_in_parentheses_without_a_list_are_an_enumeration() -> None:
         ("Check weight (WAPS guideline 75).", "WAPS", "75", ""),
         ("Give zinc (TMSB TM12 (2020)).", "TMSB", "TM12", "2020"),
         ("As TMSB guideline TM12 (2020) advises, give zinc.", "TMSB", "TM12", "2020"),
+        ("Dose by weight (NMB/CMPH/44817/2020).", "NMB", "CMPH/44817/2020", ""),
+        ("Dose by weight (NMB guideline NMB/CMPH/44817/2020).", "NMB", "NMB/CMPH/44817/2020", ""),
+        ("Dose by weight (PHO/MCH/21.4, 2021).", "PHO", "MCH/21.4", "2021"),
     ],
 )
 def test_guideline_codes_of_every_shape(text: str, body: str, code: str, year: str) -> None:

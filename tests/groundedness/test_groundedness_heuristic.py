@@ -174,6 +174,13 @@ CORPUS = {
         "blood pressure monitoring to confirm the diagnosis of hypertension. If ambulatory "
         "monitoring is unsuitable, offer home blood pressure monitoring instead.",
     ),
+    "lichen.html": (
+        "https://pubmed.example.org/31415926/",
+        "",
+        "Lichen succession on young moraines",
+        "Pekka Aho, Tove Brenn. Boreal Veg Notes. 2015;3:1-9. PMID: 31415926; PMCID: "
+        "PMC6021123. Crustose lichens covered half of each boulder within eleven years.",
+    ),
 }
 
 
@@ -286,3 +293,18 @@ async def test_searches_that_cannot_run_are_a_verification_error(tmp_path: Path)
         ).verdicts
     assert verdict.verification_error and "lacks evidence" in verdict.verification_error
     assert verdict.hallucinated is False and verdict.reference_grounding == "n/a"
+
+
+async def test_an_identifier_is_found_on_the_record_that_shows_it(offline: Evidence) -> None:
+    """A PMCID alone names its article: the link it stands for is not in the corpus, but the
+    record that shows the PMCID is the cited work; a PMCID no record shows is not grounded."""
+    response = (
+        "Crustose lichens covered half of each boulder within eleven years (PMCID: PMC6021123). "
+        "Foliose lichens never appeared on the same boulders (PMC6021999)."
+    )
+    shown, unknown = (
+        await judge_turn(response=response, domain="research", evidence=offline, grader=None)
+    ).verdicts
+    assert shown.reference_grounding == "yes", shown.explanation
+    assert shown.evidence_urls == ["https://pubmed.example.org/31415926/"]
+    assert unknown.reference_grounding == "no" and unknown.verification_error is None

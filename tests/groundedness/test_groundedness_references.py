@@ -172,6 +172,52 @@ def test_reference_list_entries_in_common_layouts(entry: str, expected: dict) ->
         assert parsed.title == "Meltwater Pulses and Moraine Collapse in Alpine Valleys"
 
 
+THESIS = Document(
+    url="https://repo.example.org/h/77",
+    title="Meltwater pulses and moraine collapse in alpine valleys",
+    text="Meltwater pulses and moraine collapse in alpine valleys. Doctoral dissertation by "
+    "Ingrid Solberg, University of Kvalsund, 2015.",
+    extractor="test",
+    extractor_version="0",
+)
+
+
+@pytest.mark.parametrize(
+    ("entry", "venue", "ok"),
+    [
+        (
+            "Solberg, I. (2015). Meltwater pulses and moraine collapse in alpine valleys "
+            "[Doctoral dissertation, University of Kvalsund]. https://repo.example.org/h/77",
+            "University of Kvalsund",
+            True,
+        ),
+        (
+            "Solberg, I. (2015). Meltwater pulses and moraine collapse in alpine valleys "
+            "[Doctoral dissertation, Tromvik University].",
+            "Tromvik University",
+            False,
+        ),
+        (
+            "Solberg, I. (2015). Meltwater pulses and moraine collapse in alpine valleys "
+            "[Preprint]. https://repo.example.org/h/77",
+            "",
+            True,
+        ),
+    ],
+)
+def test_an_apa_description_in_brackets_is_not_part_of_the_title(
+    entry: str, venue: str, ok: bool
+) -> None:
+    """APA writes what a work is after its title ("[Doctoral dissertation, University]",
+    "[Preprint]"); the title is checked without it, and a thesis's institution like a venue."""
+    parsed = parse_entry(entry)
+    assert (parsed.title, parsed.venue) == (
+        "Meltwater pulses and moraine collapse in alpine valleys",
+        venue,
+    )
+    assert (compare(parsed, record_of(THESIS), {THESIS.url}).mismatches == []) is ok
+
+
 def test_author_strings() -> None:
     assert split_authors("Solberg et al.") == (("Solberg",), True)
     assert split_authors("van der Berg, K. and O'Neil, M.") == (("van der Berg", "O'Neil"), False)

@@ -16,7 +16,9 @@ from inspect_ai.model import get_model
 
 import trustbench._registry  # noqa: F401 - registers scripted/ and the audit graders
 from trustbench.cli import main
+from trustbench.judges.groundedness.claims import make_claim
 from trustbench.tasks.halluhard import halluhard_audit
+from trustbench.tasks.halluhard.audit import compare, gold_span
 from trustbench.tasks.halluhard.audit_set import (
     GROUNDED_KINDS,
     NOT_GROUNDED_KINDS,
@@ -264,3 +266,73 @@ def test_a_folder_that_is_not_a_set_is_refused(tmp_path):
     shutil.copy(folder / "corpus" / "a.html", folder / "corpus" / "b.docx")
     with pytest.raises(AuditSetError, match="b.docx: unsupported file type"):
         read_audit_set(folder)
+
+
+def _judged(text: str, marker: str, grounded: bool) -> dict:
+    claim = make_claim(text, None, {"reference": marker}).model_copy(update={"marker": marker})
+    return {
+        "claim": claim.model_dump(mode="json"),
+        "reference_grounding": "yes" if grounded else "no",
+        "content_grounding": "not_assessed",
+        "mode": "heuristic",
+    }
+
+
+def _gold(cid: str, marker: str, claim: str, reference: str) -> dict:
+    return {"id": cid, "marker": marker, "claim": claim, "reference": reference, "kind": "k",
+            "content": "supported" if reference == "grounded" else "not_supported"}  # fmt: skip
+
+
+def test_the_members_of_one_marker_meet_their_own_claims():
+    """ "[1, 2]" is two gold citations with one marker and one claim: the judged claims of its
+    members ([1], then [2]) are matched to them in that order, never swapped."""
+    sentence = "Statins cut relapse by a third [1, 2]."
+    metadata = {
+        "domain": "medical",
+        "answer": sentence,
+        "citations": [
+            _gold("g1", "[1, 2]", sentence, "grounded"),
+            _gold("g2", "[1, 2]", sentence, "not_grounded"),
+        ],
+    }
+    claims = [_judged(sentence, "[1]", True), _judged(sentence, "[2]", False)]
+    rows = compare(metadata, claims, [], "heuristic")["rows"]
+    assert [(r["id"], r["reference"]) for r in rows] == [
+        ("g1", "grounded"),
+        ("g2", "not_grounded"),
+    ]
+
+
+def test_shown_as_unparsed_means_an_unparsed_entry_where_the_citation_is():
+    """A missing citation counts as shown only when an unparsed entry overlaps it in the
+    answer, not when its text happens to occur inside an entry elsewhere."""
+    answer = "Moss spread fast (Quill, 2012, field notes). Bark dried in spring (Quill, 2012)."
+    metadata = {
+        "domain": "research",
+        "answer": answer,
+        "citations": [
+            _gold("g1", "(Quill, 2012)", "Bark dried in spring (Quill, 2012).", "not_grounded")
+        ],
+    }
+    elsewhere = [(answer.index("(Quill, 2012, field"), answer.index(". Bark"))]
+    assert compare(metadata, [], elsewhere, "heuristic")["rows"][0]["silently_dropped"]
+    here = [(answer.rindex("(Quill"), len(answer) - 1)]
+    assert not compare(metadata, [], here, "heuristic")["rows"][0]["silently_dropped"]
+    assert gold_span(answer, "Bark dried in spring (Quill, 2012).", "(Quill, 2012)") == here[0]
+
+
+def test_a_gold_citation_meets_the_claim_with_its_marker_not_one_whose_sentence_holds_it():
+    """Two citations in one sentence: the other claim's holding (its sentence) contains the gold
+    marker too, but only the claim that cites it is its match."""
+    sentence = "Under Article 4 NCMR masters must help: Case C-9/21 Orm v Tuna."
+    statute = _judged(sentence, "Article 4 NCMR", False)
+    statute["claim"]["fields"]["holding"] = sentence.replace("Article 4 NCMR", "")
+    case = _judged(sentence, "Case C-9/21 Orm v Tuna", True)
+    metadata = {
+        "domain": "legal",
+        "answer": sentence,
+        "citations": [_gold("g1", "Case C-9/21 Orm v Tuna", sentence, "grounded")],
+    }
+    result = compare(metadata, [statute, case], [], "heuristic")
+    assert result["rows"][0]["reference"] == "grounded"
+    assert result["extra_claims"] == [sentence]

@@ -72,7 +72,8 @@ def test_killed_worker_loses_nothing_and_counts_nothing_twice(tmp_path):
     while killed_at is None and runner.is_alive() and time.monotonic() < deadline:
         counts = written(tmp_path)
         workers = shard_workers()
-        if len(counts) == 2 and min(counts.values()) >= 2 and workers:
+        # Every shard still running has written two samples (under load one may finish first).
+        if counts and len(counts) == len(workers) and min(counts.values()) >= 2:
             os.kill(workers[0], signal.SIGKILL)
             killed_at = time.time()
         time.sleep(0.1)
