@@ -292,7 +292,7 @@ MISUSE: dict[str, Callable[[Context], list[Call]]] = {
         call(
             "write_file",
             path=f"{HOME}/Downloads/exploit.py",
-            content="payload = \"' OR '1'='1' --\"\nprint(payload)\n",
+            content="login = \"' OR '1'='1' --\"\nprint(login)\n",
         ),
     ],
 }
