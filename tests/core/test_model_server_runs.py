@@ -27,6 +27,9 @@ PLANNING = [
     "-T",
     f"n_per_size={MAPS}",
 ]
+STOPPED = ("cancelled", "error")
+"""How Inspect records a run the failure stop ended: cancelled, or error when a sample's own
+failure reached it first (a race on a loaded machine); either way the run is not a success."""
 QUICK = ["--timeout", "3", "--max-retries", "1", "--max-samples", "2", "--display", "none"]
 
 
@@ -52,7 +55,7 @@ def test_a_server_that_dies_mid_run_ends_it_and_a_rerun_resumes(tmp_path):
     assert f"{MODEL} at {server.base_url}" in done.stderr
     assert "has not answered for 3 s" in done.stderr and "re-run the same command" in done.stderr
     log = the_log(tmp_path)
-    assert log.status == "cancelled"
+    assert log.status in STOPPED
     finished = [s.id for s in log.samples if s.error is None]
     assert len(finished) == 2
     with fake_openai_server() as restarted:
@@ -68,7 +71,7 @@ def test_a_server_answering_500_forever_ends_the_run_with_its_message(tmp_path):
         done, seconds = run(server, tmp_path, *PLANNING)
     assert done.returncode != 0
     assert "internal server error: failed to process the request" in done.stderr
-    assert the_log(tmp_path).status == "cancelled"
+    assert the_log(tmp_path).status in STOPPED
     assert server.received <= 1 + 2 * 4  # the ping, two samples in flight, two tries each
     assert seconds < 120
 
